@@ -1,0 +1,370 @@
+"""Execution: one run of a validated graph with a ready-set scheduler.
+
+A node starts the moment the inputs it needs are ready — no generation barriers.
+Async nodes run as tasks on the loop; sync nodes run in the engine's thread pool; all
+under the global limit and the node's named limit. Demand flows backwards from the
+outputs and stops at cached nodes; lazy inputs are demanded only when a node's
+``check_lazy`` asks for them, and new demand can arrive at any time (which is what
+node expansion needs). When a node fails nothing new starts, the running ones finish
+(their outputs are cached: a paid provider call is never thrown away), and the run
+ends with the first error. Cancellation cancels running tasks at once.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import traceback
+from collections import defaultdict
+from typing import Any
+
+from ..errors import DependencyCycleError, ExecutionInterruptedError, _qualified
+from ..graph.model import GraphNode, Link
+from ..registry.env import NodeEnv
+from ..registry.spec import NodeSpec
+from .cache import CacheEntry
+from .context import CancelToken, NodeContext, current_context
+from .engine import Engine, RunRequest, RunResult
+from .events import (JobFailed, JobInterrupted, JobStarted, JobSucceeded, NodeBlocked,
+                     NodeFinished, NodesCached, NodeStarted, now_ms)
+from .mapping import Merged, ResultMerger, blocker_in, plan_calls
+from .plan import make_plan
+
+_INPUT_PREVIEW_CHARS = 200
+
+
+class Execution:
+    def __init__(self, engine: Engine, request: RunRequest, token: CancelToken) -> None:
+        self.engine = engine
+        self.req = request
+        self.graph = request.graph
+        self.token = token
+        self.sigs: dict[str, bytes] = {}
+        self.results: dict[str, tuple[list[Any], ...]] = {}
+        self.ui: dict[str, Any] = {}
+        self.demanded: set[str] = set()
+        self.done: set[str] = set()
+        self.waiting: dict[str, int] = {}
+        self.dependents: defaultdict[str, list[str]] = defaultdict(list)
+        self.requested_lazy: defaultdict[str, set[str]] = defaultdict(set)
+        self.ready: list[str] = []
+        self.running: dict[str, asyncio.Task[None]] = {}
+        self.executed: list[str] = []
+        self.failure: dict[str, Any] | None = None
+        self.interrupted_node: str | None = None
+        self.interrupted = False
+        self.finished = asyncio.Event()
+
+    # --- the run ------------------------------------------------------------------
+    async def run(self) -> RunResult:
+        started = now_ms()
+        job = self.req.job_id
+        self._emit(JobStarted(job_id=job, timestamp_ms=started))
+        try:
+            plan = await make_plan(self.graph, self.req.outputs, env_for=self._env, pool=self.engine.pool)
+        except DependencyCycleError as exc:
+            return self._finish_failed_early(started, exc)
+        self.sigs = plan.signatures
+        cache = self.engine.cache
+        cached = [n for n in plan.order if self.sigs[n] in cache]
+        self._emit(NodesCached(job_id=job, node_ids=tuple(cached)))
+        self.token.on_cancel(self._cancel_threadsafe(asyncio.get_running_loop()))
+        for output in self.req.outputs:
+            self._demand(output)
+        self._pump()
+        await self.finished.wait()
+        return self._result(started, cached)
+
+    def _finish_failed_early(self, started: int, exc: Exception) -> RunResult:
+        self.failure = {"node_id": None, "node_type": None, "exception_type": _qualified(type(exc)),
+                        "exception_message": str(exc), "traceback": [], "current_inputs": {}}
+        return self._result(started, [])
+
+    def _result(self, started: int, cached: list[str]) -> RunResult:
+        job, finished = self.req.job_id, now_ms()
+        meta = {n: {"node_id": n, "display_node": n, "parent_node": None, "real_node_id": n}
+                for n in self.ui}
+        result = RunResult(status="success", ui=dict(self.ui), meta=meta, executed=list(self.executed),
+                           cached=cached, started_ms=started, finished_ms=finished)
+        if self.interrupted:
+            result.status, result.interrupted_node = "interrupted", self.interrupted_node
+            node = self.graph.nodes.get(self.interrupted_node or "")
+            self._emit(JobInterrupted(job_id=job, node_id=self.interrupted_node,
+                                      class_type=node.class_type if node else None,
+                                      executed=tuple(self.executed)))
+        elif self.failure is not None:
+            result.status, result.error = "error", self.failure
+            f = self.failure
+            self._emit(JobFailed(job_id=job, node_id=f["node_id"] or "", class_type=f["node_type"] or "",
+                                 exception_type=f["exception_type"], message=f["exception_message"],
+                                 traceback=tuple(f["traceback"]), executed=tuple(self.executed),
+                                 current_inputs=f["current_inputs"]))
+        else:
+            self._emit(JobSucceeded(job_id=job))
+        return result
+
+    # --- demand and readiness ---------------------------------------------------------
+    def _demand(self, root: str) -> None:
+        """Mark ``root`` and what it needs as required; cached nodes end the walk."""
+        stack = [root]
+        while stack:
+            node_id = stack.pop()
+            if node_id in self.demanded:
+                continue
+            self.demanded.add(node_id)
+            entry = self.engine.cache.get(self.sigs[node_id])
+            if entry is not None:
+                self._complete(node_id, entry.outputs, entry.ui, cached=True)
+                continue
+            node = self.graph.nodes[node_id]
+            lazy = node.spec.lazy_inputs
+            self.waiting[node_id] = 0
+            for name, link in node.links():
+                if name in lazy and name not in self.requested_lazy[node_id]:
+                    continue
+                if self._wait_on(node_id, link.node):
+                    stack.append(link.node)
+            if self.waiting[node_id] == 0:
+                self.ready.append(node_id)
+
+    def _wait_on(self, node_id: str, source: str) -> bool:
+        """Make ``node_id`` wait for ``source``; True if ``source`` still needs demand."""
+        if source in self.done:
+            return False
+        self.waiting[node_id] += 1
+        self.dependents[source].append(node_id)
+        return source not in self.demanded
+
+    def _complete(self, node_id: str, outputs: tuple[list[Any], ...], ui: dict[str, Any] | None,
+                  *, cached: bool) -> None:
+        self.results[node_id] = outputs
+        self.done.add(node_id)
+        self.executed.append(node_id)
+        node = self.graph.nodes[node_id]
+        if ui:
+            self.ui[node_id] = ui
+        if ui or not cached:
+            self._emit(NodeFinished(job_id=self.req.job_id, node_id=node_id, display_node_id=node_id,
+                                    class_type=node.class_type, ui=ui, cached=cached))
+        for dependent in self.dependents.pop(node_id, ()):
+            self.waiting[dependent] -= 1
+            if self.waiting[dependent] == 0:
+                self.ready.append(dependent)
+
+    def _pump(self) -> None:
+        """Start every ready node (unless the run is stopping), then see if it ended."""
+        stopping = self.failure is not None or self.interrupted
+        while self.ready and not stopping:
+            node_id = self.ready.pop()
+            if node_id in self.done or node_id in self.running:
+                continue
+            self.running[node_id] = asyncio.get_running_loop().create_task(self._run_node(node_id))
+        if self.running:
+            return
+        if not stopping and len(self.done) < len(self.demanded):
+            stuck = sorted(self.demanded - self.done)
+            self.failure = {"node_id": stuck[0], "node_type": self.graph.nodes[stuck[0]].class_type,
+                            "exception_type": "graph.DependencyCycleError",
+                            "exception_message": "Dependency cycle detected", "traceback": [],
+                            "current_inputs": {}}
+        self.finished.set()
+
+    # --- one node ---------------------------------------------------------------------
+    async def _run_node(self, node_id: str) -> None:
+        node = self.graph.nodes[node_id]
+        inputs: dict[str, list[Any]] = {}
+        try:
+            ctx = self._context(node)
+            current_context.set(ctx)
+            state = self.engine.instance(node_id, node.spec)
+            if node.spec.lazy_inputs and node.spec.behaviour.check_lazy is not None:
+                if await self._needs_more(node, state, ctx):
+                    return
+            entry = await self._shared_entry(node_id)
+            if entry is not None:
+                self._complete(node_id, entry.outputs, entry.ui, cached=True)
+                return
+            await self._execute(node, state, ctx, inputs)
+        except asyncio.CancelledError:
+            self._note_interrupt(node_id)
+            raise
+        except ExecutionInterruptedError:
+            self._note_interrupt(node_id)
+        except Exception as exc:
+            self._note_failure(node, exc, inputs)
+        finally:
+            self.running.pop(node_id, None)
+            if not self.finished.is_set():
+                self._pump()
+
+    async def _execute(self, node: GraphNode, state: Any, ctx: NodeContext,
+                       inputs: dict[str, list[Any]]) -> None:
+        sig = self.sigs[node.id]
+        future: asyncio.Future[CacheEntry | None] = asyncio.get_running_loop().create_future()
+        self.engine.inflight[sig] = future
+        entry: CacheEntry | None = None
+        try:
+            inputs.update(self._gather(node))
+            limit = self.engine.named_limit(node.spec.limit) if node.spec.limit else None
+            async with self.engine.global_limit():
+                if limit is not None:
+                    async with limit:
+                        merged = await self._call(node, state, ctx, inputs)
+                else:
+                    merged = await self._call(node, state, ctx, inputs)
+            if merged.expand:
+                raise NotImplementedError("node expansion is not supported yet")
+            self.engine.node_runs += 1
+            entry = self.engine.cache.put(sig, merged.outputs, merged.ui)
+            if merged.block_message is not None:
+                self._emit(NodeBlocked(job_id=self.req.job_id, node_id=node.id,
+                                       class_type=node.class_type, message=merged.block_message))
+            self._complete(node.id, entry.outputs, entry.ui, cached=False)
+        finally:
+            if self.engine.inflight.get(sig) is future:
+                del self.engine.inflight[sig]
+            future.set_result(entry)
+
+    async def _shared_entry(self, node_id: str) -> CacheEntry | None:
+        """An entry another job computed meanwhile or is computing right now."""
+        sig = self.sigs[node_id]
+        entry = self.engine.cache.get(sig)
+        if entry is not None:
+            return entry
+        future = self.engine.inflight.get(sig)
+        if future is None:
+            return None
+        return await asyncio.shield(future)
+
+    async def _needs_more(self, node: GraphNode, state: Any, ctx: NodeContext) -> bool:
+        """Ask ``check_lazy`` which lazy inputs it needs; demand the missing ones.
+        True when the node must wait for them (it becomes ready again later)."""
+        while True:
+            kwargs = {k: v[0] if len(v) == 1 else v for k, v in self._gather(node).items()}
+            asked = node.spec.behaviour.check_lazy(state, ctx, kwargs)
+            if asyncio.iscoroutine(asked):
+                asked = await asked
+            new = [n for n in (asked or []) if n not in self.requested_lazy[node.id]]
+            if not new:
+                return False
+            for name in new:
+                self.requested_lazy[node.id].add(name)
+                link = node.inputs.get(name)
+                if type(link) is Link and self._wait_on(node.id, link.node):
+                    self._demand(link.node)
+            if self.waiting[node.id] > 0:
+                return True
+
+    def _gather(self, node: GraphNode) -> dict[str, list[Any]]:
+        inputs: dict[str, list[Any]] = {}
+        for name, value in node.inputs.items():
+            if type(value) is Link:
+                item = node.spec.input(name)
+                if item is not None and item.raw_link:
+                    inputs[name] = [[value.node, value.slot]]
+                else:
+                    produced = self.results.get(value.node)
+                    inputs[name] = produced[value.slot] if produced is not None else [None]
+            else:
+                inputs[name] = [value]
+        for item in node.spec.inputs:
+            if item.hidden_kind is not None:
+                inputs[item.name] = [self._hidden(item.hidden_kind, node.id)]
+        return inputs
+
+    def _hidden(self, kind: str, node_id: str) -> Any:
+        if kind == "UNIQUE_ID":
+            return node_id
+        if kind == "PROMPT":
+            return self.graph.source
+        if kind == "EXTRA_PNGINFO":
+            return self.req.extra_data.get("extra_pnginfo")
+        return None
+
+    async def _call(self, node: GraphNode, state: Any, ctx: NodeContext,
+                    inputs: dict[str, list[Any]]) -> Merged:
+        spec = node.spec
+        calls = plan_calls(spec, inputs)
+        self._emit(NodeStarted(job_id=self.req.job_id, node_id=node.id, display_node_id=node.id,
+                               class_type=spec.class_type))
+        if spec.behaviour.is_async:
+            return await _call_async(spec, state, ctx, calls)
+        work = contextvars.copy_context().run
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.engine.pool, work, _call_sync, spec, state, ctx, calls)
+
+    # --- bookkeeping -----------------------------------------------------------------
+    def _context(self, node: GraphNode) -> NodeContext:
+        return NodeContext(paths=self.engine.paths, job_id=self.req.job_id, node_id=node.id,
+                           class_type=node.class_type, prompt=self.graph.source,
+                           extra_data=self.req.extra_data, emit=self._emit, token=self.token,
+                           services=self.engine.services)
+
+    def _env(self, node: GraphNode) -> NodeEnv:
+        return NodeEnv(paths=self.engine.paths, node_id=node.id, class_type=node.class_type,
+                       prompt=self.graph.source, extra_data=self.req.extra_data, job_id=self.req.job_id)
+
+    def _emit(self, event: Any) -> None:
+        self.engine.bus.publish(event)
+
+    def _note_interrupt(self, node_id: str) -> None:
+        self.interrupted = True
+        if self.interrupted_node is None:
+            self.interrupted_node = node_id
+
+    def _note_failure(self, node: GraphNode, exc: Exception, inputs: dict[str, list[Any]]) -> None:
+        if self.failure is not None or self.interrupted:
+            return
+        self.failure = {
+            "node_id": node.id, "node_type": node.class_type,
+            "exception_type": _qualified(type(exc)), "exception_message": str(exc),
+            "traceback": traceback.format_exception(exc),
+            "current_inputs": {k: [_preview(v) for v in vals] for k, vals in inputs.items()},
+        }
+
+    def _cancel_threadsafe(self, loop: asyncio.AbstractEventLoop) -> Any:
+        def cancel() -> None:
+            if self.finished.is_set():
+                return
+            self.interrupted = True
+            for node_id, task in list(self.running.items()):
+                if self.interrupted_node is None:
+                    self.interrupted_node = node_id
+                task.cancel()
+            if not self.running:
+                self.finished.set()
+        return lambda: loop.call_soon_threadsafe(cancel)
+
+
+def _call_sync(spec: NodeSpec, state: Any, ctx: NodeContext, calls: list[dict[str, Any]]) -> Merged:
+    current_context.set(ctx)
+    behaviour, merger = spec.behaviour, ResultMerger(spec)
+    for call in calls:
+        ctx.check_cancelled()
+        blocker = blocker_in(call, spec.input_is_list)
+        if blocker is not None:
+            merger.add_blocked(blocker)
+            continue
+        merger.add(behaviour.normalise(behaviour.call(state, ctx, call)))
+    return merger.result()
+
+
+async def _call_async(spec: NodeSpec, state: Any, ctx: NodeContext,
+                      calls: list[dict[str, Any]]) -> Merged:
+    behaviour, merger = spec.behaviour, ResultMerger(spec)
+    pending = []
+    for call in calls:
+        blocker = blocker_in(call, spec.input_is_list)
+        pending.append(blocker if blocker is not None else behaviour.call(state, ctx, call))
+    awaited = await asyncio.gather(*(p for p in pending if asyncio.iscoroutine(p)))
+    results = iter(awaited)
+    for item in pending:
+        if asyncio.iscoroutine(item):
+            merger.add(behaviour.normalise(next(results)))
+        else:
+            merger.add_blocked(item)
+    return merger.result()
+
+
+def _preview(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= _INPUT_PREVIEW_CHARS else text[:_INPUT_PREVIEW_CHARS] + "…"

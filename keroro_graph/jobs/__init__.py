@@ -1,0 +1,8 @@
+"""Jobs: the JobBackend seam, the embedded (SQLite) backend, and the service that
+takes a submitted graph through validation, the queue and the engine."""
+from .backend import FINISHED, JobBackend, JobRecord, JobStatus
+from .embedded import EmbeddedBackend
+from .service import JobService, SubmitResult
+
+__all__ = ["FINISHED", "EmbeddedBackend", "JobBackend", "JobRecord", "JobService", "JobStatus",
+           "SubmitResult"]

@@ -1,0 +1,321 @@
+"""EmbeddedBackend: the zero-setup JobBackend, one SQLite file (WAL mode) owned by one process.
+
+It owns the ``jobs`` table, its schema version (``PRAGMA user_version``), the run order
+(``number``, then a submission sequence) and the history order (a finish sequence), and the
+wake-up event idle workers wait on. Every state change is one transaction, so a crash never
+leaves a half-written job; a sidecar ``.lock`` file (POSIX ``flock``) makes the store
+single-process, which is what lets ``open()`` treat every ``running`` job as orphaned. It
+knows nothing of graphs, the engine or HTTP: prompts and outputs are opaque JSON.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import sqlite3
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any, Iterable, Iterator
+
+from keroro_graph.errors import JobError, JobNotFoundError
+from keroro_graph.jobs.backend import FINISHED, JobBackend, JobRecord, JobStatus
+
+try:
+    import fcntl
+except ImportError:  # Windows: no sidecar lock; one process per store is then on trust.
+    fcntl = None  # type: ignore[assignment]
+
+MEMORY = ":memory:"
+SCHEMA_VERSION = 1
+_SCHEMA_V1 = (
+    # seq is the submission order; lease_seq and finish_seq order running and history.
+    """CREATE TABLE jobs (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, number REAL NOT NULL,
+        status TEXT NOT NULL, prompt TEXT NOT NULL, extra_data TEXT NOT NULL, client_id TEXT,
+        outputs_to_execute TEXT NOT NULL, node_errors TEXT NOT NULL, created_at REAL NOT NULL,
+        started_at REAL, finished_at REAL, heartbeat_at REAL, worker_id TEXT,
+        lease_seq INTEGER, finish_seq INTEGER, outputs TEXT NOT NULL, meta TEXT NOT NULL,
+        messages TEXT NOT NULL, error TEXT)""",
+    "CREATE INDEX jobs_queue ON jobs (status, number, seq)",
+    "CREATE INDEX jobs_lease_order ON jobs (lease_seq)",
+    "CREATE INDEX jobs_finish_order ON jobs (finish_seq)",
+)
+_FIELDS = ("id", "number", "status", "prompt", "extra_data", "client_id", "outputs_to_execute",
+           "node_errors", "created_at", "started_at", "finished_at", "worker_id", "outputs",
+           "meta", "messages", "error")
+_JSON_FIELDS = frozenset({"prompt", "extra_data", "outputs_to_execute", "node_errors",
+                          "outputs", "meta", "messages", "error"})
+_SELECT = f"SELECT {', '.join(_FIELDS)} FROM jobs"
+_INSERT = (f"INSERT OR IGNORE INTO jobs ({', '.join(_FIELDS)}) "
+           f"VALUES ({', '.join('?' * len(_FIELDS))})")
+_ENDINGS = frozenset({JobStatus.SUCCESS, JobStatus.ERROR, JobStatus.INTERRUPTED})
+_PHASE = "CASE status WHEN 'running' THEN 1 WHEN 'queued' THEN 2 ELSE 0 END"
+
+
+def _dump(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, separators=(",", ":"))
+
+
+def _record(row: tuple[Any, ...]) -> JobRecord:
+    data = {f: json.loads(v) if f in _JSON_FIELDS and v is not None else v
+            for f, v in zip(_FIELDS, row)}
+    return JobRecord.model_validate(data)
+
+
+_SERVER_STOPPED = _dump({"node_id": None, "node_type": None, "exception_type": "ServerStopped",
+                         "exception_message": "the server stopped while this job was running",
+                         "traceback": []})
+
+
+class EmbeddedBackend(JobBackend):
+    """Jobs in one SQLite file at ``path`` (parent folders are created), or a throwaway
+    in-memory store when ``path`` is ``":memory:"``. Use it from one event loop: every
+    call runs a sub-millisecond statement on one connection in the loop's thread."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path: Path | None = None if str(path) == MEMORY else Path(path)
+        self._db: sqlite3.Connection | None = None
+        self._lock_file: IO[bytes] | None = None
+        self._work = asyncio.Event()
+
+    async def open(self) -> list[str]:
+        """Create or migrate the schema and mark orphaned ``running`` jobs ``interrupted``.
+        Raises JobError if another process holds the store or its schema is newer."""
+        if self._db is not None:
+            raise JobError("job store is already open")
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._lock_file = _lock(self.path)
+        try:
+            self._db = _connect(self.path)
+            self._migrate()
+            interrupted = self._interrupt_orphans()
+        except BaseException:
+            await self.close()
+            raise
+        if self._db.execute("SELECT 1 FROM jobs WHERE status = 'queued' LIMIT 1").fetchone():
+            self._work.set()
+        return interrupted
+
+    async def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+        if self._lock_file is not None:
+            self._lock_file.close()  # closing the descriptor releases the flock
+        self._db = self._lock_file = None
+
+    async def submit(self, job: JobRecord) -> None:
+        """Queue ``job`` (which must be ``queued``). Raises JobError for a duplicate id, a
+        NaN number or another status; TypeError if a field is not JSON-serialisable."""
+        if job.status is not JobStatus.QUEUED:
+            raise JobError(f"job {job.id} is {job.status}; only queued jobs can be submitted")
+        if math.isnan(job.number):
+            raise JobError(f"job {job.id} has no valid number (NaN)")
+        values = [_dump(getattr(job, f)) if f in _JSON_FIELDS else getattr(job, f)
+                  for f in _FIELDS]
+        values[_FIELDS.index("status")] = job.status.value
+        with self._tx() as db:
+            inserted = db.execute(_INSERT, values).rowcount
+        if not inserted:
+            raise JobError(f"a job with id {job.id} already exists")
+        self._work.set()
+
+    async def lease(self, worker_id: str) -> JobRecord | None:
+        with self._tx() as db:
+            row = db.execute("SELECT seq FROM jobs WHERE status = 'queued' "
+                             "ORDER BY number, seq LIMIT 1").fetchone()
+            if row is None:
+                # Cleared in the same loop step that saw the queue empty, so a later
+                # submit always sets it again and wait_for_work cannot miss it.
+                self._work.clear()
+                return None
+            now = time.time()
+            db.execute("UPDATE jobs SET status = 'running', started_at = ?, heartbeat_at = ?, "
+                       "worker_id = ?, lease_seq = ? WHERE seq = ?",
+                       (now, now, worker_id, self._next_seq("lease_seq"), row[0]))
+            return _record(db.execute(f"{_SELECT} WHERE seq = ?", row).fetchone())
+
+    async def wait_for_work(self, timeout_s: float) -> None:
+        try:
+            async with asyncio.timeout(timeout_s):
+                await self._work.wait()
+        except TimeoutError:
+            pass
+
+    async def heartbeat(self, job_id: str, worker_id: str) -> None:
+        """Record that ``worker_id`` is still running ``job_id`` (informational here: one
+        process owns the store). Raises JobNotFoundError for an unknown id and JobError
+        when the job is not running under ``worker_id``."""
+        with self._tx() as db:
+            changed = db.execute(
+                "UPDATE jobs SET heartbeat_at = ? "
+                "WHERE id = ? AND worker_id = ? AND status = 'running'",
+                (time.time(), job_id, worker_id)).rowcount
+            if not changed:
+                raise JobError(f"job {job_id} is {self._status(job_id)}, "
+                               f"not leased by {worker_id}")
+
+    async def finish(self, job_id: str, status: JobStatus, *, outputs: dict[str, Any],
+                     meta: dict[str, Any], messages: list[Any],
+                     error: dict[str, Any] | None = None) -> None:
+        """Move a running job to ``status`` (success, error or interrupted; anything else
+        is a ValueError). Raises JobNotFoundError for an unknown id and JobError when the
+        job is not running; TypeError if a field is not JSON-serialisable."""
+        status = JobStatus(status)
+        if status not in _ENDINGS:
+            raise ValueError(f"finish() takes success, error or interrupted, not {status}")
+        values = (status.value, time.time(), _dump(outputs), _dump(meta), _dump(messages),
+                  _dump(error))
+        with self._tx() as db:
+            changed = db.execute(
+                "UPDATE jobs SET status = ?, finished_at = ?, outputs = ?, meta = ?, "
+                "messages = ?, error = ?, finish_seq = ? WHERE id = ? AND status = 'running'",
+                (*values, self._next_seq("finish_seq"), job_id)).rowcount
+            if not changed:
+                raise JobError(f"job {job_id} is {self._status(job_id)}, not running")
+
+    async def cancel(self, job_id: str) -> JobStatus | None:
+        with self._tx() as db:
+            row = db.execute("SELECT status FROM jobs WHERE id = ?", (job_id,)).fetchone()
+            if row is None:
+                return None
+            if row[0] != JobStatus.QUEUED:
+                return JobStatus(row[0])
+            db.execute("UPDATE jobs SET status = 'cancelled', finished_at = ?, finish_seq = ? "
+                       "WHERE id = ?", (time.time(), self._next_seq("finish_seq"), job_id))
+            return JobStatus.CANCELLED
+
+    async def get(self, job_id: str) -> JobRecord | None:
+        row = self._conn.execute(f"{_SELECT} WHERE id = ?", (job_id,)).fetchone()
+        return None if row is None else _record(row)
+
+    async def list(self, *, statuses: Iterable[JobStatus] | None = None,
+                   limit: int | None = None, offset: int = 0,
+                   newest_first: bool = False) -> list[JobRecord]:
+        """As JobBackend.list. With several kinds of status the list is a timeline:
+        finished (in finish order), then running (in lease order), then queued (in run
+        order); ``newest_first`` reverses the whole timeline."""
+        if not (chosen := _chosen(statuses)):
+            return []
+        where, params = _status_filter(chosen)
+        if chosen <= FINISHED:  # "+" steers SQLite to walk the finish index, not sort history
+            where = "+" + where
+        sql = (f"{_SELECT} WHERE {where} ORDER BY {_order_by(chosen, newest_first)} "
+               "LIMIT ? OFFSET ?")
+        rows = self._conn.execute(sql, (*params, -1 if limit is None else limit, offset))
+        return [_record(row) for row in rows]
+
+    async def count(self, statuses: Iterable[JobStatus] | None = None) -> int:
+        if not (chosen := _chosen(statuses)):
+            return 0
+        where, params = _status_filter(chosen)
+        return self._conn.execute(f"SELECT COUNT(*) FROM jobs WHERE {where}", params).fetchone()[0]
+
+    async def delete(self, job_ids: Iterable[str]) -> int:
+        with self._tx() as db:  # executemany sums rowcount over every id
+            return db.executemany("DELETE FROM jobs WHERE id = ? AND status != 'running'",
+                                  [(job_id,) for job_id in job_ids]).rowcount
+
+    async def clear(self, statuses: Iterable[JobStatus]) -> int:
+        if not (chosen := _chosen(statuses) - {JobStatus.RUNNING}):
+            return 0
+        where, params = _status_filter(chosen)
+        with self._tx() as db:
+            return db.execute(f"DELETE FROM jobs WHERE {where}", params).rowcount
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        if self._db is None:
+            raise JobError("job store is not open")
+        return self._db
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; IMMEDIATE takes the write lock up front so the reads
+        inside it cannot go stale before the write."""
+        db = self._conn
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:  # a failed COMMIT may already have rolled back
+                db.execute("ROLLBACK")
+            raise
+
+    def _next_seq(self, column: str) -> int:
+        return self._conn.execute(f"SELECT COALESCE(MAX({column}), 0) + 1 FROM jobs").fetchone()[0]
+
+    def _status(self, job_id: str) -> str:
+        row = self._conn.execute("SELECT status FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        if row is None:
+            raise JobNotFoundError(f"no job has id {job_id}")
+        return row[0]
+
+    def _migrate(self) -> None:
+        with self._tx() as db:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise JobError(f"job store {self.path} has schema {version}; this version "
+                               f"of Keroro Graph reads up to {SCHEMA_VERSION}")
+            if version < 1:
+                for statement in _SCHEMA_V1:
+                    db.execute(statement)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _interrupt_orphans(self) -> list[str]:
+        with self._tx() as db:
+            ids = [row[0] for row in db.execute(
+                "SELECT id FROM jobs WHERE status = 'running' ORDER BY lease_seq")]
+            for job_id in ids:
+                db.execute("UPDATE jobs SET status = 'interrupted', finished_at = ?, error = ?, "
+                           "finish_seq = ? WHERE id = ?",
+                           (time.time(), _SERVER_STOPPED, self._next_seq("finish_seq"), job_id))
+        return ids
+
+
+def _connect(path: Path | None) -> sqlite3.Connection:
+    # isolation_level=None: we issue BEGIN/COMMIT ourselves, so each method is exactly
+    # one transaction instead of whatever the sqlite3 module's implicit rules make it.
+    db = sqlite3.connect(MEMORY if path is None else path, isolation_level=None)
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = NORMAL")
+    db.execute("PRAGMA busy_timeout = 2000")  # only an outside reader can ever hold a lock
+    return db
+
+
+def _lock(path: Path) -> IO[bytes] | None:
+    if fcntl is None:
+        return None
+    lock_file = open(path.with_name(path.name + ".lock"), "ab")
+    try:
+        fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock_file.close()
+        raise JobError(f"job store {path} is already open in this or another process"
+                       ) from None
+    return lock_file
+
+
+def _chosen(statuses: Iterable[JobStatus] | None) -> set[JobStatus]:
+    return set(JobStatus) if statuses is None else {JobStatus(s) for s in statuses}
+
+
+def _status_filter(statuses: set[JobStatus]) -> tuple[str, list[str]]:
+    return f"status IN ({', '.join('?' * len(statuses))})", [s.value for s in statuses]
+
+
+def _order_by(statuses: set[JobStatus], newest_first: bool) -> str:
+    """Only the keys the chosen statuses need, so a pure queue or history listing walks
+    its index instead of sorting."""
+    phases = {0 if s in FINISHED else 1 if s is JobStatus.RUNNING else 2 for s in statuses}
+    keys = [_PHASE] if len(phases) > 1 else []
+    if statuses & FINISHED:
+        keys.append("finish_seq")
+    if JobStatus.RUNNING in statuses:
+        keys.append("lease_seq")
+    if JobStatus.QUEUED in statuses:
+        keys += ["number", "seq"]
+    direction = " DESC" if newest_first else ""
+    return ", ".join(key + direction for key in keys)

@@ -1,0 +1,257 @@
+"""JobService: the one path every entry point takes — submit → validate → queue →
+execute — and the workers that lease jobs from the backend and run them on the engine.
+
+HTTP, the CLI, MCP and tests all call ``submit``; nobody else talks to the engine
+directly. Several jobs run at once (``max_jobs``); cancelling a queued job removes
+it, cancelling a running one interrupts it.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from ..engine.context import CancelToken
+from ..engine.engine import Engine, RunRequest, RunResult
+from ..engine.events import (JobCancelled, JobFailed, JobInterrupted, JobQueued,
+                             JobSucceeded, QueueChanged)
+from ..errors import JobError
+from ..graph.validate import ValidationResult, error_dict, validate_prompt
+from ..registry.registry import Registry
+from .backend import JobBackend, JobRecord, JobStatus
+from .history import status_messages
+
+log = logging.getLogger(__name__)
+
+#: extra_data keys that carry credentials and are never stored (ComfyUI's list).
+SENSITIVE_EXTRA_KEYS = frozenset({"auth_token_comfy_org", "api_key_comfy_org"})
+_HEARTBEAT_S = 10.0
+_IDLE_WAIT_S = 5.0
+_END_EVENTS = (JobSucceeded, JobFailed, JobInterrupted, JobCancelled)
+
+
+@dataclass
+class SubmitResult:
+    prompt_id: str
+    number: float
+    accepted: bool
+    node_errors: dict[str, Any] = field(default_factory=dict)
+    error: dict[str, Any] | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        if self.accepted:
+            return {"prompt_id": self.prompt_id, "number": self.number, "node_errors": self.node_errors}
+        return {"error": self.error, "node_errors": self.node_errors}
+
+
+class JobService:
+    def __init__(self, *, registry: Registry, engine: Engine, backend: JobBackend,
+                 max_jobs: int = 4, worker_id: str | None = None, run_workers: bool = True) -> None:
+        self.registry = registry
+        self.engine = engine
+        self.backend = backend
+        self.max_jobs = max_jobs
+        self.worker_id = worker_id or f"worker-{uuid.uuid4().hex[:8]}"
+        self.run_workers = run_workers
+        self._counter = 0
+        self._graphs: dict[str, ValidationResult] = {}
+        self._tokens: dict[str, CancelToken] = {}
+        self._workers: list[asyncio.Task[None]] = []
+        self._stopping = False
+
+    @property
+    def bus(self) -> Any:
+        return self.engine.bus
+
+    # --- lifecycle -------------------------------------------------------------------
+    async def start(self) -> list[str]:
+        """Open the store (jobs left running by a dead process become interrupted) and
+        start the workers. Returns the ids of the interrupted jobs."""
+        self.bus.bind(asyncio.get_running_loop())
+        recovered = await self.backend.open()
+        queued = await self.backend.list(statuses=[JobStatus.QUEUED])
+        self._counter = int(max((abs(j.number) for j in queued), default=-1)) + 1
+        if self.run_workers:
+            self._workers = [asyncio.create_task(self._work(i), name=f"job-worker-{i}")
+                             for i in range(self.max_jobs)]
+        return recovered
+
+    async def stop(self) -> None:
+        self._stopping = True
+        for token in self._tokens.values():
+            token.cancel()
+        for task in self._workers:
+            task.cancel()
+        await asyncio.gather(*self._workers, return_exceptions=True)
+        self._workers = []
+        await self.backend.close()
+
+    # --- submitting ------------------------------------------------------------------
+    async def submit(self, prompt: Any, *, client_id: str | None = None,
+                     extra_data: dict[str, Any] | None = None, prompt_id: str | None = None,
+                     number: float | None = None, front: bool = False,
+                     partial_targets: Iterable[str] | None = None) -> SubmitResult:
+        """Validate and queue. An invalid prompt is not queued and does not advance
+        the priority counter; a duplicate ``prompt_id`` is refused."""
+        job_id = str(prompt_id) if prompt_id else str(uuid.uuid4())
+        checked = await validate_prompt(prompt, self.registry, paths=self.engine.paths,
+                                        partial_targets=partial_targets)
+        if not checked.ok:
+            return SubmitResult(job_id, 0, False, checked.node_errors, checked.error)
+        if number is None:
+            number = float(-self._counter if front else self._counter)
+            self._counter += 1
+        extra = sanitise_extra_data(extra_data or {})
+        if client_id:
+            extra["client_id"] = client_id
+        record = JobRecord(id=job_id, number=float(number), prompt=prompt, extra_data=extra,
+                           client_id=client_id, outputs_to_execute=checked.outputs,
+                           node_errors=checked.node_errors)
+        try:
+            await self.backend.submit(record)
+        except JobError as exc:
+            return SubmitResult(job_id, 0, False, {}, error_dict(
+                "duplicate_prompt_id", str(exc), f"prompt_id {job_id!r} is already in use"))
+        self._graphs[job_id] = checked
+        self.bus.publish(JobQueued(job_id=job_id, number=float(number)))
+        await self._queue_changed(job_id)
+        return SubmitResult(job_id, float(number), True, checked.node_errors)
+
+    # --- control ---------------------------------------------------------------------
+    async def cancel(self, job_id: str) -> JobStatus | None:
+        """Cancel a queued job or interrupt a running one; returns the status after."""
+        status = await self.backend.cancel(job_id)
+        if status is JobStatus.RUNNING:
+            self.interrupt(job_id)
+        elif status is JobStatus.CANCELLED:
+            self._graphs.pop(job_id, None)
+            self.bus.publish(JobCancelled(job_id=job_id))
+            await self._queue_changed(job_id)
+        return status
+
+    def interrupt(self, job_id: str | None = None) -> list[str]:
+        """Interrupt ``job_id`` if it runs here, or every running job when None."""
+        ids = [job_id] if job_id is not None else list(self._tokens)
+        hit = [i for i in ids if i in self._tokens]
+        for i in hit:
+            self._tokens[i].cancel()
+        return hit
+
+    async def delete_queued(self, job_ids: Iterable[str]) -> int:
+        ids = list(job_ids)
+        removed = 0
+        for job_id in ids:
+            record = await self.backend.get(job_id)
+            if record is not None and record.status is JobStatus.QUEUED:
+                removed += await self.backend.delete([job_id])
+                self._graphs.pop(job_id, None)
+        if removed:
+            await self._queue_changed(None)
+        return removed
+
+    async def clear_queue(self) -> int:
+        removed = await self.backend.clear([JobStatus.QUEUED])
+        self._graphs.clear()
+        if removed:
+            await self._queue_changed(None)
+        return removed
+
+    @property
+    def running_ids(self) -> list[str]:
+        return list(self._tokens)
+
+    async def queue_remaining(self) -> int:
+        return await self.backend.count([JobStatus.QUEUED, JobStatus.RUNNING])
+
+    async def wait(self, job_id: str, timeout_s: float | None = None) -> JobRecord:
+        """Wait until the job has finished and return its record. Raises
+        JobError for an unknown id and asyncio.TimeoutError on timeout."""
+        async with self.bus.stream(job_id) as events:
+            record = await self.backend.get(job_id)
+            if record is None:
+                raise JobError(f"no job {job_id!r}")
+            if record.status.finished:
+                return record
+
+            async def until_end() -> None:
+                async for event in events:
+                    if isinstance(event, _END_EVENTS):
+                        return
+            await asyncio.wait_for(until_end(), timeout_s)
+        record = await self.backend.get(job_id)
+        assert record is not None
+        return record
+
+    # --- workers ---------------------------------------------------------------------
+    async def _work(self, index: int) -> None:
+        worker = f"{self.worker_id}/{index}"
+        while not self._stopping:
+            try:
+                job = await self.backend.lease(worker)
+                if job is None:
+                    await self.backend.wait_for_work(_IDLE_WAIT_S)
+                    continue
+                await self._run(job, worker)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("job worker %s hit an error; continuing", worker)
+                await asyncio.sleep(0.5)
+
+    async def _run(self, job: JobRecord, worker: str) -> None:
+        token = self._tokens[job.id] = CancelToken()
+        heartbeat = asyncio.create_task(self._heartbeat(job.id, worker))
+        try:
+            checked = self._graphs.pop(job.id, None) or await validate_prompt(
+                job.prompt, self.registry, paths=self.engine.paths,
+                partial_targets=job.outputs_to_execute or None)
+            if checked.ok and checked.graph is not None:
+                result = await self.engine.execute(
+                    RunRequest(job_id=job.id, graph=checked.graph, outputs=checked.outputs,
+                               extra_data=job.extra_data), token)
+            else:
+                result = _invalid_at_run(job.id, checked)
+            status = {"success": JobStatus.SUCCESS, "error": JobStatus.ERROR,
+                      "interrupted": JobStatus.INTERRUPTED}[result.status]
+            await self.backend.finish(
+                job.id, status, outputs=plain_json(result.ui) if status is JobStatus.SUCCESS else {},
+                meta=result.meta, messages=plain_json(status_messages(job.id, result)),
+                error=plain_json(result.error))
+        finally:
+            heartbeat.cancel()
+            self._tokens.pop(job.id, None)
+            await self._queue_changed(job.id)
+
+    async def _heartbeat(self, job_id: str, worker: str) -> None:
+        while True:
+            await asyncio.sleep(_HEARTBEAT_S)
+            await self.backend.heartbeat(job_id, worker)
+
+    async def _queue_changed(self, job_id: str | None) -> None:
+        remaining = await self.queue_remaining()
+        self.bus.publish(QueueChanged(job_id=job_id or "", queue_remaining=remaining))
+
+
+def plain_json(value: Any) -> Any:
+    """``value`` with anything JSON cannot hold (numpy scalars, paths) made text, so a
+    node's odd ``ui`` value can never leave a job stuck as running."""
+    return json.loads(json.dumps(value, default=str))
+
+
+def sanitise_extra_data(extra: dict[str, Any]) -> dict[str, Any]:
+    """extra_data without credentials (they are never stored or echoed back)."""
+    return {k: v for k, v in extra.items() if k not in SENSITIVE_EXTRA_KEYS}
+
+
+def _invalid_at_run(job_id: str, checked: ValidationResult) -> RunResult:
+    now = int(time.time() * 1000)
+    error = checked.error or {}
+    return RunResult(status="error", ui={}, meta={}, executed=[], cached=[], started_ms=now,
+                     finished_ms=now, error={
+                         "node_id": None, "node_type": None, "exception_type": "ValidationError",
+                         "exception_message": f"{error.get('message', 'invalid prompt')}: {error.get('details', '')}",
+                         "traceback": [], "current_inputs": {}, "node_errors": checked.node_errors})

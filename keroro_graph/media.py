@@ -1,0 +1,95 @@
+"""Media conversions shared by the engine (previews), nodes and the provider SDK:
+IMAGE arrays (float32 ``[batch, height, width, channels]`` in 0..1) to and from
+Pillow images and encoded bytes. Pure functions; no I/O beyond what they are handed.
+"""
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+#: Decoding refuses images above this many pixels (decompression bombs).
+MAX_PIXELS = 8192 * 8192
+
+
+class MediaError(ValueError):
+    """Bytes that are not a decodable image, or an array that is not an IMAGE."""
+
+
+def frame(image: np.ndarray, index: int = 0) -> np.ndarray:
+    """One ``[H, W, C]`` frame of an IMAGE batch (a bare frame passes through)."""
+    if image.ndim == 4:
+        return image[index]
+    if image.ndim in (2, 3):
+        return image
+    raise MediaError(f"expected an IMAGE of 2 to 4 dimensions, got shape {image.shape}")
+
+
+def to_pil(image: np.ndarray | Image.Image, index: int = 0) -> Image.Image:
+    """An IMAGE frame (or a MASK frame) as a Pillow image, quantised as ComfyUI does:
+    ``clip(255 * x)`` cast to uint8."""
+    if isinstance(image, Image.Image):
+        return image
+    data = frame(np.asarray(image), index)
+    pixels = np.clip(data * 255.0, 0, 255).astype(np.uint8)
+    if pixels.ndim == 3 and pixels.shape[2] == 1:
+        pixels = pixels[:, :, 0]
+    return Image.fromarray(pixels)
+
+
+def from_pil(img: Image.Image) -> tuple[np.ndarray, np.ndarray | None]:
+    """A Pillow image as an IMAGE batch of one RGB frame, plus its alpha channel as a
+    MASK batch (or None when the image has no alpha)."""
+    alpha = None
+    if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
+        rgba = img.convert("RGBA")
+        alpha = np.asarray(rgba.getchannel("A"), dtype=np.float32)[None] / 255.0
+        img = rgba
+    rgb = np.asarray(img.convert("RGB"), dtype=np.float32) / 255.0
+    return rgb[None], alpha
+
+
+def encode(image: np.ndarray | Image.Image, fmt: str = "PNG", *, quality: int = 90,
+           max_side: int | None = None, pnginfo: Any = None, compress_level: int = 4) -> bytes:
+    """Encode one frame as PNG, JPEG or WEBP bytes, optionally shrunk so its longer
+    side is at most ``max_side``."""
+    img = to_pil(image)
+    if max_side and max(img.size) > max_side:
+        img = img.copy()
+        img.thumbnail((max_side, max_side))
+    fmt = fmt.upper()
+    if fmt == "JPEG" and img.mode not in ("RGB", "L"):
+        img = img.convert("RGB")
+    buffer = io.BytesIO()
+    if fmt == "PNG":
+        img.save(buffer, "PNG", pnginfo=pnginfo, compress_level=compress_level)
+    elif fmt in ("JPEG", "WEBP"):
+        img.save(buffer, fmt, quality=quality)
+    else:
+        raise MediaError(f"unsupported image format {fmt!r}; use PNG, JPEG or WEBP")
+    return buffer.getvalue()
+
+
+def open_image(data: bytes | io.IOBase, *, max_pixels: int = MAX_PIXELS) -> Image.Image:
+    """Open image bytes with a pixel cap; raises MediaError naming the problem."""
+    stream = io.BytesIO(data) if isinstance(data, (bytes, bytearray)) else data
+    try:
+        img = Image.open(stream)
+        width, height = img.size
+        if width * height > max_pixels:
+            raise MediaError(f"image is {width}x{height}, above the limit of {max_pixels} pixels")
+        img.load()
+    except MediaError:
+        raise
+    except Image.DecompressionBombError as exc:
+        raise MediaError(f"image is too large to decode safely: {exc}") from exc
+    except Exception as exc:
+        raise MediaError(f"not a decodable image: {exc}") from exc
+    return img
+
+
+def decode(data: bytes, *, max_pixels: int = MAX_PIXELS) -> tuple[np.ndarray, np.ndarray | None]:
+    """Image bytes → (IMAGE batch of one, MASK from alpha or None)."""
+    return from_pil(open_image(data, max_pixels=max_pixels))

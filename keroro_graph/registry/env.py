@@ -1,0 +1,42 @@
+"""NodeEnv: what a node's hooks may know about where they run (folders, node id,
+the prompt), without the live-run abilities of a NodeContext. Validation hands hooks
+a NodeEnv; execution hands them the NodeContext subclass."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Paths:
+    """The folders nodes read and write: uploads, outputs, previews (cleaned)."""
+
+    input: Path
+    output: Path
+    temp: Path
+
+    @classmethod
+    def under(cls, user_dir: Path) -> "Paths":
+        return cls(input=user_dir / "input", output=user_dir / "output", temp=user_dir / "temp")
+
+    def folder(self, kind: str) -> Path:
+        """``"input" | "output" | "temp"`` → that folder; raises ValueError otherwise."""
+        if kind not in ("input", "output", "temp"):
+            raise ValueError(f"unknown folder type {kind!r}; expected input, output or temp")
+        return getattr(self, kind)
+
+
+@dataclass(slots=True)
+class NodeEnv:
+    paths: Paths
+    node_id: str = ""
+    class_type: str = ""
+    prompt: dict[str, Any] = field(default_factory=dict)
+    extra_data: dict[str, Any] = field(default_factory=dict)
+    job_id: str = ""
+
+    @property
+    def extra_pnginfo(self) -> dict[str, Any] | None:
+        value = self.extra_data.get("extra_pnginfo")
+        return value if isinstance(value, dict) else None

@@ -1,0 +1,60 @@
+"""Runtime: the assembled core of one process — registry, engine, job store and job
+service — built from Settings. The server, the CLI, the MCP wrapper and the tests all
+start here, so they all share one submit → validate → queue → execute path.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .engine.engine import Engine, EngineConfig
+from .engine.events import EventBus
+from .jobs.backend import JobBackend
+from .jobs.embedded import EmbeddedBackend
+from .jobs.service import JobService
+from .registry.loader import load_registry
+from .registry.registry import Registry
+from .settings import Settings
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    registry: Registry
+    engine: Engine
+    jobs: JobService
+
+    @property
+    def bus(self) -> EventBus:
+        return self.engine.bus
+
+    async def start(self) -> list[str]:
+        """Start the job workers; returns ids of jobs a dead process left interrupted."""
+        return await self.jobs.start()
+
+    async def close(self) -> None:
+        await self.jobs.stop()
+        await self.engine.close()
+
+    async def __aenter__(self) -> "Runtime":
+        await self.start()
+        return self
+
+    async def __aexit__(self, *_exc: Any) -> None:
+        await self.close()
+
+
+def build_runtime(settings: Settings, *, registry: Registry | None = None,
+                  backend: JobBackend | None = None, run_workers: bool = True) -> Runtime:
+    """Assemble (but do not start) the core. Loading node packs happens here."""
+    settings.ensure_dirs()
+    registry = registry or load_registry(builtin_dir=settings.builtin_nodes_dir,
+                                         custom_dirs=settings.custom_nodes_dirs)
+    engine = Engine(EngineConfig(
+        paths=settings.paths, cache_bytes=settings.cache_bytes,
+        max_concurrent_nodes=settings.max_concurrent_nodes,
+        thread_workers=settings.thread_workers, limits=dict(settings.limits)))
+    jobs = JobService(registry=registry, engine=engine,
+                      backend=backend or EmbeddedBackend(settings.jobs_store),
+                      max_jobs=settings.max_jobs, run_workers=run_workers)
+    return Runtime(settings=settings, registry=registry, engine=engine, jobs=jobs)

@@ -1,0 +1,76 @@
+"""Settings: every folder and limit one process uses, from defaults, environment
+variables (``KERORO_*``) and command-line flags. Every path under ``user/`` is
+configurable; nothing else in the code invents a path."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from .registry.env import Paths
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+class Settings(BaseModel):
+    user_dir: Path = Field(default_factory=lambda: REPO_ROOT / "user")
+    input_dir: Path | None = None
+    output_dir: Path | None = None
+    temp_dir: Path | None = None
+    workflows_dir: Path | None = None
+    #: The embedded job store; ":memory:" for a throwaway one.
+    jobs_db: Path | str | None = None
+    builtin_nodes_dir: Path | None = None
+    custom_nodes_dirs: list[Path] = Field(default_factory=lambda: [REPO_ROOT / "custom_nodes"])
+    max_jobs: int = 4
+    cache_bytes: int = 2 * 1024**3
+    max_concurrent_nodes: int = 128
+    thread_workers: int | None = None
+    limits: dict[str, int] = Field(default_factory=dict)
+
+    @property
+    def paths(self) -> Paths:
+        return Paths(input=self.input_dir or self.user_dir / "input",
+                     output=self.output_dir or self.user_dir / "output",
+                     temp=self.temp_dir or self.user_dir / "temp")
+
+    @property
+    def workflows(self) -> Path:
+        return self.workflows_dir or self.user_dir / "workflows"
+
+    @property
+    def jobs_store(self) -> Path | str:
+        return self.jobs_db if self.jobs_db is not None else self.user_dir / "jobs.sqlite3"
+
+    def ensure_dirs(self) -> None:
+        paths = self.paths
+        for folder in (self.user_dir, paths.input, paths.output, paths.temp, self.workflows):
+            folder.mkdir(parents=True, exist_ok=True)
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> "Settings":
+        """Defaults, then ``KERORO_*`` variables, then ``overrides`` (None values ignored)."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for name, var in _ENV.items():
+            if env.get(var):
+                values[name] = env[var]
+        if env.get("KERORO_CUSTOM_NODES_DIRS"):
+            values["custom_nodes_dirs"] = [Path(p) for p in env["KERORO_CUSTOM_NODES_DIRS"].split(os.pathsep) if p]
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+
+_ENV = {
+    "user_dir": "KERORO_USER_DIR",
+    "input_dir": "KERORO_INPUT_DIR",
+    "output_dir": "KERORO_OUTPUT_DIR",
+    "temp_dir": "KERORO_TEMP_DIR",
+    "workflows_dir": "KERORO_WORKFLOWS_DIR",
+    "jobs_db": "KERORO_JOBS_DB",
+    "max_jobs": "KERORO_MAX_JOBS",
+    "cache_bytes": "KERORO_CACHE_BYTES",
+    "max_concurrent_nodes": "KERORO_MAX_CONCURRENT_NODES",
+}
