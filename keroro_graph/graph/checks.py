@@ -118,7 +118,8 @@ def invalid_type(item: InputSpec, value: Any, exc: Exception) -> dict[str, Any]:
 
 
 def custom_failed(name: str, result: Any) -> dict[str, Any]:
-    details = f"{name} - {result}" if isinstance(result, str) and name else name
+    message = result if isinstance(result, str) else ""
+    details = f"{name} - {message}" if name and message else (name or message)
     return err("custom_validation_failed", "Custom validation failed for node", details,
                {"input_name": name})
 

@@ -233,7 +233,7 @@ class _Validator:
             return [checks.validation_exception(exc, traceback.format_exc())]
         if result is True or _is_blocker(result):
             return []
-        passed = [k for k in kwargs if k != "input_types"] or [""]
+        passed = [k for k in kwargs if k != "input_types"] or list(received_types) or [""]
         return [checks.custom_failed(name, result) for name in passed]
 
     def _node_errors(self) -> dict[str, Any]:

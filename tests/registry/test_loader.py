@@ -1,0 +1,76 @@
+"""Loading packs: built-ins first, sorted packs, failures isolated and reported,
+built-in names protected, load times recorded."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from keroro_graph.registry import load_registry
+from tests.conftest import FIXTURE_PACKS
+
+NATIVE_PACK = '''
+from keroro_graph.api import node
+
+@node("{name}", category="x")
+def fn(value: int) -> int:
+    return value
+'''
+
+
+def write(folder: Path, rel: str, text: str) -> None:
+    path = folder / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
+def test_fixture_packs_load_with_their_nodes(registry):
+    packs = {p.name: p for p in registry.packs}
+    assert packs["builtin"].loaded and packs["builtin"].builtin
+    style = packs["comfy_style_pack"]
+    assert style.loaded and not style.error
+    assert {"StyleMultiply", "StyleSplit", "StyleJoin"} <= set(style.node_types)
+    assert registry["StyleMultiply"].display_name == "Multiply (style pack)"
+    assert registry["StyleMultiply"].python_module == style.module
+    assert all(p.load_time_s >= 0 for p in registry.packs)
+
+
+def test_broken_disabled_and_clashing_packs(tmp_path):
+    folder = tmp_path / "custom_nodes"
+    write(folder, "a_good/__init__.py", NATIVE_PACK.format(name="GoodNode"))
+    write(folder, "b_syntax/__init__.py", "def broken(:\n")
+    write(folder, "c_raises.py", "raise RuntimeError('pack refuses to load')\n")
+    write(folder, "d_exits.py", "import sys\nsys.exit(3)\n")
+    write(folder, "e_off.disabled/__init__.py", NATIVE_PACK.format(name="OffNode"))
+    write(folder, "f_clash_builtin.py", NATIVE_PACK.format(name="PrimitiveInt"))
+    write(folder, "g_clash_pack.py", NATIVE_PACK.format(name="GoodNode"))
+    write(folder, "__pycache__/junk.py", "raise SystemExit")
+    write(folder, "notes.txt", "not a pack")
+    registry = load_registry(custom_dirs=[folder])
+    packs = {p.name: p for p in registry.packs}
+    assert set(packs) == {"builtin", "a_good", "b_syntax", "c_raises", "d_exits", "f_clash_builtin", "g_clash_pack"}
+    assert "GoodNode" in registry and "OffNode" not in registry
+    assert not packs["b_syntax"].loaded and "SyntaxError" in packs["b_syntax"].error
+    assert "pack refuses to load" in packs["c_raises"].error
+    assert "SystemExit" in packs["d_exits"].error
+    assert registry.pack_of("PrimitiveInt").builtin, "packs cannot replace built-in class names"
+    assert any("already provided by a built-in node" in w for w in packs["f_clash_builtin"].warnings)
+    assert registry.pack_of("GoodNode").name == "a_good", "first pack in sorted order keeps the name"
+    assert any("already provided by pack 'a_good'" in w for w in packs["g_clash_pack"].warnings)
+
+
+def test_pack_with_relative_imports_and_subfolder_nodes(tmp_path):
+    folder = tmp_path / "custom_nodes"
+    write(folder, "mypack/__init__.py", "from .nodes import shout  # noqa\n")
+    write(folder, "mypack/nodes/__init__.py", "from .shout import shout  # noqa\n")
+    write(folder, "mypack/nodes/shout.py",
+          "from keroro_graph.api import node\n\n@node('MyShout')\ndef shout(text: str) -> str:\n    return text.upper()\n")
+    registry = load_registry(custom_dirs=[folder])
+    assert registry["MyShout"].category == "mypack"
+
+
+def test_extra_folders_and_v1_pack_in_a_temporary_folder(tmp_path):
+    folder = tmp_path / "more_nodes"
+    source = (FIXTURE_PACKS / "comfy_style_pack" / "__init__.py").read_text()
+    write(folder, "copied_pack/__init__.py", source.replace("from .list_nodes import NODE_CLASS_MAPPINGS as LIST_NODES", "LIST_NODES = {}")
+          .replace("StyleMultiply", "CopyMultiply"))
+    registry = load_registry(custom_dirs=[tmp_path / "missing", folder])
+    assert "CopyMultiply" in registry
