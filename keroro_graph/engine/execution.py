@@ -266,9 +266,8 @@ class Execution:
                     inputs[name] = produced[value.slot] if produced is not None else [None]
             else:
                 inputs[name] = [value]
-        for item in node.spec.inputs:
-            if item.hidden_kind is not None:
-                inputs[item.name] = [self._hidden(item.hidden_kind, node.id)]
+        for item in node.spec.hidden_inputs:
+            inputs[item.name] = [self._hidden(item.hidden_kind or "", node.id)]
         return inputs
 
     def _hidden(self, kind: str, node_id: str) -> Any:

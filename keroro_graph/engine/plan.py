@@ -1,6 +1,11 @@
 """Planning: which nodes a run needs (the ancestors of its output nodes, through every
 link including lazy ones, since their signatures depend on them), in topological
 order, and each node's change fingerprint (IS_CHANGED), evaluated once per run.
+
+The order comes from validation, which already walked the graph; networkx orders
+graphs that arrive any other way and names cycles (see graph/validate.py). Its
+generator-based sort costs ~20 µs a node, too much to pay twice per job on the hot
+path.
 """
 from __future__ import annotations
 
@@ -24,36 +29,43 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Plan:
-    dag: nx.DiGraph
     order: list[str]
     signatures: dict[str, bytes]
 
 
-def needed_dag(graph: Graph, outputs: list[str]) -> nx.DiGraph:
-    dag = nx.DiGraph()
-    stack, seen = list(outputs), set(outputs)
+def needed(graph: Graph, outputs: list[str]) -> set[str]:
+    """The outputs and every node they link to, lazily or not."""
+    seen, stack = set(outputs), list(outputs)
     while stack:
-        node_id = stack.pop()
-        dag.add_node(node_id)
-        for _, link in graph.nodes[node_id].links():
-            dag.add_edge(link.node, node_id)
+        for _, link in graph.nodes[stack.pop()].links():
             if link.node not in seen:
                 seen.add(link.node)
                 stack.append(link.node)
-    return dag
+    return seen
 
 
-async def make_plan(graph: Graph, outputs: list[str], *, env_for: Any,
-                    pool: Any) -> Plan:
-    """Plan a run. ``env_for(node)`` builds the NodeEnv a fingerprint hook receives;
-    sync hooks run on ``pool`` (they may hash files)."""
-    dag = needed_dag(graph, outputs)
+def topological(graph: Graph, wanted: set[str]) -> list[str]:
+    """Order ``wanted``: validation's order when it has one (a graph always passes
+    validation before it runs), networkx otherwise."""
+    if graph.order:
+        order = [n for n in graph.order if n in wanted]
+        if len(order) == len(wanted):
+            return order
+    dag = nx.DiGraph()
+    dag.add_nodes_from(wanted)
+    dag.add_edges_from((link.node, n) for n in wanted for _, link in graph.nodes[n].links())
     try:
-        order = list(nx.topological_sort(dag))
+        return list(nx.topological_sort(dag))
     except nx.NetworkXUnfeasible as exc:
         raise DependencyCycleError("the graph has a dependency cycle") from exc
+
+
+async def make_plan(graph: Graph, outputs: list[str], *, env_for: Any, pool: Any) -> Plan:
+    """Plan a run. ``env_for(node)`` builds the NodeEnv a fingerprint hook receives;
+    sync hooks run on ``pool`` (they may hash files)."""
+    order = topological(graph, needed(graph, outputs))
     fingerprints = await _fingerprints(graph, order, env_for, pool)
-    return Plan(dag=dag, order=order, signatures=compute_signatures(graph, order, fingerprints))
+    return Plan(order=order, signatures=compute_signatures(graph, order, fingerprints))
 
 
 async def _fingerprints(graph: Graph, order: list[str], env_for: Any, pool: Any) -> dict[str, Any]:

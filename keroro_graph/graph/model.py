@@ -41,6 +41,8 @@ class Graph:
     nodes: dict[str, GraphNode] = field(default_factory=dict)
     #: The prompt as submitted (for PROMPT hidden inputs and image metadata).
     source: dict[str, Any] = field(default_factory=dict)
+    #: Topological order of the valid nodes the outputs need (set by validation).
+    order: list[str] = field(default_factory=list)
 
     def __getitem__(self, node_id: str) -> GraphNode:
         return self.nodes[node_id]

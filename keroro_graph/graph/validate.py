@@ -95,10 +95,10 @@ class _Validator:
         self.own_errors: dict[str, list[dict[str, Any]]] = {}
 
     async def run(self) -> ValidationResult:
-        order, cyclic = self._order()
+        order, cyclic, unordered = self._order()
         for node_id, cycle in cyclic.items():
             self.own_errors[node_id] = [checks.cycle_error(cycle)]
-        bad: set[str] = set(cyclic)
+        bad: set[str] = set(unordered)  # on a cycle, or downstream of one
         for node_id in order:
             node = self.graph.nodes[node_id]
             errors = await self._check_node(node)
@@ -108,6 +108,7 @@ class _Validator:
             elif any(link.node in bad for _, link in node.links()):
                 bad.add(node_id)
         good = [o for o in self.outputs if o not in bad]
+        self.graph.order = [n for n in order if n not in bad]
         node_errors = self._node_errors() if self.own_errors else {}
         if good:
             return ValidationResult(self.graph, outputs=good, node_errors=node_errors)
@@ -117,28 +118,35 @@ class _Validator:
             "prompt_outputs_failed_validation", "Prompt outputs failed validation", details),
             node_errors=node_errors)
 
-    def _order(self) -> tuple[list[str], dict[str, list[str]]]:
-        """Topological order of every node the outputs need, and the nodes on cycles
-        (each mapped to its cycle, in link order)."""
-        dag = nx.DiGraph()
-        stack, seen = list(self.outputs), set(self.outputs)
+    def _order(self) -> tuple[list[str], dict[str, list[str]], set[str]]:
+        """Topological order of every node the outputs need (Kahn's algorithm on plain
+        dicts: the hot path), the nodes on cycles (each mapped to its cycle), and every
+        node that could not be ordered (on or downstream of a cycle)."""
+        nodes = self.graph.nodes
+        parents: dict[str, list[str]] = {}
+        stack = list(self.outputs)
         while stack:
             node_id = stack.pop()
-            dag.add_node(node_id)
-            for _, value in self.graph.nodes[node_id].inputs.items():
-                if is_link(value) and value[0] in self.graph.nodes:
-                    dag.add_edge(value[0], node_id)
-                    if value[0] not in seen:
-                        seen.add(value[0])
-                        stack.append(value[0])
-        cyclic: dict[str, list[str]] = {}
-        for component in nx.strongly_connected_components(dag):
-            if len(component) > 1 or any(dag.has_edge(n, n) for n in component):
-                cycle = [u for u, _ in nx.find_cycle(dag.subgraph(component))]
-                for node_id in component:
-                    cyclic[node_id] = cycle
-        acyclic = dag.subgraph(n for n in dag if n not in cyclic)
-        return list(nx.topological_sort(acyclic)), cyclic
+            if node_id in parents:
+                continue
+            ups = [v[0] for v in nodes[node_id].inputs.values() if is_link(v) and v[0] in nodes]
+            parents[node_id] = ups
+            stack.extend(u for u in ups if u not in parents)
+        children: dict[str, list[str]] = {n: [] for n in parents}
+        waiting = {n: len(ups) for n, ups in parents.items()}
+        for node_id, ups in parents.items():
+            for up in ups:
+                children[up].append(node_id)
+        order = [n for n, count in waiting.items() if count == 0]
+        for node_id in order:  # the list grows while we walk it
+            for child in children[node_id]:
+                waiting[child] -= 1
+                if waiting[child] == 0:
+                    order.append(child)
+        if len(order) == len(parents):
+            return order, {}, set()
+        stuck = {n: ups for n, ups in parents.items() if waiting[n] > 0}
+        return order, _cycles(stuck), set(stuck)
 
     async def _check_node(self, node: GraphNode) -> list[dict[str, Any]]:
         spec = node.spec
@@ -245,6 +253,22 @@ class _Validator:
         return {node_id: {"errors": errors, "dependent_outputs": dependents[node_id],
                           "class_type": self.graph.nodes[node_id].class_type}
                 for node_id, errors in self.own_errors.items()}
+
+
+def _cycles(stuck: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Among nodes Kahn's algorithm could not order (on or below a cycle), find the
+    cycles and map each member to its cycle, in link order."""
+    dag = nx.DiGraph()
+    for node_id, ups in stuck.items():
+        dag.add_node(node_id)
+        dag.add_edges_from((u, node_id) for u in ups if u in stuck)
+    cyclic: dict[str, list[str]] = {}
+    for component in nx.strongly_connected_components(dag):
+        if len(component) > 1 or any(dag.has_edge(n, n) for n in component):
+            cycle = [u for u, _ in nx.find_cycle(dag.subgraph(component))]
+            for node_id in component:
+                cyclic[node_id] = cycle
+    return cyclic
 
 
 def _ancestors_and_self(graph: Graph, start: str) -> set[str]:

@@ -104,6 +104,10 @@ class JobBackend(abc.ABC):
     async def get(self, job_id: str) -> JobRecord | None: ...
 
     @abc.abstractmethod
+    async def status(self, job_id: str) -> JobStatus | None:
+        """The job's status alone (cheap: no prompt to decode), None if unknown."""
+
+    @abc.abstractmethod
     async def list(self, *, statuses: Iterable[JobStatus] | None = None,
                    limit: int | None = None, offset: int = 0,
                    newest_first: bool = False) -> list[JobRecord]:

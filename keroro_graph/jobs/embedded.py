@@ -190,6 +190,10 @@ class EmbeddedBackend(JobBackend):
         row = self._conn.execute(f"{_SELECT} WHERE id = ?", (job_id,)).fetchone()
         return None if row is None else _record(row)
 
+    async def status(self, job_id: str) -> JobStatus | None:
+        row = self._conn.execute("SELECT status FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        return None if row is None else JobStatus(row[0])
+
     async def list(self, *, statuses: Iterable[JobStatus] | None = None,
                    limit: int | None = None, offset: int = 0,
                    newest_first: bool = False) -> list[JobRecord]:

@@ -171,19 +171,23 @@ class JobService:
         """Wait until the job has finished and return its record. Raises
         JobError for an unknown id and asyncio.TimeoutError on timeout."""
         async with self.bus.stream(job_id) as events:
-            record = await self.backend.get(job_id)
-            if record is None:
+            status = await self.backend.status(job_id)
+            if status is None:
                 raise JobError(f"no job {job_id!r}")
-            if record.status.finished:
-                return record
+            if status.finished:
+                return await self._record(job_id)
 
             async def until_end() -> None:
                 async for event in events:
                     if isinstance(event, _END_EVENTS):
                         return
             await asyncio.wait_for(until_end(), timeout_s)
+        return await self._record(job_id)
+
+    async def _record(self, job_id: str) -> JobRecord:
         record = await self.backend.get(job_id)
-        assert record is not None
+        if record is None:
+            raise JobError(f"job {job_id!r} was deleted")
         return record
 
     # --- workers ---------------------------------------------------------------------

@@ -7,9 +7,10 @@ This module knows no engine, no server and no particular node.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Callable, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field
 
 Section = Literal["required", "optional", "hidden"]
 
@@ -120,20 +121,25 @@ class NodeSpec(BaseModel):
     source: str = ""
     behaviour: Behaviour
 
-    _by_name: dict[str, InputSpec] = PrivateAttr(default_factory=dict)
-
-    def model_post_init(self, _context: Any) -> None:
-        self._by_name = {i.name: i for i in self.inputs}
+    # Derived lookups, computed once: they sit on the validation and scheduling hot
+    # paths (plain cached properties; pydantic private attributes are far slower).
+    @cached_property
+    def input_index(self) -> dict[str, InputSpec]:
+        return {i.name: i for i in self.inputs}
 
     def input(self, name: str) -> InputSpec | None:
-        return self._by_name.get(name)
+        return self.input_index.get(name)
 
-    @property
+    @cached_property
     def unique_id_in_key(self) -> bool:
         """ComfyUI adds the node id to the cache key for NOT_IDEMPOTENT nodes and
         for nodes with a hidden UNIQUE_ID input."""
         return self.not_idempotent or any(i.hidden_kind == "UNIQUE_ID" for i in self.inputs)
 
-    @property
+    @cached_property
     def lazy_inputs(self) -> frozenset[str]:
         return frozenset(i.name for i in self.inputs if i.lazy)
+
+    @cached_property
+    def hidden_inputs(self) -> tuple[InputSpec, ...]:
+        return tuple(i for i in self.inputs if i.hidden_kind is not None)

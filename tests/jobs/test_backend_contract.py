@@ -311,3 +311,11 @@ async def test_idle_workers_all_wake_and_share_the_work(backend: JobBackend) -> 
             task.cancel()
         await asyncio.gather(*workers, return_exceptions=True)
     assert sorted(done) == ["a", "b", "c"]
+
+
+async def test_status_is_the_cheap_view_of_get(backend):
+    await backend.submit(JobRecord(id="s1", number=0, prompt={"1": {"class_type": "X", "inputs": {}}}))
+    assert await backend.status("s1") is JobStatus.QUEUED
+    assert await backend.status("missing") is None
+    await backend.lease("w")
+    assert await backend.status("s1") is JobStatus.RUNNING == (await backend.get("s1")).status

@@ -1,0 +1,66 @@
+"""The ``keroro-graph`` command: ``run`` a graph, list ``nodes`` (and, as they land,
+``serve`` the app and speak ``mcp``)."""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from .. import __version__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="keroro-graph", description="Keroro Graph: node graphs for AI image and video work")
+    parser.add_argument("--version", action="version", version=f"keroro-graph {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run a graph (API format or a ComfyUI workflow file) in this process")
+    run.add_argument("graph", help="path to the graph JSON")
+    run.add_argument("--set", action="append", metavar="NODE.INPUT=VALUE",
+                     help="override an input (NODE is a node id or title; VALUE is JSON or text); repeatable")
+    run.add_argument("--output", "-o", type=Path, help="folder for output files (default: user/output)")
+    _common(run)
+    run.add_argument("--json", action="store_true", help="print the job record as JSON")
+    run.add_argument("--quiet", "-q", action="store_true", help="no progress display")
+
+    nodes = sub.add_parser("nodes", help="print the node catalogue")
+    nodes.add_argument("filter", nargs="?", help="only nodes whose name or category contains this")
+    nodes.add_argument("--json", action="store_true", help="print /object_info JSON")
+    nodes.add_argument("--packs", action="store_true", help="print each pack's load status and errors")
+    _common(nodes)
+    return parser
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--user-dir", type=Path, help="runtime data folder (default: ./user beside the app)")
+    p.add_argument("--custom-nodes-dir", type=Path, action="append",
+                   help="a folder of node packs (repeatable; default: custom_nodes/)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        return _dispatch(argv)
+    except BrokenPipeError:  # e.g. `keroro-graph nodes | head`
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(argv: list[str] | None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    if args.command == "run":
+        from .run import run_command
+        return run_command(args)
+    if args.command == "nodes":
+        from .nodes_cmd import nodes_command
+        return nodes_command(args)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

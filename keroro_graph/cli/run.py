@@ -1,0 +1,148 @@
+"""``keroro-graph run GRAPH.json``: run a graph in this process with live progress,
+``--set NODE.INPUT=VALUE`` overrides, outputs listed at the end, and a non-zero exit
+code with the node's error when it fails. Accepts API-format graphs, POST /prompt
+bodies and ComfyUI UI-format workflow files."""
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from ..errors import GraphFormatError
+from ..graph.workflow import extract_graph
+from ..jobs.backend import JobRecord, JobStatus
+from ..jobs.embedded import EmbeddedBackend
+from ..runtime import build_runtime
+from ..settings import Settings
+from .progress import ProgressDisplay
+
+EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad command-line input; the message is shown to the user as is."""
+
+
+def apply_overrides(graph: dict[str, Any], assignments: list[str]) -> None:
+    """Apply ``NODE.INPUT=VALUE`` (NODE is an id or a node title; VALUE is JSON when
+    it parses as JSON, a string otherwise). Raises UsageError naming the bad one."""
+    for text in assignments:
+        target, sep, raw = text.partition("=")
+        node_ref, dot, input_name = target.rpartition(".")
+        if not sep or not dot or not node_ref or not input_name:
+            raise UsageError(f"--set {text!r}: expected NODE.INPUT=VALUE, e.g. --set 3.seed=42")
+        node_id = _find_node(graph, node_ref)
+        if node_id is None:
+            raise UsageError(f"--set {text!r}: no node with id or title {node_ref!r} in the graph")
+        try:
+            value: Any = json.loads(raw)
+        except ValueError:
+            value = raw
+        graph[node_id].setdefault("inputs", {})[input_name] = value
+
+
+def _find_node(graph: dict[str, Any], ref: str) -> str | None:
+    if ref in graph:
+        return ref
+    titled = [nid for nid, n in graph.items()
+              if isinstance(n, dict) and (n.get("_meta") or {}).get("title") == ref]
+    return titled[0] if len(titled) == 1 else None
+
+
+def run_command(args: Any, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    try:
+        doc = json.loads(Path(args.graph).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        err.write(f"error: no such file: {args.graph}\n")
+        return EXIT_INVALID
+    except (OSError, ValueError) as exc:
+        err.write(f"error: {args.graph} is not a JSON file: {exc}\n")
+        return EXIT_INVALID
+    settings = Settings.from_env(
+        user_dir=args.user_dir, output_dir=args.output, jobs_db=":memory:",
+        custom_nodes_dirs=args.custom_nodes_dir or None)
+    return asyncio.run(_run(doc, settings, args, out, err))
+
+
+async def _run(doc: Any, settings: Settings, args: Any, out: TextIO, err: TextIO) -> int:
+    runtime = build_runtime(settings, backend=EmbeddedBackend(":memory:"))
+    for pack in runtime.registry.failed_packs:
+        err.write(f"warning: node pack {pack.name} failed to load (see its error with `keroro-graph nodes --packs`)\n")
+    try:
+        graph = extract_graph(doc, runtime.registry)
+        apply_overrides(graph, args.set or [])
+    except (GraphFormatError, UsageError) as exc:
+        err.write(f"error: {exc}\n")
+        return EXIT_INVALID
+    async with runtime:
+        display = ProgressDisplay(job_id="", total_nodes=len(graph), stream=err,
+                                  live=None if not args.quiet else False)
+        submitted = await runtime.jobs.submit(graph, extra_data={"extra_pnginfo": _pnginfo(doc)})
+        if not submitted.accepted:
+            err.write(format_validation(submitted.error, submitted.node_errors))
+            return EXIT_INVALID
+        for line in _dropped_outputs(submitted.node_errors):
+            err.write(line)
+        display.job_id = submitted.prompt_id
+        unsubscribe = runtime.bus.subscribe(display.on_event) if not args.quiet else (lambda: None)
+        try:
+            record = await runtime.jobs.wait(submitted.prompt_id)
+        finally:
+            unsubscribe()
+        return _report(record, settings, args, out, err)
+
+
+def _pnginfo(doc: Any) -> dict[str, Any]:
+    """A UI workflow travels into saved images as ``workflow``, as ComfyUI does."""
+    if isinstance(doc, dict) and isinstance(doc.get("nodes"), list):
+        return {"workflow": doc}
+    return {}
+
+
+def _report(record: JobRecord, settings: Settings, args: Any, out: TextIO, err: TextIO) -> int:
+    if args.json:
+        out.write(json.dumps(record.model_dump(mode="json", exclude={"prompt"}), indent=2) + "\n")
+    if record.status is not JobStatus.SUCCESS:
+        error = record.error or {}
+        where = f"node {error.get('node_id')} ({error.get('node_type')})" if error.get("node_id") else "the job"
+        err.write(f"error: {where} failed: {error.get('exception_type', record.status.value)}: "
+                  f"{error.get('exception_message', '')}\n")
+        return EXIT_FAILED
+    if not args.json:
+        for line in describe_outputs(record.outputs, settings):
+            out.write(line + "\n")
+    return EXIT_OK
+
+
+def describe_outputs(outputs: dict[str, Any], settings: Settings) -> list[str]:
+    """Human lines for a job's ui outputs: file paths for media, text for text."""
+    lines = []
+    paths = settings.paths
+    for node_id, ui in outputs.items():
+        for key, items in ui.items():
+            for item in items if isinstance(items, list) else [items]:
+                if isinstance(item, dict) and "filename" in item:
+                    folder = paths.folder(item.get("type", "output"))
+                    lines.append(f"node {node_id} {key}: {folder / item.get('subfolder', '') / item['filename']}")
+                elif key == "text":
+                    lines.append(f"node {node_id} text: {item}")
+    return lines
+
+
+def format_validation(error: dict[str, Any] | None, node_errors: dict[str, Any]) -> str:
+    lines = [f"error: {error['message']}" + (f": {error['details']}" if error and error.get("details") else "")
+             if error else "error: invalid graph"]
+    for node_id, entry in node_errors.items():
+        for e in entry["errors"]:
+            name = e.get("extra_info", {}).get("input_name")
+            where = f"node {node_id} ({entry['class_type']})" + (f" input '{name}'" if name else "")
+            lines.append(f"  {where}: {e['message']}" + (f" ({e['details']})" if e.get("details") and e["details"] != name else ""))
+    return "\n".join(lines) + "\n"
+
+
+def _dropped_outputs(node_errors: dict[str, Any]) -> list[str]:
+    if not node_errors:
+        return []
+    return ["warning: some outputs failed validation and will not run:\n" + format_validation(None, node_errors)[len("error: invalid graph\n"):]]
