@@ -367,3 +367,24 @@ def test_events_are_constant_size():
     assert fields == {"job_id", "timestamp_ms", "node_id", "value", "max"}
 
 
+
+
+async def test_execution_blocker_stops_consumers_and_the_job_goes_on(runtime, recorder):
+    from keroro_graph.engine.events import NodeBlocked
+    graph = {
+        "c": {"class_type": "TestConst", "inputs": {"value": 1}},
+        "gate": {"class_type": "TestGate", "inputs": {"value": ["c", 0], "open": False, "message": "skipped on purpose"}},
+        "bad": {"class_type": "TestFail", "inputs": {"value": ["gate", 0]}},
+        "after": {"class_type": "TestAdd", "inputs": {"a": ["bad", 0]}},
+        "o1": {"class_type": "TestOutput", "inputs": {"source": ["after", 0]}},
+        "o2": {"class_type": "TestOutput", "inputs": {"source": ["c", 0]}},
+    }
+    record = await run_graph(runtime, graph)
+    assert record.status is JobStatus.SUCCESS, record.error
+    assert "o1" not in record.outputs, "a blocked output node shows nothing"
+    assert record.outputs["o2"]["text"] == ["1"]
+    blocked = recorder.of(NodeBlocked, record.id)
+    assert [(b.node_id, b.message) for b in blocked] == [("bad", "skipped on purpose")], "reported once, by the first consumer"
+    silent = dict(graph, gate={**graph["gate"], "inputs": {**graph["gate"]["inputs"], "message": ""}})
+    record = await run_graph(runtime, silent)
+    assert record.status is JobStatus.SUCCESS and not recorder.of(NodeBlocked, record.id)
