@@ -170,10 +170,10 @@ def _check_default(name: str, default: Any, options: dict[str, Any], choices: An
 def _outputs_of(func: Callable[..., Any]) -> typing.Iterator[OutputSpec]:
     hints = typing.get_type_hints(func, include_extras=True)
     if "return" not in hints:
-        raise NodeDeclarationError("no return annotation (use -> None for a node without outputs)")
+        raise NodeDeclarationError("no return annotation (use -> None or -> Result for a node without outputs)")
     ret = hints["return"]
-    if ret is None or ret is type(None):
-        return
+    if ret is None or ret is type(None) or ret is Result:
+        return  # no outputs; an output node may still return Result(ui=...)
     items = get_args(ret) if get_origin(ret) is tuple else (ret,)
     for index, item in enumerate(items):
         base, metadata = _unwrap(item)
@@ -213,7 +213,7 @@ def _behaviour(func: Callable[..., Any], n_outputs: int, fingerprint: Callable[.
     wants_ctx = CONTEXT_PARAM in inspect.signature(func).parameters
 
     def call(_state: Any, ctx: Any, kwargs: dict[str, Any]) -> Any:
-        return func(ctx, **kwargs) if wants_ctx else func(**kwargs)
+        return func(**kwargs, ctx=ctx) if wants_ctx else func(**kwargs)
 
     def normalise(raw: Any) -> NodeOutput:
         if isinstance(raw, Result):
@@ -244,7 +244,7 @@ def _hook(fn: Callable[..., Any]) -> Callable[[Any, dict[str, Any]], Any]:
 
     def run(ctx: Any, kwargs: dict[str, Any]) -> Any:
         args = select_kwargs(fn, kwargs)
-        return fn(ctx, **args) if wants_ctx else fn(**args)
+        return fn(**args, ctx=ctx) if wants_ctx else fn(**args)
 
     return run
 

@@ -9,7 +9,8 @@ from .spec import InputSpec, NodeSpec
 
 
 def node_info(spec: NodeSpec, ctx: Any = None) -> dict[str, Any]:
-    """The V1 ``info`` dict of one node; ``ctx`` is handed to dynamic combo lists."""
+    """The V1 ``info`` dict of one node; ``ctx`` (a NodeEnv) is handed to dynamic
+    combo lists — pass one whenever the registry holds nodes with such lists."""
     inputs: dict[str, dict[str, Any]] = {"required": {}}
     order: dict[str, list[str]] = {"required": []}
     for item in spec.inputs:

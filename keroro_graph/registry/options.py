@@ -5,7 +5,7 @@ as ComfyUI's option dict, so ``/object_info`` and the validator see one shape.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Any, Callable, Literal
+from typing import Any, Callable
 
 _UNSET: Any = object()
 
@@ -49,7 +49,8 @@ class Int(Input):
     min: int | None = None
     max: int | None = None
     step: int | None = None
-    display: Literal["number", "slider"] | None = None
+    #: "number", "slider", or a frontend-specific widget such as "color".
+    display: str | None = None
     control_after_generate: bool = False
     widget_type: str | None = "INT"
 
@@ -60,7 +61,7 @@ class Float(Input):
     max: float | None = None
     step: float | None = None
     round: float | None = None
-    display: Literal["number", "slider"] | None = None
+    display: str | None = None
     widget_type: str | None = "FLOAT"
 
 

@@ -34,7 +34,8 @@ class InputSpec(BaseModel):
     type: str
     section: Section = "required"
     options: dict[str, Any] = Field(default_factory=dict)
-    #: Combo choices: a list, or a callable ``(paths) -> list`` evaluated on demand.
+    #: Combo choices: a list, or a callable ``(ctx) -> list`` evaluated on demand, where
+    #: ``ctx`` is a NodeEnv (``ctx.paths``); callers always pass one.
     choices: list[Any] | Callable[..., list[Any]] | None = None
     lazy: bool = False
     raw_link: bool = False

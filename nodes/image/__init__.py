@@ -1,0 +1,1 @@
+"""Image nodes: IMAGE is float32 [batch, height, width, channels] in 0..1."""

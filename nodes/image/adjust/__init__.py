@@ -1,0 +1,1 @@
+"""Per-pixel tone and colour adjustments."""

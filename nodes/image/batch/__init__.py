@@ -1,0 +1,1 @@
+"""Batches of frames: joining them and laying them out as a grid."""

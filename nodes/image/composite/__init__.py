@@ -1,0 +1,1 @@
+"""Combining two images: blend modes and masked pasting."""

@@ -1,0 +1,1 @@
+"""Convolution filters: blur and sharpen."""

@@ -1,0 +1,1 @@
+"""Images made from parameters alone: solid colours, gradients, noise."""

@@ -1,0 +1,1 @@
+"""Geometry: scale, crop, pad, flip and rotate."""

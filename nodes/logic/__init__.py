@@ -1,0 +1,1 @@
+"""Comparisons and branching, including the lazy Switch."""

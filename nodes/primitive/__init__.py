@@ -1,0 +1,1 @@
+"""Constant values of the scalar widget types."""

@@ -1,0 +1,1 @@
+"""Prompt-text building for provider nodes."""

@@ -1,0 +1,1 @@
+"""Prompt presets: structured fields in, one prompt string out."""

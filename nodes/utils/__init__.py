@@ -1,0 +1,1 @@
+"""Inspection helpers that work on any value."""
