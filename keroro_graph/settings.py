@@ -29,6 +29,17 @@ class Settings(BaseModel):
     max_concurrent_nodes: int = 128
     thread_workers: int | None = None
     limits: dict[str, int] = Field(default_factory=dict)
+    # --- server ---
+    host: str = "127.0.0.1"
+    port: int = 8188
+    #: Required on every request when set; the server refuses to listen beyond
+    #: loopback without one.
+    token: str | None = Field(default=None, repr=False)
+    max_body_bytes: int = 100 * 1024 * 1024
+    upload_max_pixels: int = 8192 * 8192
+    preview_max_side: int = 512
+    web_dist: Path = Field(default_factory=lambda: REPO_ROOT / "web" / "dist")
+    secrets_file: Path | None = None
 
     @property
     def paths(self) -> Paths:
@@ -41,12 +52,22 @@ class Settings(BaseModel):
         return self.workflows_dir or self.user_dir / "workflows"
 
     @property
+    def secrets_path(self) -> Path:
+        return self.secrets_file or self.user_dir / "secrets.json"
+
+    @property
+    def frontend_settings_dir(self) -> Path:
+        """ComfyUI's per-user data folder (``user/default``: settings, userdata)."""
+        return self.user_dir / "default"
+
+    @property
     def jobs_store(self) -> Path | str:
         return self.jobs_db if self.jobs_db is not None else self.user_dir / "jobs.sqlite3"
 
     def ensure_dirs(self) -> None:
         paths = self.paths
-        for folder in (self.user_dir, paths.input, paths.output, paths.temp, self.workflows):
+        for folder in (self.user_dir, paths.input, paths.output, paths.temp, self.workflows,
+                       self.frontend_settings_dir):
             folder.mkdir(parents=True, exist_ok=True)
 
     @classmethod
@@ -73,4 +94,8 @@ _ENV = {
     "max_jobs": "KERORO_MAX_JOBS",
     "cache_bytes": "KERORO_CACHE_BYTES",
     "max_concurrent_nodes": "KERORO_MAX_CONCURRENT_NODES",
+    "host": "KERORO_HOST",
+    "port": "KERORO_PORT",
+    "token": "KERORO_TOKEN",
+    "max_body_bytes": "KERORO_MAX_BODY_BYTES",
 }

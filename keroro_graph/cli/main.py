@@ -1,5 +1,5 @@
-"""The ``keroro-graph`` command: ``run`` a graph, list ``nodes`` (and, as they land,
-``serve`` the app and speak ``mcp``)."""
+"""The ``keroro-graph`` command: ``serve`` the app, ``run`` a graph, list ``nodes``
+(and, once it lands, speak ``mcp``)."""
 from __future__ import annotations
 
 import argparse
@@ -24,6 +24,15 @@ def build_parser() -> argparse.ArgumentParser:
     _common(run)
     run.add_argument("--json", action="store_true", help="print the job record as JSON")
     run.add_argument("--quiet", "-q", action="store_true", help="no progress display")
+
+    serve = sub.add_parser("serve", help="start the server and canvas")
+    serve.add_argument("--host", "--listen", dest="host", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default 8188)")
+    serve.add_argument("--token", help="access token required on every request (or KERORO_TOKEN); "
+                                       "mandatory when listening beyond loopback")
+    serve.add_argument("--max-jobs", type=int, help="jobs running at once (default 4)")
+    serve.add_argument("--open", action="store_true", help="open the canvas in a browser")
+    _common(serve)
 
     nodes = sub.add_parser("nodes", help="print the node catalogue")
     nodes.add_argument("filter", nargs="?", help="only nodes whose name or category contains this")
@@ -56,6 +65,9 @@ def _dispatch(argv: list[str] | None) -> int:
     if args.command == "run":
         from .run import run_command
         return run_command(args)
+    if args.command == "serve":
+        from .serve import serve_command
+        return serve_command(args)
     if args.command == "nodes":
         from .nodes_cmd import nodes_command
         return nodes_command(args)

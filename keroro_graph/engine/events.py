@@ -35,7 +35,8 @@ class JobQueued(Event):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class JobStarted(Event):
-    pass
+    #: Who submitted the job (its events go to that WebSocket client), if anyone.
+    client_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -114,6 +115,13 @@ class JobInterrupted(Event):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class JobCancelled(Event):
     """A queued job was removed before it started."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class JobRecorded(Event):
+    """The job's outcome is in the store (history can be read); the last event of a job."""
+
+    status: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

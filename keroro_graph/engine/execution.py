@@ -58,7 +58,8 @@ class Execution:
     async def run(self) -> RunResult:
         started = now_ms()
         job = self.req.job_id
-        self._emit(JobStarted(job_id=job, timestamp_ms=started))
+        self._emit(JobStarted(job_id=job, timestamp_ms=started,
+                              client_id=self.req.extra_data.get("client_id")))
         try:
             plan = await make_plan(self.graph, self.req.outputs, env_for=self._env, pool=self.engine.pool)
         except DependencyCycleError as exc:

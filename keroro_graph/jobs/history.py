@@ -35,7 +35,7 @@ def history_entry(job: JobRecord) -> dict[str, Any]:
     """One ``/history`` entry: prompt tuple, outputs, status, meta."""
     success = job.status is JobStatus.SUCCESS
     return {
-        "prompt": [job.number, job.id, job.prompt, job.extra_data, job.outputs_to_execute],
+        "prompt": [int(job.number) if float(job.number).is_integer() else job.number, job.id, job.prompt, job.extra_data, job.outputs_to_execute],
         "outputs": job.outputs if success else {},
         "status": {"status_str": "success" if success else "error", "completed": success,
                    "messages": job.messages},

@@ -17,8 +17,7 @@ from typing import Any, Iterable
 
 from ..engine.context import CancelToken
 from ..engine.engine import Engine, RunRequest, RunResult
-from ..engine.events import (JobCancelled, JobFailed, JobInterrupted, JobQueued,
-                             JobSucceeded, QueueChanged)
+from ..engine.events import JobCancelled, JobQueued, JobRecorded, QueueChanged
 from ..errors import JobError
 from ..graph.validate import ValidationResult, error_dict, validate_prompt
 from ..registry.registry import Registry
@@ -31,7 +30,7 @@ log = logging.getLogger(__name__)
 SENSITIVE_EXTRA_KEYS = frozenset({"auth_token_comfy_org", "api_key_comfy_org"})
 _HEARTBEAT_S = 10.0
 _IDLE_WAIT_S = 5.0
-_END_EVENTS = (JobSucceeded, JobFailed, JobInterrupted, JobCancelled)
+_END_EVENTS = (JobRecorded, JobCancelled)
 
 
 @dataclass
@@ -44,7 +43,8 @@ class SubmitResult:
 
     def as_json(self) -> dict[str, Any]:
         if self.accepted:
-            return {"prompt_id": self.prompt_id, "number": self.number, "node_errors": self.node_errors}
+            return {"prompt_id": self.prompt_id, "number": plain_number(self.number),
+                    "node_errors": self.node_errors}
         return {"error": self.error, "node_errors": self.node_errors}
 
 
@@ -229,6 +229,8 @@ class JobService:
             heartbeat.cancel()
             self._tokens.pop(job.id, None)
             await self._queue_changed(job.id)
+            status_now = await self.backend.status(job.id)
+            self.bus.publish(JobRecorded(job_id=job.id, status=status_now.value if status_now else "unknown"))
 
     async def _heartbeat(self, job_id: str, worker: str) -> None:
         while True:
@@ -238,6 +240,11 @@ class JobService:
     async def _queue_changed(self, job_id: str | None) -> None:
         remaining = await self.queue_remaining()
         self.bus.publish(QueueChanged(job_id=job_id or "", queue_remaining=remaining))
+
+
+def plain_number(value: float) -> float | int:
+    """Priorities are floats inside; integral ones show as integers (as in ComfyUI)."""
+    return int(value) if float(value).is_integer() else value
 
 
 def plain_json(value: Any) -> Any:

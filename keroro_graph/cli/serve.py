@@ -1,0 +1,47 @@
+"""``keroro-graph serve``: the server and canvas. Binds 127.0.0.1 by default; refuses
+to listen beyond loopback without an access token."""
+from __future__ import annotations
+
+import logging
+import sys
+import webbrowser
+from typing import Any
+
+from aiohttp import web
+
+from ..server.app import RedactingAccessLogger, create_app
+from ..server.keys import REGISTRY
+from ..server.middlewares import is_loopback
+from ..settings import Settings
+
+log = logging.getLogger("keroro_graph")
+
+
+def serve_settings(args: Any) -> Settings:
+    return Settings.from_env(user_dir=args.user_dir, host=args.host, port=args.port, token=args.token,
+                             custom_nodes_dirs=args.custom_nodes_dir or None, max_jobs=args.max_jobs)
+
+
+def serve_command(args: Any) -> int:
+    settings = serve_settings(args)
+    if not is_loopback(settings.host) and not settings.token:
+        sys.stderr.write(f"error: refusing to listen on {settings.host} without an access token; "
+                         "pass --token or set KERORO_TOKEN (every request must then carry it)\n")
+        return 2
+    app = create_app(settings)
+    url = f"http://{'127.0.0.1' if settings.host in ('0.0.0.0', '::') else settings.host}:{settings.port}/"
+
+    async def announce(app: web.Application) -> None:
+        registry = app[REGISTRY]
+        failed = registry.failed_packs
+        custom = [p for p in registry.packs if not p.builtin]
+        print(f"Keroro Graph at {url}  —  {len(registry)} nodes, {len(custom) - len(failed)} pack(s) loaded, "
+              f"{len(failed)} failed{': ' + ', '.join(p.name for p in failed) if failed else ''}", flush=True)
+        if args.open:
+            webbrowser.open(url)
+
+    app.on_startup.append(announce)
+    logging.getLogger("aiohttp.access").setLevel(logging.INFO if args.verbose else logging.WARNING)
+    web.run_app(app, host=settings.host, port=settings.port, access_log_class=RedactingAccessLogger,
+                print=None, handle_signals=True)
+    return 0

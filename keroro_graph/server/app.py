@@ -1,0 +1,98 @@
+"""The aiohttp application factory. State lives under typed AppKeys; the runtime (job
+workers, engine) starts and stops in ``cleanup_ctx``; every route module's table is
+mounted at its path and again under ``/api`` (ComfyUI's aliasing), except routes that
+already live under ``/api`` (our own surface)."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import AsyncIterator
+
+from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
+
+from ..registry.registry import Registry
+from ..runtime import build_runtime
+from ..settings import Settings
+from . import ws
+from .keys import HUB, METRICS, REGISTRY, RUNTIME, SETTINGS
+from .metrics import Metrics
+from .middlewares import errors_as_json, refuse_cross_origin, require_token
+from .routes import (files, health, history, jobs, object_info, prompt, providers, queue, system,
+                     templates, userdata, workflows)
+
+log = logging.getLogger(__name__)
+
+ROUTE_TABLES = (prompt.routes, queue.routes, history.routes, object_info.routes, system.routes,
+                files.routes, userdata.routes, workflows.routes, templates.routes, providers.routes,
+                jobs.routes, health.routes, ws.routes)
+
+
+def create_app(settings: Settings, *, registry: Registry | None = None) -> web.Application:
+    """Build the server for ``settings``; ``registry`` skips loading packs (tests)."""
+    app = web.Application(middlewares=[errors_as_json, require_token, refuse_cross_origin],
+                          client_max_size=settings.max_body_bytes)
+    app[SETTINGS] = settings
+    app[METRICS] = Metrics()
+    if registry is not None:
+        app[REGISTRY] = registry
+    app.cleanup_ctx.append(run_runtime)
+    for table in ROUTE_TABLES:
+        add_routes_with_api_alias(app, table)
+    add_frontend(app, settings.web_dist)
+    return app
+
+
+def add_routes_with_api_alias(app: web.Application, table: web.RouteTableDef) -> None:
+    for route in table:
+        if not isinstance(route, web.RouteDef):
+            continue
+        app.router.add_route(route.method, route.path, route.handler, **route.kwargs)
+        if not route.path.startswith("/api/"):
+            app.router.add_route(route.method, "/api" + route.path, route.handler, **route.kwargs)
+
+
+async def run_runtime(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    runtime = build_runtime(settings, registry=app.get(REGISTRY))
+    app[RUNTIME] = runtime
+    app[REGISTRY] = runtime.registry
+    hub = app[HUB] = ws.Hub()
+    unsubscribe = [runtime.bus.subscribe(hub.on_event), runtime.bus.subscribe(app[METRICS].on_event)]
+    recovered = await runtime.start()
+    if recovered:
+        log.warning("%d job(s) were running when the server last stopped; marked interrupted", len(recovered))
+    yield
+    for stop in unsubscribe:
+        stop()
+    await hub.close()
+    await runtime.close()
+
+
+_FALLBACK_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Keroro Graph</title></head>
+<body style="font-family:system-ui;margin:3em;max-width:40em">
+<h1>Keroro Graph 作战室</h1><p>The server is running. The canvas has not been built into
+<code>web/dist</code> yet; the HTTP API is ComfyUI-compatible: POST <code>/prompt</code>,
+follow <code>/ws</code>, read <code>/history</code>, fetch files with <code>/view</code>.</p>
+<p><a href="/object_info">Node catalogue (JSON)</a> · <a href="/api/health">Health</a></p>
+</body></html>"""
+
+
+def add_frontend(app: web.Application, dist: Path) -> None:
+    index = dist / "index.html"
+
+    async def serve_index(_request: web.Request) -> web.StreamResponse:
+        if index.is_file():
+            return web.FileResponse(index, headers={"Cache-Control": "no-cache"})
+        return web.Response(text=_FALLBACK_PAGE, content_type="text/html")
+
+    app.router.add_get("/", serve_index)
+    if (dist / "assets").is_dir():
+        app.router.add_static("/assets", dist / "assets")
+
+
+class RedactingAccessLogger(AbstractAccessLogger):
+    """Access log lines without query strings (they may carry ``?token=``)."""
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        self.logger.info("%s %s %s %.1fms", request.method, request.path, response.status, time * 1000)

@@ -1,0 +1,4 @@
+"""Routes: files (being written)."""
+from aiohttp import web
+
+routes = web.RouteTableDef()

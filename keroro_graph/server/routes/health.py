@@ -1,0 +1,4 @@
+"""Routes: health (being written)."""
+from aiohttp import web
+
+routes = web.RouteTableDef()

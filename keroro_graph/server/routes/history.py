@@ -1,0 +1,61 @@
+"""GET/POST ``/history`` and ``/history/{prompt_id}``: finished jobs in ComfyUI's
+shape, oldest first, with ``max_items``/``offset`` paging, clearing and deleting.
+Unlike ComfyUI's, history lives in the job store and survives restarts."""
+from __future__ import annotations
+
+from aiohttp import web
+
+from ...jobs.backend import JobStatus
+from ...jobs.history import history_entry
+from ..errors import fail, json_object
+from ..keys import RUNTIME
+
+routes = web.RouteTableDef()
+HISTORY = (JobStatus.SUCCESS, JobStatus.ERROR, JobStatus.INTERRUPTED)
+
+
+@routes.get("/history")
+async def get_history(request: web.Request) -> web.Response:
+    backend = request.app[RUNTIME].jobs.backend
+    max_items = _int_query(request, "max_items", None)
+    offset = _int_query(request, "offset", -1)
+    if max_items is not None and max_items < 0:
+        fail(400, "max_items must not be negative")
+    if offset < 0:
+        total = await backend.count(HISTORY)
+        offset = max(0, total - max_items) if max_items is not None else 0
+    jobs = await backend.list(statuses=HISTORY, limit=max_items, offset=offset)
+    return web.json_response({job.id: history_entry(job) for job in jobs})
+
+
+@routes.get("/history/{prompt_id}")
+async def get_history_item(request: web.Request) -> web.Response:
+    job = await request.app[RUNTIME].jobs.backend.get(request.match_info["prompt_id"])
+    if job is None or job.status not in HISTORY:
+        return web.json_response({})
+    return web.json_response({job.id: history_entry(job)})
+
+
+@routes.post("/history")
+async def post_history(request: web.Request) -> web.Response:
+    body = await json_object(request)
+    backend = request.app[RUNTIME].jobs.backend
+    cleared = await backend.clear(HISTORY) if body.get("clear") else 0
+    deleted = 0
+    if "delete" in body:
+        ids = body["delete"]
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            fail(400, "'delete' must be a list of prompt ids")
+        finished = [i for i in ids if await backend.status(i) in HISTORY]
+        deleted = await backend.delete(finished)
+    return web.json_response({"cleared": cleared, "deleted": deleted})
+
+
+def _int_query(request: web.Request, name: str, default: int | None) -> int | None:
+    raw = request.query.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        fail(400, f"query parameter {name} must be a whole number, got {raw!r}")

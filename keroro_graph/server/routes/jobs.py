@@ -1,0 +1,4 @@
+"""Routes: jobs (being written)."""
+from aiohttp import web
+
+routes = web.RouteTableDef()

@@ -1,0 +1,4 @@
+"""Routes: providers (being written)."""
+from aiohttp import web
+
+routes = web.RouteTableDef()

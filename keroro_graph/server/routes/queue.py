@@ -1,0 +1,52 @@
+"""GET/POST ``/queue`` and POST ``/interrupt``: what runs and waits (sorted in run
+order, credentials never shown), clearing and deleting pending items, interrupting."""
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from ...jobs.backend import JobRecord, JobStatus
+from ...jobs.service import plain_number
+from ..errors import fail, json_object
+from ..keys import RUNTIME
+
+routes = web.RouteTableDef()
+
+
+def queue_item(job: JobRecord) -> list[Any]:
+    """ComfyUI's ``[number, prompt_id, prompt, extra_data, outputs_to_execute]``."""
+    return [plain_number(job.number), job.id, job.prompt, job.extra_data, job.outputs_to_execute]
+
+
+@routes.get("/queue")
+async def get_queue(request: web.Request) -> web.Response:
+    backend = request.app[RUNTIME].jobs.backend
+    running = await backend.list(statuses=[JobStatus.RUNNING])
+    pending = await backend.list(statuses=[JobStatus.QUEUED])
+    return web.json_response({"queue_running": [queue_item(j) for j in running],
+                              "queue_pending": [queue_item(j) for j in pending]})
+
+
+@routes.post("/queue")
+async def post_queue(request: web.Request) -> web.Response:
+    body = await json_object(request)
+    jobs = request.app[RUNTIME].jobs
+    cleared = await jobs.clear_queue() if body.get("clear") else 0
+    deleted = 0
+    if "delete" in body:
+        ids = body["delete"]
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            fail(400, "'delete' must be a list of prompt ids")
+        deleted = await jobs.delete_queued(ids)
+    return web.json_response({"cleared": cleared, "deleted": deleted})
+
+
+@routes.post("/interrupt")
+async def post_interrupt(request: web.Request) -> web.Response:
+    body = await json_object(request, required=False)
+    prompt_id = body.get("prompt_id")
+    if prompt_id is not None and not isinstance(prompt_id, str):
+        fail(400, "'prompt_id' must be a string")
+    interrupted = request.app[RUNTIME].jobs.interrupt(prompt_id)
+    return web.json_response({"interrupted": interrupted})

@@ -1,0 +1,4 @@
+"""Routes: templates (being written)."""
+from aiohttp import web
+
+routes = web.RouteTableDef()

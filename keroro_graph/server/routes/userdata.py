@@ -1,0 +1,4 @@
+"""Routes: userdata (being written)."""
+from aiohttp import web
+
+routes = web.RouteTableDef()

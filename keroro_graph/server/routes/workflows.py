@@ -1,0 +1,4 @@
+"""Routes: workflows (being written)."""
+from aiohttp import web
+
+routes = web.RouteTableDef()

@@ -1,0 +1,179 @@
+"""The WebSocket hub: ``/ws?clientId=`` connections and the routing of job events to
+them, in ComfyUI's message set.
+
+A job's events go to the client that submitted it (its ``client_id``); a job nobody
+owns is broadcast (ComfyUI sends such jobs' lifecycle to no one). Queue status goes to
+everyone. Each client has its own send queue and writer task, so one slow socket
+never delays the others; a client that falls too far behind is disconnected (it can
+reconnect and read history).
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from ..engine.events import Event, JobRecorded, JobStarted, NodePreview, NodeStarted, NodeText, QueueChanged
+from . import messages
+from .keys import HUB, RUNTIME, SETTINGS
+
+log = logging.getLogger(__name__)
+_SEND_QUEUE_MAX = 10_000
+
+routes = web.RouteTableDef()
+
+
+@dataclass(eq=False)
+class Client:
+    sid: str
+    ws: web.WebSocketResponse
+    metadata_previews: bool = False
+    queue: asyncio.Queue[str | bytes] = field(default_factory=lambda: asyncio.Queue(_SEND_QUEUE_MAX))
+    writer: asyncio.Task[None] | None = None
+
+    def send(self, payload: str | bytes) -> None:
+        try:
+            self.queue.put_nowait(payload)
+        except asyncio.QueueFull:
+            log.warning("WebSocket client %s is too slow; disconnecting it", self.sid)
+            if self.writer is not None:
+                self.writer.cancel()
+
+
+class Hub:
+    def __init__(self) -> None:
+        self.clients: dict[str, Client] = {}
+        self._owner: dict[str, str | None] = {}
+        self._last_node: dict[str, str] = {}
+
+    # --- routing events -------------------------------------------------------------
+    def on_event(self, event: Event) -> None:
+        if isinstance(event, JobStarted):
+            self._owner[event.job_id] = event.client_id
+        if isinstance(event, NodeStarted):
+            self._last_node[event.job_id] = event.node_id
+        # queue status goes to everyone; a job's events to its owner (everyone if none)
+        target = None if isinstance(event, QueueChanged) else self._owner.get(event.job_id)
+        if isinstance(event, NodePreview):
+            self._preview(event, target)
+        elif isinstance(event, NodeText):
+            self._to(target, messages.text_frame(event.node_id, event.text))
+        else:
+            for payload in messages.translate(event):
+                self._to(target, payload)
+        if isinstance(event, JobRecorded):
+            self._owner.pop(event.job_id, None)
+            self._last_node.pop(event.job_id, None)
+
+    def _preview(self, event: NodePreview, target: str | None) -> None:
+        frames: dict[bool, bytes] = {}
+        for client in self._targets(target):
+            flag = client.metadata_previews
+            if flag not in frames:
+                frames[flag] = messages.preview_frame(event.image_format, event.data, with_metadata=flag,
+                                                      job_id=event.job_id, node_id=event.node_id)
+            client.send(frames[flag])
+
+    def _to(self, target: str | None, payload: str | bytes) -> None:
+        for client in self._targets(target):
+            client.send(payload)
+
+    def _targets(self, target: str | None) -> list[Client]:
+        if target is None:
+            return list(self.clients.values())
+        client = self.clients.get(target)
+        return [client] if client is not None else []
+
+    def running_job_of(self, sid: str) -> tuple[str, str] | None:
+        """(job id, last node) of a running job that ``sid`` owns, for reconnects."""
+        for job_id, owner in self._owner.items():
+            if owner == sid and job_id in self._last_node:
+                return job_id, self._last_node[job_id]
+        return None
+
+    # --- connections -------------------------------------------------------------------
+    def attach(self, client: Client) -> None:
+        old = self.clients.get(client.sid)
+        if old is not None and old.writer is not None:
+            old.writer.cancel()
+        self.clients[client.sid] = client
+        client.writer = asyncio.create_task(_write(client), name=f"ws-writer-{client.sid}")
+
+    def detach(self, client: Client) -> None:
+        if self.clients.get(client.sid) is client:
+            del self.clients[client.sid]
+        if client.writer is not None:
+            client.writer.cancel()
+
+    async def close(self) -> None:
+        for client in list(self.clients.values()):
+            self.detach(client)
+            await client.ws.close()
+
+
+async def _write(client: Client) -> None:
+    try:
+        while True:
+            payload = await client.queue.get()
+            if isinstance(payload, bytes):
+                await client.ws.send_bytes(payload)
+            else:
+                await client.ws.send_str(payload)
+    except asyncio.CancelledError:
+        if not client.ws.closed:
+            await client.ws.close()
+        raise
+    except (ConnectionError, RuntimeError):
+        pass  # the socket went away; the reader side cleans up
+
+
+@routes.get("/ws")
+async def websocket(request: web.Request) -> web.WebSocketResponse:
+    ws = web.WebSocketResponse(heartbeat=30, max_msg_size=1024 * 1024)
+    await ws.prepare(request)
+    hub, runtime = request.app[HUB], request.app[RUNTIME]
+    sid = request.query.get("clientId") or uuid.uuid4().hex
+    client = Client(sid=sid, ws=ws)
+    hub.attach(client)
+    client.send(messages.status(await runtime.jobs.queue_remaining(), sid=sid))
+    running = hub.running_job_of(sid)
+    if running is not None:
+        job_id, node = running
+        client.send(messages.message("executing", {"node": node, "display_node": node, "prompt_id": job_id}))
+    try:
+        await _read(ws, client, request)
+    finally:
+        hub.detach(client)
+    return ws
+
+
+async def _read(ws: web.WebSocketResponse, client: Client, request: web.Request) -> None:
+    first = True
+    async for msg in ws:
+        if msg.type is not WSMsgType.TEXT:
+            continue
+        if first:
+            first = False
+            flags = _feature_flags(msg.data)
+            if flags is not None:
+                client.metadata_previews = bool(flags.get("supports_preview_metadata"))
+                client.send(messages.message("feature_flags", server_features(request.app)))
+
+
+def _feature_flags(text: str) -> dict[str, Any] | None:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if isinstance(data, dict) and data.get("type") == "feature_flags" and isinstance(data.get("data"), dict):
+        return data["data"]
+    return None
+
+
+def server_features(app: web.Application) -> dict[str, Any]:
+    return {"supports_preview_metadata": True, "max_upload_size": app[SETTINGS].max_body_bytes}
