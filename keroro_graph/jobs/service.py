@@ -209,6 +209,7 @@ class JobService:
     async def _run(self, job: JobRecord, worker: str) -> None:
         token = self._tokens[job.id] = CancelToken()
         heartbeat = asyncio.create_task(self._heartbeat(job.id, worker))
+        await self._queue_changed(job.id)  # ComfyUI announces the queue on put, get and done
         try:
             checked = self._graphs.pop(job.id, None) or await validate_prompt(
                 job.prompt, self.registry, paths=self.engine.paths,

@@ -26,14 +26,20 @@ class Socket:
         self.ws = ws
         self.messages: list[dict[str, Any]] = []
         self.frames: list[bytes] = []
+        #: "binary" or the JSON message type, in arrival order.
+        self.sequence: list[str] = []
 
     async def next(self, timeout_s: float = 10.0) -> dict[str, Any] | bytes:
         msg = await self.ws.receive(timeout=timeout_s)
         if msg.type.name == "BINARY":
             self.frames.append(msg.data)
+            self.sequence.append("binary")
             return msg.data
+        if msg.type.name != "TEXT":
+            raise ConnectionError(f"socket closed ({msg.type.name})")
         data = json.loads(msg.data)
         self.messages.append(data)
+        self.sequence.append(data["type"])
         return data
 
     async def until(self, predicate: Any, timeout_s: float = 10.0) -> dict[str, Any]:
@@ -61,5 +67,7 @@ async def socket(client: TestClient) -> AsyncIterator[Socket]:
     sock = Socket(ws)
     first = await sock.next()
     assert first["type"] == "status" and first["data"]["sid"] == "tester"
+    sock.messages.clear()
+    sock.sequence.clear()
     yield sock
     await ws.close()

@@ -1,0 +1,78 @@
+"""Property-based fuzzing of the running server: malformed and mutated graphs and
+bodies get a 4xx or a success — never a 500 — and the server keeps answering."""
+from __future__ import annotations
+
+import json
+
+from hypothesis import HealthCheck, given, settings as hyp_settings, strategies as st
+
+from tests.conftest import chain
+
+_scalars = st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(allow_nan=False) | st.text(max_size=10)
+_json = st.recursive(_scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+                     max_leaves=12)
+_link = st.tuples(st.sampled_from(["0", "1", "2", "out", "zz", ""]), st.integers(-1, 3)).map(list)
+_value = _json | _link
+
+
+@st.composite
+def mutated_graph(draw):
+    graph = chain(draw(st.integers(1, 4)))
+    for _ in range(draw(st.integers(0, 4))):
+        if not graph:
+            break
+        node_id = draw(st.sampled_from(sorted(graph)))
+        action = draw(st.integers(0, 4))
+        if not isinstance(graph[node_id], dict) or not isinstance(graph[node_id].get("inputs"), dict):
+            graph[node_id] = {"class_type": "TestAdd", "inputs": {}}
+        if action == 0:
+            graph[node_id]["class_type"] = draw(st.sampled_from(["TestAdd", "SaveImage", "Nope", "LoadImage"]))
+        elif action == 1:
+            graph[node_id]["inputs"][draw(st.sampled_from(["a", "b", "value", "image", "zz"]))] = draw(_value)
+        elif action == 2:
+            graph[node_id] = draw(_json)
+        elif action == 3:
+            graph[draw(st.text(max_size=4))] = draw(_json)
+        else:
+            graph.pop(node_id)
+    return graph
+
+
+_bodies = st.one_of(
+    st.binary(max_size=64),
+    _json.map(lambda v: json.dumps(v).encode()),
+    st.fixed_dictionaries({"prompt": mutated_graph()},
+                          optional={"client_id": _json, "number": _json, "front": _json, "extra_data": _json,
+                                    "prompt_id": _json, "partial_execution_targets": _json}
+                          ).map(lambda v: json.dumps(v).encode()),
+)
+_posts = st.sampled_from(["/prompt", "/queue", "/history", "/interrupt", "/free", "/api/prompt", "/settings",
+                          "/api/workflows/fuzz", "/api/jobs/x/cancel", "/upload/image"])
+_gets = st.sampled_from(["/history", "/view", "/object_info/", "/queue", "/api/jobs", "/userdata", "/v2/userdata",
+                         "/api/templates", "/prompt", "/api/workflows/", "/models/", "/history/"])
+
+
+@hyp_settings(max_examples=250, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(path=_posts, body=_bodies)
+async def test_post_bodies_never_cause_a_500(client, path, body):
+    response = await client.post(path, data=body, headers={"Content-Type": "application/json"})
+    assert response.status < 500, (path, body, await response.text())
+    if response.status >= 400:
+        assert "error" in json.loads(await response.text() or "{}") or response.status == 405
+
+
+@hyp_settings(max_examples=150, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(path=_gets, suffix=st.text(max_size=12), query=st.dictionaries(
+    st.sampled_from(["filename", "type", "subfolder", "max_items", "offset", "dir", "path", "status", "preview",
+                     "channel", "limit"]), st.text(max_size=12), max_size=4))
+async def test_get_requests_never_cause_a_500(client, path, suffix, query):
+    from urllib.parse import quote
+    response = await client.get(path + quote(suffix, safe=""), params=query)
+    assert response.status < 500, (path, suffix, query, await response.text())
+
+
+async def test_server_still_answers_after_the_fuzzing(client):
+    response = await client.post("/prompt", json={"prompt": chain(2)})
+    assert response.status == 200
