@@ -1,10 +1,19 @@
 """The stable surface for node authors: import from here and nowhere else in
 keroro_graph. Types, the ``@node`` declaration and its options, the context a running
-node receives, results, blockers and media helpers. (The provider SDK is re-exported
-here once it lands.)"""
+node receives, results, blockers, media helpers, and the provider SDK (clients,
+errors, retries, task polling, provider media helpers, signed tokens)."""
 from . import media
 from .engine.context import NodeContext
 from .errors import ExecutionInterruptedError, NodeDeclarationError
+from .providers import media as provider_media
+from .providers.client import DEFAULT_MAX_DOWNLOAD_BYTES, ProviderClient
+from .providers.openai_compat import ChatResult, OpenAICompatClient, sse_events, user_message
+from .providers.errors import (AuthError, BadRequestError, ContentPolicyError, MissingCredentialsError,
+                               ProviderError, ProviderUnavailableError, QuotaError, RateLimitedError,
+                               ResultTooLargeError, TaskFailedError)
+from .providers.poller import PollPlan, TaskStatus, poll
+from .providers.retry import RetryPolicy, parse_duration, parse_retry_after
+from .providers.tokens import JwtCache
 from .registry.blocker import ExecutionBlocker
 from .registry.env import NodeEnv, Paths
 from .registry.native import Result, node
@@ -13,8 +22,11 @@ from .registry.types import (ANY, AUDIO, IMAGE, LATENT, MASK, VIDEO, AudioRef, S
                              socket)
 
 __all__ = [
-    "ANY", "AUDIO", "IMAGE", "LATENT", "MASK", "VIDEO", "AudioRef", "Bool", "Combo",
-    "ExecutionBlocker", "ExecutionInterruptedError", "Float", "Input", "Int", "NodeContext",
-    "NodeDeclarationError", "NodeEnv", "Output", "Paths", "Result", "Socket", "Text", "VideoRef",
-    "media", "node", "socket",
+    "ANY", "AUDIO", "AuthError", "ChatResult", "OpenAICompatClient", "sse_events", "user_message", "AudioRef", "BadRequestError", "Bool", "Combo", "ContentPolicyError",
+    "DEFAULT_MAX_DOWNLOAD_BYTES", "ExecutionBlocker", "ExecutionInterruptedError", "Float", "IMAGE", "Input",
+    "Int", "JwtCache", "LATENT", "MASK", "MissingCredentialsError", "NodeContext", "NodeDeclarationError",
+    "NodeEnv", "Output", "Paths", "PollPlan", "ProviderClient", "ProviderError", "ProviderUnavailableError",
+    "QuotaError", "RateLimitedError", "Result", "ResultTooLargeError", "RetryPolicy", "Socket",
+    "TaskFailedError", "TaskStatus", "Text", "VIDEO", "VideoRef", "media", "node", "parse_duration",
+    "parse_retry_after", "poll", "provider_media", "socket",
 ]

@@ -11,6 +11,7 @@
     │   └── DependencyCycleError      expansion produced a cycle at run time
     ├── JobError                   the job store refused an operation
     │   └── JobNotFoundError
+    ├── SecretsError               (keroro_graph.secrets) the secret store is unreadable
     └── ProviderError              (keroro_graph.providers) a provider call failed
 
 Validation problems are not exceptions: the validator returns ComfyUI's error JSON.

@@ -12,6 +12,9 @@ from .engine.events import EventBus
 from .jobs.backend import JobBackend
 from .jobs.embedded import EmbeddedBackend
 from .jobs.service import JobService
+from .providers.catalog import PROVIDERS, env_vars
+from .providers.hub import SERVICE_NAME, ProviderHub
+from .secrets import ProviderSettings, SecretStore
 from .registry.loader import load_registry
 from .registry.registry import Registry
 from .settings import Settings
@@ -23,6 +26,9 @@ class Runtime:
     registry: Registry
     engine: Engine
     jobs: JobService
+    secrets: SecretStore
+    provider_settings: ProviderSettings
+    providers: ProviderHub
 
     @property
     def bus(self) -> EventBus:
@@ -34,6 +40,7 @@ class Runtime:
 
     async def close(self) -> None:
         await self.jobs.stop()
+        await self.providers.close()
         await self.engine.close()
 
     async def __aenter__(self) -> "Runtime":
@@ -48,13 +55,21 @@ def build_runtime(settings: Settings, *, registry: Registry | None = None,
                   backend: JobBackend | None = None, run_workers: bool = True) -> Runtime:
     """Assemble (but do not start) the core. Loading node packs happens here."""
     settings.ensure_dirs()
-    registry = registry or load_registry(builtin_dir=settings.builtin_nodes_dir,
-                                         custom_dirs=settings.custom_nodes_dirs)
+    if registry is None:  # an empty Registry is falsy, and still the caller's choice
+        registry = load_registry(builtin_dir=settings.builtin_nodes_dir, custom_dirs=settings.custom_nodes_dirs)
+    secrets = SecretStore(settings.secrets_path, env_vars=env_vars())
+    provider_settings = ProviderSettings(settings.provider_settings_path)
+    hub = ProviderHub(secrets=secrets, settings=provider_settings)
+    limits = {name: hub.limit(name) or 1 for name in PROVIDERS}
     engine = Engine(EngineConfig(
         paths=settings.paths, cache_bytes=settings.cache_bytes,
         max_concurrent_nodes=settings.max_concurrent_nodes,
-        thread_workers=settings.thread_workers, limits=dict(settings.limits)))
+        thread_workers=settings.thread_workers, limits={**limits, **settings.limits},
+        redact=secrets.redact),
+        services={SERVICE_NAME: hub})
     jobs = JobService(registry=registry, engine=engine,
                       backend=backend or EmbeddedBackend(settings.jobs_store),
-                      max_jobs=settings.max_jobs, run_workers=run_workers)
-    return Runtime(settings=settings, registry=registry, engine=engine, jobs=jobs)
+                      max_jobs=settings.max_jobs, run_workers=run_workers,
+                      credentials=hub.missing_credentials, redact_json=secrets.redact_json)
+    return Runtime(settings=settings, registry=registry, engine=engine, jobs=jobs, secrets=secrets,
+                   provider_settings=provider_settings, providers=hub)

@@ -56,6 +56,11 @@ class Settings(BaseModel):
         return self.secrets_file or self.user_dir / "secrets.json"
 
     @property
+    def provider_settings_path(self) -> Path:
+        """Non-secret provider settings (base URLs, regions, limits, model lists)."""
+        return self.user_dir / "settings.json"
+
+    @property
     def frontend_settings_dir(self) -> Path:
         """ComfyUI's per-user data folder (``user/default``: settings, userdata)."""
         return self.user_dir / "default"

@@ -100,6 +100,15 @@ class NodeContext(NodeEnv):
         """A short status line under the node ("Task in progress: 12 s")."""
         self._emit(NodeText(job_id=self.job_id, node_id=self.node_id, text=str(message)))
 
+    # --- services --------------------------------------------------------------------
+    def provider(self, client_class: type[Any]) -> Any:
+        """A configured, pooled client of ``client_class`` (a ProviderClient), with
+        this process's credentials and base URL for its provider."""
+        hub = self.services.get("providers")
+        if hub is None:
+            raise RuntimeError("no provider hub is configured in this process")
+        return hub.client(client_class)
+
     # --- cancellation ----------------------------------------------------------------
     @property
     def cancelled(self) -> bool:

@@ -10,7 +10,7 @@ import os
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from ..graph.model import Graph
 from ..registry.env import Paths
@@ -34,6 +34,8 @@ class EngineConfig:
     #: Named limits (e.g. ``{"kling": 4}``); a name not listed gets ``default_named_limit``.
     limits: dict[str, int] = field(default_factory=dict)
     default_named_limit: int = 8
+    #: Scrubs known secret values out of failure text before it leaves the engine.
+    redact: Callable[[str], str] | None = None
 
 
 @dataclass

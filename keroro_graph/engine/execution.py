@@ -314,11 +314,12 @@ class Execution:
     def _note_failure(self, node: GraphNode, exc: Exception, inputs: dict[str, list[Any]]) -> None:
         if self.failure is not None or self.interrupted:
             return
+        clean = self.engine.config.redact or (lambda text: text)
         self.failure = {
             "node_id": node.id, "node_type": node.class_type,
-            "exception_type": _qualified(type(exc)), "exception_message": str(exc),
-            "traceback": traceback.format_exception(exc),
-            "current_inputs": {k: [_preview(v) for v in vals] for k, vals in inputs.items()},
+            "exception_type": _qualified(type(exc)), "exception_message": clean(str(exc)),
+            "traceback": [clean(line) for line in traceback.format_exception(exc)],
+            "current_inputs": {k: [clean(_preview(v)) for v in vals] for k, vals in inputs.items()},
         }
 
     def _cancel_threadsafe(self, loop: asyncio.AbstractEventLoop) -> Any:

@@ -133,3 +133,7 @@ def cycle_error(cycle: list[str]) -> dict[str, Any]:
     path = " → ".join([*cycle, cycle[0]]) if cycle else ""
     return err("dependency_cycle", "Dependency cycle detected",
                f"nodes {path} depend on each other", {"cycle": cycle})
+
+
+def missing_credentials(provider: str, message: str) -> dict[str, Any]:
+    return err("missing_credentials", message, provider, {"provider": provider})

@@ -11,7 +11,7 @@ from __future__ import annotations
 import inspect
 import traceback
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import networkx as nx
 
@@ -43,9 +43,15 @@ def error_dict(type_: str, message: str, details: str = "", extra_info: dict[str
     return {"type": type_, "message": message, "details": details, "extra_info": extra_info or {}}
 
 
+CredentialCheck = Callable[[str, tuple[str, ...]], "str | None"]
+
+
 async def validate_prompt(prompt: Any, registry: Registry, *, paths: Paths,
-                          partial_targets: Iterable[str] | None = None) -> ValidationResult:
-    """Validate ``prompt``. Never raises for bad input: every problem is in the result."""
+                          partial_targets: Iterable[str] | None = None,
+                          credentials: CredentialCheck | None = None) -> ValidationResult:
+    """Validate ``prompt``. Never raises for bad input: every problem is in the result.
+    ``credentials(provider, names)`` returns a message when a provider node's keys
+    are missing (such nodes fail before anything runs)."""
     if not isinstance(prompt, dict):
         return ValidationResult(None, error=error_dict(
             "invalid_prompt", "Prompt must be a JSON object mapping node ids to nodes",
@@ -60,7 +66,7 @@ async def validate_prompt(prompt: Any, registry: Registry, *, paths: Paths,
         outputs = [nid for nid in outputs if nid in targets]
     if not outputs:
         return ValidationResult(graph, error=error_dict("prompt_no_outputs", "Prompt has no outputs"))
-    return await _Validator(graph, outputs, paths).run()
+    return await _Validator(graph, outputs, paths, credentials).run()
 
 
 def _parse_nodes(prompt: dict[str, Any], registry: Registry) -> dict[str, GraphNode] | ValidationResult:
@@ -88,10 +94,12 @@ def _parse_nodes(prompt: dict[str, Any], registry: Registry) -> dict[str, GraphN
 
 
 class _Validator:
-    def __init__(self, graph: Graph, outputs: list[str], paths: Paths) -> None:
+    def __init__(self, graph: Graph, outputs: list[str], paths: Paths,
+                 credentials: CredentialCheck | None) -> None:
         self.graph = graph
         self.outputs = outputs
         self.paths = paths
+        self.credentials = credentials
         self.own_errors: dict[str, list[dict[str, Any]]] = {}
 
     async def run(self) -> ValidationResult:
@@ -174,6 +182,10 @@ class _Validator:
             if err:
                 errors.append(err)
         errors.extend(self._check_undeclared_links(node, received_types))
+        if spec.provider and self.credentials is not None:
+            missing = self.credentials(spec.provider, spec.credentials)
+            if missing:
+                errors.append(checks.missing_credentials(spec.provider, missing))
         if not errors and spec.behaviour.validate is not None:
             errors.extend(await self._custom(node, received_types, env))
         return errors

@@ -13,13 +13,13 @@ import logging
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from ..engine.context import CancelToken
 from ..engine.engine import Engine, RunRequest, RunResult
 from ..engine.events import JobCancelled, JobQueued, JobRecorded, QueueChanged
 from ..errors import JobError
-from ..graph.validate import ValidationResult, error_dict, validate_prompt
+from ..graph.validate import CredentialCheck, ValidationResult, error_dict, validate_prompt
 from ..registry.registry import Registry
 from .backend import JobBackend, JobRecord, JobStatus
 from .history import status_messages
@@ -50,8 +50,13 @@ class SubmitResult:
 
 class JobService:
     def __init__(self, *, registry: Registry, engine: Engine, backend: JobBackend,
-                 max_jobs: int = 4, worker_id: str | None = None, run_workers: bool = True) -> None:
+                 max_jobs: int = 4, worker_id: str | None = None, run_workers: bool = True,
+                 credentials: CredentialCheck | None = None,
+                 redact_json: Callable[[Any], Any] | None = None) -> None:
         self.registry = registry
+        self.credentials = credentials
+        #: Scrubs stored secret values from anything written to the job store.
+        self.redact_json = redact_json or (lambda doc: doc)
         self.engine = engine
         self.backend = backend
         self.max_jobs = max_jobs
@@ -99,7 +104,7 @@ class JobService:
         the priority counter; a duplicate ``prompt_id`` is refused."""
         job_id = str(prompt_id) if prompt_id else str(uuid.uuid4())
         checked = await validate_prompt(prompt, self.registry, paths=self.engine.paths,
-                                        partial_targets=partial_targets)
+                                        partial_targets=partial_targets, credentials=self.credentials)
         if not checked.ok:
             return SubmitResult(job_id, 0, False, checked.node_errors, checked.error)
         if number is None:
@@ -108,7 +113,8 @@ class JobService:
         extra = sanitise_extra_data(extra_data or {})
         if client_id:
             extra["client_id"] = client_id
-        record = JobRecord(id=job_id, number=float(number), prompt=prompt, extra_data=extra,
+        record = JobRecord(id=job_id, number=float(number), prompt=self.redact_json(prompt),
+                           extra_data=self.redact_json(extra),
                            client_id=client_id, outputs_to_execute=checked.outputs,
                            node_errors=checked.node_errors)
         try:
@@ -159,6 +165,11 @@ class JobService:
         if removed:
             await self._queue_changed(None)
         return removed
+
+    @property
+    def workers_alive(self) -> int:
+        """Worker tasks still looping (readiness checks compare it to ``max_jobs``)."""
+        return sum(1 for task in self._workers if not task.done())
 
     @property
     def running_ids(self) -> list[str]:
@@ -213,7 +224,7 @@ class JobService:
         try:
             checked = self._graphs.pop(job.id, None) or await validate_prompt(
                 job.prompt, self.registry, paths=self.engine.paths,
-                partial_targets=job.outputs_to_execute or None)
+                partial_targets=job.outputs_to_execute or None, credentials=self.credentials)
             if checked.ok and checked.graph is not None:
                 result = await self.engine.execute(
                     RunRequest(job_id=job.id, graph=checked.graph, outputs=checked.outputs,
@@ -223,15 +234,18 @@ class JobService:
             status = {"success": JobStatus.SUCCESS, "error": JobStatus.ERROR,
                       "interrupted": JobStatus.INTERRUPTED}[result.status]
             await self.backend.finish(
-                job.id, status, outputs=plain_json(result.ui) if status is JobStatus.SUCCESS else {},
-                meta=result.meta, messages=plain_json(status_messages(job.id, result)),
-                error=plain_json(result.error))
+                job.id, status, outputs=self._clean(result.ui) if status is JobStatus.SUCCESS else {},
+                meta=result.meta, messages=self._clean(status_messages(job.id, result)),
+                error=self._clean(result.error))
         finally:
             heartbeat.cancel()
             self._tokens.pop(job.id, None)
             await self._queue_changed(job.id)
             status_now = await self.backend.status(job.id)
             self.bus.publish(JobRecorded(job_id=job.id, status=status_now.value if status_now else "unknown"))
+
+    def _clean(self, value: Any) -> Any:
+        return self.redact_json(plain_json(value))
 
     async def _heartbeat(self, job_id: str, worker: str) -> None:
         while True:

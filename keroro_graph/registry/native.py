@@ -45,6 +45,7 @@ def node(
     not_idempotent: bool = False,
     input_is_list: bool = False,
     limit: str | None = None,
+    provider: Any = None,
     fingerprint: Callable[..., Any] | None = None,
     validate: Callable[..., Any] | None = None,
     check_lazy: Callable[..., Any] | None = None,
@@ -56,7 +57,10 @@ def node(
 
     Hooks (``fingerprint`` = IS_CHANGED, ``validate`` = VALIDATE_INPUTS,
     ``check_lazy`` = check_lazy_status) receive the inputs they name as keywords,
-    plus ``ctx`` when they declare it. Raises NodeDeclarationError at import.
+    plus ``ctx`` when they declare it. ``provider=SomeClient`` (a ProviderClient
+    class) makes validation require its credentials and, unless ``limit`` says
+    otherwise, runs the node under that provider's concurrency limit. Raises
+    NodeDeclarationError at import.
     """
 
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -77,7 +81,9 @@ def node(
             output_node=output,
             not_idempotent=not_idempotent,
             input_is_list=input_is_list,
-            limit=limit,
+            limit=limit or (getattr(provider, "provider", None) or None),
+            provider=getattr(provider, "provider", None) or None,
+            credentials=tuple(getattr(provider, "credentials", ()) if provider is not None else ()),
             deprecated=deprecated,
             experimental=experimental,
             api_node=api_node,

@@ -118,6 +118,10 @@ class NodeSpec(BaseModel):
     api_node: bool = False
     #: Named concurrency limit (e.g. one per provider); None means only the global one.
     limit: str | None = None
+    #: The provider this node calls and the credentials it needs: validation refuses
+    #: the node, saying where to set them, while any is missing.
+    provider: str | None = None
+    credentials: tuple[str, ...] = ()
     #: Where the declaration lives, for error messages ("nodes/image/image_blur.py:12").
     source: str = ""
     behaviour: Behaviour

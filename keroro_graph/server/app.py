@@ -15,7 +15,7 @@ from ..registry.registry import Registry
 from ..runtime import build_runtime
 from ..settings import Settings
 from . import ws
-from .keys import HUB, METRICS, REGISTRY, RUNTIME, SETTINGS
+from .keys import HUB, METRICS, PROVIDER_SETTINGS, REGISTRY, RUNTIME, SECRETS, SETTINGS
 from .metrics import Metrics
 from .middlewares import errors_as_json, refuse_cross_origin, require_token
 from .routes import (files, health, history, jobs, object_info, prompt, providers, queue, system,
@@ -57,6 +57,10 @@ async def run_runtime(app: web.Application) -> AsyncIterator[None]:
     runtime = build_runtime(settings, registry=app.get(REGISTRY))
     app[RUNTIME] = runtime
     app[REGISTRY] = runtime.registry
+    # one secret store and one provider-settings file per process: the runtime's
+    app[SECRETS] = runtime.secrets
+    app[PROVIDER_SETTINGS] = runtime.provider_settings
+    runtime.providers.record = app[METRICS].provider_call
     hub = app[HUB] = ws.Hub()
     unsubscribe = [runtime.bus.subscribe(hub.on_event), runtime.bus.subscribe(app[METRICS].on_event)]
     recovered = await runtime.start()

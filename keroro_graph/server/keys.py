@@ -7,6 +7,7 @@ from aiohttp import web
 
 from ..registry.registry import Registry
 from ..runtime import Runtime
+from ..secrets import ProviderSettings, SecretStore
 from ..settings import Settings
 
 if TYPE_CHECKING:
@@ -18,3 +19,5 @@ RUNTIME = web.AppKey("RUNTIME", Runtime)
 REGISTRY = web.AppKey("REGISTRY", Registry)
 HUB = web.AppKey("HUB", "Hub")
 METRICS = web.AppKey("METRICS", "Metrics")
+SECRETS = web.AppKey("SECRETS", SecretStore)
+PROVIDER_SETTINGS = web.AppKey("PROVIDER_SETTINGS", ProviderSettings)

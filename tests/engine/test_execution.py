@@ -388,3 +388,15 @@ async def test_execution_blocker_stops_consumers_and_the_job_goes_on(runtime, re
     silent = dict(graph, gate={**graph["gate"], "inputs": {**graph["gate"]["inputs"], "message": ""}})
     record = await run_graph(runtime, silent)
     assert record.status is JobStatus.SUCCESS and not recorder.of(NodeBlocked, record.id)
+
+
+async def test_failure_text_never_carries_a_stored_secret(runtime, recorder):
+    runtime.secrets.set("gemini", "api_key", "AIzaSy-very-secret-value-123")
+    graph = {"c": {"class_type": "TestConst", "inputs": {"value": 1}},
+             "bad": {"class_type": "TestFail", "inputs": {"value": ["c", 0],
+                                                          "message": "refused key AIzaSy-very-secret-value-123"}},
+             "o": {"class_type": "TestOutput", "inputs": {"source": ["bad", 0]}}}
+    record = await run_graph(runtime, graph)
+    assert "very-secret" not in record.model_dump_json()
+    assert "very-secret" not in str(recorder.of(JobFailed, record.id))
+    assert record.error["exception_message"] == "refused key ***"

@@ -1,0 +1,166 @@
+"""ProviderClient: the base of every provider's protocol client. It owns no
+connection (the hub lends it a pooled ``httpx.AsyncClient`` for its base URL); it adds
+authentication, maps the provider's error bodies onto ProviderError classes, retries
+what is worth retrying, and downloads results with a size cap.
+
+Secrets live in ``self.secrets`` and go only into request headers or bodies the
+subclass builds: never into an error message, a log line or a download request to a
+result host.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, Awaitable, Callable, ClassVar, Mapping
+
+import httpx
+
+from .errors import (ProviderError, ProviderUnavailableError, ResultTooLargeError, for_status)
+from .retry import RetryPolicy, parse_retry_after
+
+log = logging.getLogger(__name__)
+
+#: Result downloads larger than this fail unless a node asks for more.
+DEFAULT_MAX_DOWNLOAD_BYTES = 512 * 1024 * 1024
+Recorder = Callable[[str, str], None]
+
+
+class ProviderClient:
+    #: The catalogue name ("kling", "gemini", ...): credentials, settings, limits.
+    provider: ClassVar[str] = ""
+    #: Credential names this client needs (``secrets[name]``).
+    credentials: ClassVar[tuple[str, ...]] = ("api_key",)
+
+    def __init__(self, *, http: httpx.AsyncClient, base_url: str, secrets: Mapping[str, str],
+                 retry: RetryPolicy | None = None, record: Recorder | None = None) -> None:
+        self.http = http
+        self.base_url = base_url.rstrip("/")
+        self.secrets = dict(secrets)
+        self.retry = retry or RetryPolicy()
+        self._record = record
+
+    # --- what subclasses override -------------------------------------------------------
+    def auth_headers(self) -> dict[str, str]:
+        """Headers that authenticate a request (default: a bearer API key)."""
+        return {"Authorization": f"Bearer {self.secrets.get('api_key', '')}"}
+
+    def parse_error(self, response: httpx.Response, body: Any) -> ProviderError | None:
+        """The error a response carries, or None. The default reads OpenAI-style
+        ``{"error": {"message", "code", "type"}}`` bodies and classifies by status."""
+        if response.status_code < 400:
+            return None
+        error = body.get("error") if isinstance(body, dict) else None
+        message = (error.get("message") if isinstance(error, dict) else None) or _text(body) or response.reason_phrase
+        code = error.get("code") or error.get("type") if isinstance(error, dict) else None
+        return self.error(for_status(response.status_code), message, code=code, response=response)
+
+    # --- calling ------------------------------------------------------------------------
+    def error(self, cls: type[ProviderError], message: str, *, code: Any = None,
+              response: httpx.Response | None = None, retry_after_s: float | None = None) -> ProviderError:
+        if retry_after_s is None and response is not None:
+            retry_after_s = parse_retry_after(response.headers.get("Retry-After"))
+        return cls(message, provider=self.provider, code=code,
+                   status=response.status_code if response is not None else None, retry_after_s=retry_after_s)
+
+    async def request(self, method: str, path: str, *, json: Any = None, params: Mapping[str, Any] | None = None,
+                      headers: Mapping[str, str] | None = None, data: Any = None, files: Any = None,
+                      timeout_s: float | None = None,
+                      sleep: Callable[[float], Awaitable[None]] | None = None) -> Any:
+        """Send one API request (retried per the policy) and return its decoded JSON
+        body (or text). ``path`` is joined to the base URL unless it is absolute;
+        ``sleep`` should be the node's ``ctx.sleep`` so retries stop on cancel."""
+        url = path if path.startswith(("http://", "https://")) else f"{self.base_url}{path}"
+        merged = {**self.auth_headers(), **(headers or {})}
+
+        async def attempt() -> Any:
+            response = await self._send(method, url, json=json, params=params, headers=merged, data=data,
+                                        files=files, timeout_s=timeout_s)
+            body = _decode(response)
+            failure = self.parse_error(response, body)
+            if failure is not None:
+                self._count("error" if not failure.retryable else "retry")
+                raise failure
+            self._count("ok")
+            return body
+
+        return await self.retry.run(attempt, sleep=sleep or asyncio.sleep, on_retry=self._log_retry)
+
+    async def _send(self, method: str, url: str, *, timeout_s: float | None, **kwargs: Any) -> httpx.Response:
+        try:
+            extra = {"timeout": timeout_s} if timeout_s is not None else {}
+            return await self.http.request(method, url, **kwargs, **extra)
+        except httpx.TimeoutException:
+            self._count("timeout")
+            raise ProviderUnavailableError(f"{method} {_path(url)} timed out", provider=self.provider) from None
+        except httpx.TransportError as exc:
+            self._count("connection_error")
+            raise ProviderUnavailableError(f"{method} {_path(url)} failed: {type(exc).__name__}",
+                                           provider=self.provider) from None
+
+    async def download(self, url: str, *, max_bytes: int = DEFAULT_MAX_DOWNLOAD_BYTES,
+                       accept: tuple[str, ...] = ("image/", "video/", "audio/", "application/octet-stream"),
+                       sleep: Callable[[float], Awaitable[None]] | None = None) -> tuple[bytes, str]:
+        """Fetch a result file (no credentials are sent to result hosts). Returns
+        (bytes, content type); raises ResultTooLargeError past ``max_bytes`` and
+        ProviderError for an unexpected content type."""
+        async def attempt() -> tuple[bytes, str]:
+            try:
+                async with self.http.stream("GET", url) as response:
+                    if response.status_code >= 400:
+                        raise self.error(for_status(response.status_code),
+                                         f"result download failed with HTTP {response.status_code}", response=response)
+                    kind = response.headers.get("Content-Type", "application/octet-stream").split(";")[0].strip()
+                    if not kind.startswith(accept):
+                        raise self.error(ProviderError, f"result is {kind}, not one of {', '.join(accept)}")
+                    return await _read_capped(response, max_bytes, self.provider), kind
+            except httpx.TimeoutException:
+                raise ProviderUnavailableError("result download timed out", provider=self.provider) from None
+            except httpx.TransportError as exc:
+                raise ProviderUnavailableError(f"result download failed: {type(exc).__name__}",
+                                               provider=self.provider) from None
+        return await self.retry.run(attempt, sleep=sleep or asyncio.sleep, on_retry=self._log_retry)
+
+    def _count(self, outcome: str) -> None:
+        if self._record is not None:
+            self._record(self.provider, outcome)
+
+    def _log_retry(self, exc: ProviderError, wait_s: float) -> None:
+        log.info("%s: retrying in %.1fs after %s", self.provider, wait_s, type(exc).__name__)
+
+
+async def _read_capped(response: httpx.Response, max_bytes: int, provider: str) -> bytes:
+    declared = response.headers.get("Content-Length")
+    if declared and declared.isdigit() and int(declared) > max_bytes:
+        raise ResultTooLargeError(f"result is {int(declared):,} bytes, above the limit of {max_bytes:,}",
+                                  provider=provider)
+    chunks, total = [], 0
+    async for chunk in response.aiter_bytes():
+        total += len(chunk)
+        if total > max_bytes:
+            raise ResultTooLargeError(f"result is larger than the limit of {max_bytes:,} bytes", provider=provider)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _decode(response: httpx.Response) -> Any:
+    kind = response.headers.get("Content-Type", "")
+    if "json" in kind or response.content[:1] in (b"{", b"["):
+        try:
+            return response.json()
+        except ValueError:
+            pass
+    return response.text
+
+
+def _text(body: Any) -> str:
+    if isinstance(body, str):
+        return body.strip()[:300]
+    if isinstance(body, dict):
+        for key in ("message", "msg", "detail"):
+            if isinstance(body.get(key), str):
+                return body[key]
+    return ""
+
+
+def _path(url: str) -> str:
+    return httpx.URL(url).path

@@ -1,0 +1,101 @@
+"""ProviderHub: where nodes get their provider clients. One pooled
+``httpx.AsyncClient`` per base URL (keep-alive, connect/read timeouts), credentials
+from the secret store (environment variables override it), base URLs from the
+provider settings (region or explicit URL; tests point them at fakes), and the
+per-provider concurrency limits the engine enforces. Nodes reach it through
+``ctx.provider(KlingClient)``.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, TypeVar
+
+import httpx
+
+from ..secrets import ProviderSettings, SecretStore
+from .catalog import PROVIDERS
+from .client import ProviderClient
+from .errors import MissingCredentialsError
+from .retry import RetryPolicy
+
+C = TypeVar("C", bound=ProviderClient)
+SERVICE_NAME = "providers"
+
+
+class ProviderHub:
+    def __init__(self, *, secrets: SecretStore, settings: ProviderSettings,
+                 retry: RetryPolicy | None = None, timeout: httpx.Timeout | None = None,
+                 record: Callable[[str, str], None] | None = None, max_connections: int = 100) -> None:
+        self.secrets = secrets
+        self.settings = settings
+        self.retry = retry or RetryPolicy()
+        self.timeout = timeout or httpx.Timeout(connect=10.0, read=120.0, write=60.0, pool=60.0)
+        self.record = record
+        #: Multiplies every poll interval and timeout (tests run tasks in milliseconds).
+        self.poll_scale = 1.0
+        self._limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
+        self._pools: dict[str, httpx.AsyncClient] = {}
+
+    def base_url(self, provider: str, default: str | None = None) -> str:
+        """The explicit setting, else the chosen region's URL, else the default."""
+        config = self.settings.get(provider)
+        info = PROVIDERS.get(provider)
+        if config.base_url:
+            return config.base_url
+        if config.region and info is not None and config.region in info.regions:
+            return info.regions[config.region]
+        if default:
+            return default
+        if info is None:
+            raise MissingCredentialsError(f"unknown provider {provider!r}", provider=provider)
+        return info.base_url
+
+    def limit(self, provider: str) -> int | None:
+        config = self.settings.get(provider)
+        if config.limit:
+            return config.limit
+        info = PROVIDERS.get(provider)
+        return info.limit if info is not None else None
+
+    def missing_credentials(self, provider: str, names: tuple[str, ...]) -> str | None:
+        """None when every credential is set; otherwise a message saying which are
+        missing and where to set them."""
+        missing = [n for n in names if not self.secrets.get(provider, n)]
+        if not missing:
+            return None
+        info = PROVIDERS.get(provider)
+        label = info.display_name if info is not None else provider
+        env = [v for n in missing for v in (info.env_vars(n)[:1] if info is not None else ())]
+        return (f"{label} credentials are not set ({', '.join(missing)}): add them in Settings → Providers, "
+                f"PUT /api/providers/{provider}/secrets, or the environment variable(s) {', '.join(env)}")
+
+    def client(self, cls: type[C], *, base_url: str | None = None) -> C:
+        """A configured client for ``cls``; raises MissingCredentialsError naming
+        where to set missing keys."""
+        message = self.missing_credentials(cls.provider, cls.credentials)
+        if message is not None:
+            raise MissingCredentialsError(message, provider=cls.provider)
+        url = base_url or self.base_url(cls.provider, getattr(cls, "default_base_url", None))
+        secrets = {n: self.secrets.get(cls.provider, n) or "" for n in cls.credentials}
+        return cls(http=self.http(url), base_url=url, secrets=secrets, retry=self.retry, record=self.record)
+
+    def http(self, base_url: str) -> httpx.AsyncClient:
+        """The pooled client for ``base_url``'s origin (created on first use)."""
+        origin = str(httpx.URL(base_url).copy_with(path="/", query=None, fragment=None))
+        pool = self._pools.get(origin)
+        if pool is None or pool.is_closed:
+            pool = self._pools[origin] = httpx.AsyncClient(timeout=self.timeout, limits=self._limits,
+                                                           follow_redirects=True, trust_env=False)
+        return pool
+
+    async def close(self) -> None:
+        for pool in self._pools.values():
+            await pool.aclose()
+        self._pools.clear()
+
+
+def hub_of(ctx: Any) -> ProviderHub:
+    """The hub a NodeContext offers (``ctx.services["providers"]``)."""
+    hub = getattr(ctx, "services", {}).get(SERVICE_NAME)
+    if hub is None:
+        raise MissingCredentialsError("no provider hub is configured in this process")
+    return hub

@@ -1,0 +1,158 @@
+"""The OpenAI wire format, which seven of our providers speak (SiliconFlow and
+ModelScope chat, DashScope compatible mode, OhMyGPT, CherryIN, Comfly, T8Star):
+chat completions (plain and SSE streaming, with images as data URLs), image
+generation, and OpenAI-style error bodies. Packs subclass ``OpenAICompatClient``
+for their base URL, model ids and error quirks."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, AsyncIterator, Awaitable, Callable
+
+import httpx
+
+from .client import ProviderClient
+from .errors import ContentPolicyError, ProviderError, QuotaError, RateLimitedError, for_status
+
+Sleep = Callable[[float], Awaitable[None]]
+
+#: OpenAI error codes that retrying cannot fix, whatever the HTTP status says.
+_NO_RETRY_CODES = {"insufficient_quota": QuotaError, "billing_hard_limit_reached": QuotaError,
+                   "content_policy_violation": ContentPolicyError, "content_filter": ContentPolicyError}
+
+
+@dataclass
+class ChatResult:
+    text: str
+    finish_reason: str | None = None
+    usage: dict[str, Any] = field(default_factory=dict)
+    #: Images a relay returned outside the text (``message.images[].image_url.url``).
+    image_urls: list[str] = field(default_factory=list)
+    raw: Any = field(default=None, repr=False)
+
+
+def user_message(text: str, image_urls: list[str] | None = None, *, detail: str | None = None) -> dict[str, Any]:
+    """A user turn with text and images (URLs or data URLs)."""
+    parts: list[dict[str, Any]] = [{"type": "text", "text": text}]
+    for url in image_urls or []:
+        image: dict[str, Any] = {"url": url}
+        if detail:
+            image["detail"] = detail
+        parts.append({"type": "image_url", "image_url": image})
+    return {"role": "user", "content": parts if image_urls else text}
+
+
+class OpenAICompatClient(ProviderClient):
+    chat_path = "/chat/completions"
+    images_path = "/images/generations"
+
+    def parse_error(self, response: httpx.Response, body: Any) -> ProviderError | None:
+        if response.status_code < 400:
+            return None
+        error = body.get("error") if isinstance(body, dict) else None
+        if not isinstance(error, dict):
+            error = body if isinstance(body, dict) else {}
+        code = error.get("code") or error.get("type") or error.get("errorType")
+        message = error.get("message") or (body if isinstance(body, str) else "") or response.reason_phrase
+        cls = _NO_RETRY_CODES.get(str(code)) if code else None
+        if cls is None:
+            cls = for_status(response.status_code)
+        return self.error(cls, str(message)[:500], code=code, response=response)
+
+    async def chat(self, model: str, messages: list[dict[str, Any]], *, sleep: Sleep | None = None,
+                   **options: Any) -> ChatResult:
+        """One chat completion (non-streaming)."""
+        body = await self.request("POST", self.chat_path, json={"model": model, "messages": messages, **options},
+                                  sleep=sleep)
+        return _chat_result(body)
+
+    async def chat_stream(self, model: str, messages: list[dict[str, Any]], *,
+                          on_text: Callable[[str], None] | None = None, **options: Any) -> ChatResult:
+        """A streamed chat completion (SSE), concatenated; ``on_text`` sees each piece.
+        Not retried once the stream has started."""
+        payload = {"model": model, "messages": messages, "stream": True, **options}
+        url = f"{self.base_url}{self.chat_path}"
+        pieces: list[str] = []
+        finish, usage, images = None, {}, []
+        async with self.http.stream("POST", url, json=payload, headers=self.auth_headers()) as response:
+            if response.status_code >= 400:
+                await response.aread()
+                failure = self.parse_error(response, _json_or_text(response.text))
+                raise failure or self.error(for_status(response.status_code), "stream failed", response=response)
+            async for event in sse_events(response.aiter_text()):
+                for choice in event.get("choices") or []:
+                    delta = choice.get("delta") or {}
+                    if isinstance(delta.get("content"), str):
+                        pieces.append(delta["content"])
+                        if on_text:
+                            on_text(delta["content"])
+                    images += _image_urls(delta)
+                    finish = choice.get("finish_reason") or finish
+                usage = event.get("usage") or usage
+        self._count("ok")
+        return ChatResult(text="".join(pieces), finish_reason=finish, usage=usage, image_urls=images)
+
+    async def generate_images(self, model: str, prompt: str, *, sleep: Sleep | None = None,
+                              **options: Any) -> list[dict[str, Any]]:
+        """``/images/generations``: the ``data`` list (``url`` and/or ``b64_json``)."""
+        body = await self.request("POST", self.images_path, json={"model": model, "prompt": prompt, **options},
+                                  sleep=sleep)
+        data = body.get("data") if isinstance(body, dict) else None
+        if not isinstance(data, list):
+            raise self.error(ProviderError, "image response has no data list")
+        return data
+
+
+def _chat_result(body: Any) -> ChatResult:
+    if not isinstance(body, dict) or not body.get("choices"):
+        raise ProviderError("chat response has no choices")
+    choice = body["choices"][0]
+    message = choice.get("message") or {}
+    content = message.get("content")
+    if isinstance(content, list):  # some relays answer with content parts
+        content = "".join(p.get("text", "") for p in content if isinstance(p, dict))
+    if choice.get("finish_reason") == "content_filter" and not content:
+        raise ContentPolicyError("the provider's content filter refused the request")
+    return ChatResult(text=content or "", finish_reason=choice.get("finish_reason"),
+                      usage=body.get("usage") or {}, image_urls=_image_urls(message), raw=body)
+
+
+def _image_urls(message: dict[str, Any]) -> list[str]:
+    urls = []
+    for item in message.get("images") or []:
+        if isinstance(item, dict):
+            url = (item.get("image_url") or {}).get("url") if isinstance(item.get("image_url"), dict) else item.get("url")
+            if isinstance(url, str):
+                urls.append(url)
+    return urls
+
+
+async def sse_events(chunks: AsyncIterator[str]) -> AsyncIterator[dict[str, Any]]:
+    """Parse ``data: <json>`` events, buffering across network chunks, until
+    ``data: [DONE]``. Comment lines and non-JSON data are skipped."""
+    buffer = ""
+    async for chunk in chunks:
+        buffer += chunk.replace("\r\n", "\n")
+        while "\n\n" in buffer:
+            raw, buffer = buffer.split("\n\n", 1)
+            data = "\n".join(line[5:].lstrip() for line in raw.split("\n") if line.startswith("data:"))
+            if not data:
+                continue
+            if data.strip() == "[DONE]":
+                return
+            try:
+                event = json.loads(data)
+            except ValueError:
+                continue
+            if isinstance(event, dict):
+                if "error" in event:
+                    raise RateLimitedError(str(event["error"])[:300]) if "rate" in str(event).lower() \
+                        else ProviderError(str(event["error"])[:300])
+                yield event
+
+
+def _json_or_text(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text

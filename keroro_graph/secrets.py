@@ -1,0 +1,277 @@
+"""Provider credentials (``user/secrets.json``, mode 0600) and the provider settings
+that are not secret (``user/settings.json``): reading, atomic writing, environment
+overrides, masking for display and scrubbing known secret values out of text. This
+module knows no provider by name (the catalogue passes in the environment variable
+names) and no server or engine; it needs only the standard library and pydantic.
+
+Environment variables win over stored values, so a deployment can keep keys out of
+the file entirely. A credential ``(provider, name)`` is always read from
+``KERORO_<PROVIDER>_<NAME>`` and from any extra names the caller registers (the
+providers' conventional ones, such as ``GEMINI_API_KEY``).
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import stat
+import uuid
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from .errors import KeroroError
+
+log = logging.getLogger(__name__)
+
+SECRETS_MODE = 0o600
+REDACTED = "***"
+#: Values shorter than this are not scrubbed from text: they cannot be told apart
+#: from ordinary words and numbers (and no provider issues keys that short).
+MIN_REDACT_CHARS = 6
+_MASK_MIN_CHARS = 12
+_PUBLIC_PREFIXES = ("sk-", "ms-")
+
+__all__ = ["MIN_REDACT_CHARS", "ProviderConfig", "ProviderSettings", "REDACTED", "SecretStore",
+           "SecretsError", "atomic_write", "default_env_var", "mask"]
+
+
+class SecretsError(KeroroError):
+    """``secrets.json`` or ``settings.json`` exists but cannot be read as our format."""
+
+
+def atomic_write(path: Path, data: bytes, *, mode: int = 0o644) -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the new one, never
+    half of either: a temporary file in the same folder, created with ``mode`` (so a
+    secret is never readable by others, not even for a moment), fsynced, then
+    ``os.replace``-d over ``path``. A private ``mode`` (no group/other bits) is applied
+    exactly; a wider one is narrowed by the umask as usual."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if not mode & 0o077:
+            os.chmod(tmp, mode)  # exactly, whatever the umask took away
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def default_env_var(provider: str, name: str) -> str:
+    """``KERORO_<PROVIDER>_<NAME>`` in upper case, other characters as ``_``."""
+    return re.sub(r"[^A-Z0-9]+", "_", f"KERORO_{provider}_{name}".upper())
+
+
+def mask(value: str) -> str:
+    """A display form that never reveals the secret: the last four characters only
+    when the value is at least 12 long (plus a well-known public prefix like ``sk-``)."""
+    if len(value) < _MASK_MIN_CHARS:
+        return "…"
+    prefix = next((p for p in _PUBLIC_PREFIXES if value.startswith(p)), "")
+    return f"{prefix}…{value[-4:]}"
+
+
+class _JsonFile:
+    """A small JSON object file, re-read when it changes on disk."""
+
+    def __init__(self, path: Path, *, mode: int) -> None:
+        self.path = Path(path)
+        self.mode = mode
+        self._stamp: tuple[int, int, int] | None = None
+        self._data: dict[str, Any] = {}
+
+    def read(self) -> dict[str, Any]:
+        try:
+            info = self.path.stat()
+        except FileNotFoundError:
+            self._stamp, self._data = None, {}
+            return self._data
+        # atomic writes give every version a new inode, so coarse mtimes cannot hide one
+        stamp = (info.st_ino, info.st_mtime_ns, info.st_size)
+        if stamp != self._stamp:
+            self._data = self._load(info)
+            self._stamp = stamp
+        return self._data
+
+    def _load(self, info: os.stat_result) -> dict[str, Any]:
+        if self.mode == SECRETS_MODE and stat.S_IMODE(info.st_mode) & 0o077:
+            log.warning("%s was readable by other users; restricting it to mode 0600", self.path)
+            os.chmod(self.path, SECRETS_MODE)
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8") or "{}")
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise SecretsError(f"{self.path} is not valid JSON ({exc.__class__.__name__}); "
+                               "fix or remove it") from None
+        if not isinstance(data, dict):
+            raise SecretsError(f"{self.path} must hold a JSON object")
+        return data
+
+    def write(self, data: dict[str, Any]) -> None:
+        text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        atomic_write(self.path, text.encode("utf-8"), mode=self.mode)
+        if self.mode == SECRETS_MODE:
+            os.chmod(self.path, SECRETS_MODE)
+        self._stamp = None
+
+
+class SecretStore:
+    """Credentials as ``{provider: {name: value}}`` in a 0600 file, overridden by
+    environment variables. Synchronous and cheap (the file is tiny and re-read only
+    when it changes); call from the event loop or any thread."""
+
+    def __init__(self, path: Path, *, env_vars: Mapping[tuple[str, str], Sequence[str]] | None = None,
+                 environ: Mapping[str, str] | None = None) -> None:
+        self.path = Path(path)
+        self._file = _JsonFile(self.path, mode=SECRETS_MODE)
+        self._extra_env = {key: tuple(names) for key, names in (env_vars or {}).items()}
+        self._environ = os.environ if environ is None else environ
+
+    def env_names(self, provider: str, name: str) -> tuple[str, ...]:
+        """Environment variables read for one credential, in order of precedence."""
+        default = default_env_var(provider, name)
+        extra = self._extra_env.get((provider, name), ())
+        return (default, *[n for n in extra if n != default])
+
+    def get(self, provider: str, name: str) -> str | None:
+        """The credential's value (environment first, then the file), or None."""
+        return self._lookup(provider, name)[0]
+
+    def source(self, provider: str, name: str) -> str | None:
+        """``"env"``, ``"file"`` or None (not set)."""
+        return self._lookup(provider, name)[1]
+
+    def set(self, provider: str, name: str, value: str) -> None:
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError(f"the value of {provider}.{name} must be a non-empty string")
+        data = _copy(self._file.read())
+        data.setdefault(provider, {})[name] = value.strip()
+        self._file.write(data)
+
+    def delete(self, provider: str, name: str) -> bool:
+        """Remove a stored credential; False when the file did not hold it. (An
+        environment variable, if set, keeps supplying the value.)"""
+        data = _copy(self._file.read())
+        if name not in data.get(provider, {}):
+            return False
+        del data[provider][name]
+        if not data[provider]:
+            del data[provider]
+        self._file.write(data)
+        return True
+
+    def masked(self) -> dict[str, dict[str, dict[str, Any]]]:
+        """Every credential that is set, as ``{provider: {name: {set, masked, source}}}``;
+        never a value."""
+        out: dict[str, dict[str, dict[str, Any]]] = {}
+        for provider, name in self._known():
+            value, source = self._lookup(provider, name)
+            if value is not None:
+                out.setdefault(provider, {})[name] = {"set": True, "masked": mask(value), "source": source}
+        return out
+
+    def redact(self, text: str) -> str:
+        """``text`` with every known secret value (also in its JSON-escaped form)
+        replaced by ``***``. Longer values go first so one secret containing another
+        is scrubbed whole."""
+        for value in self._values():
+            for form in {value, json.dumps(value, ensure_ascii=False)[1:-1]}:
+                text = text.replace(form, REDACTED)
+        return text
+
+    def redact_json(self, doc: Any) -> Any:
+        """A copy of a JSON document with secrets scrubbed from every string (keys
+        too). Walking the structure keeps the document valid JSON whatever the
+        secret looks like."""
+        if isinstance(doc, str):
+            return self.redact(doc)
+        if isinstance(doc, list):
+            return [self.redact_json(v) for v in doc]
+        if isinstance(doc, dict):
+            return {self.redact(k): self.redact_json(v) for k, v in doc.items()}
+        return doc
+
+    def _lookup(self, provider: str, name: str) -> tuple[str | None, str | None]:
+        for var in self.env_names(provider, name):
+            if self._environ.get(var, "").strip():
+                return self._environ[var].strip(), "env"
+        value = self._file.read().get(provider, {}).get(name)
+        return (value, "file") if isinstance(value, str) and value else (None, None)
+
+    def _known(self) -> list[tuple[str, str]]:
+        keys = dict.fromkeys(self._extra_env)
+        for provider, names in self._file.read().items():
+            if isinstance(names, dict):
+                keys.update(dict.fromkeys((provider, n) for n in names))
+        return list(keys)
+
+    def _values(self) -> list[str]:
+        values = {self._lookup(p, n)[0] for p, n in self._known()}
+        return sorted((v for v in values if v and len(v) >= MIN_REDACT_CHARS), key=len, reverse=True)
+
+
+def _copy(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: dict(v) for k, v in data.items() if isinstance(v, dict)}
+
+
+class ProviderConfig(BaseModel):
+    """One provider's non-secret settings; None means "use the catalogue default"."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    base_url: str | None = None
+    region: str | None = None
+    #: How many of this provider's nodes may run at once.
+    limit: int | None = Field(default=None, ge=1)
+    #: Model list overrides by kind (``{"image": [...]}``); a kind given replaces the
+    #: built-in list for that kind.
+    models: dict[str, list[str]] | None = None
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be an http:// or https:// URL with a host")
+        return value.strip().rstrip("/")
+
+
+class ProviderSettings:
+    """Provider settings stored under ``"providers"`` in ``user/settings.json`` (other
+    top-level keys in that file are kept as they are)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._file = _JsonFile(self.path, mode=0o644)
+
+    def get(self, provider: str) -> ProviderConfig:
+        raw = self._providers().get(provider) or {}
+        return ProviderConfig.model_validate(raw)
+
+    def all(self) -> dict[str, ProviderConfig]:
+        return {name: ProviderConfig.model_validate(raw) for name, raw in self._providers().items()}
+
+    def update(self, provider: str, changes: Mapping[str, Any]) -> ProviderConfig:
+        """Merge ``changes`` into the provider's settings (a None value clears that
+        field) and save. Raises pydantic.ValidationError for a bad value or name."""
+        merged = {**self.get(provider).model_dump(exclude_none=True), **changes}
+        config = ProviderConfig.model_validate(merged)
+        data = dict(self._file.read())
+        providers = dict(self._providers())
+        providers[provider] = config.model_dump(exclude_none=True)
+        data["providers"] = {k: v for k, v in providers.items() if v}
+        self._file.write(data)
+        return config
+
+    def _providers(self) -> dict[str, Any]:
+        providers = self._file.read().get("providers", {})
+        return providers if isinstance(providers, dict) else {}
