@@ -181,22 +181,23 @@ class SecretStore:
         """``text`` with every known secret value (also in its JSON-escaped form)
         replaced by ``***``. Longer values go first so one secret containing another
         is scrubbed whole."""
-        for value in self._values():
-            for form in {value, json.dumps(value, ensure_ascii=False)[1:-1]}:
-                text = text.replace(form, REDACTED)
-        return text
+        return _scrub(text, self._forms())
 
     def redact_json(self, doc: Any) -> Any:
         """A copy of a JSON document with secrets scrubbed from every string (keys
         too). Walking the structure keeps the document valid JSON whatever the
-        secret looks like."""
-        if isinstance(doc, str):
-            return self.redact(doc)
-        if isinstance(doc, list):
-            return [self.redact_json(v) for v in doc]
-        if isinstance(doc, dict):
-            return {self.redact(k): self.redact_json(v) for k, v in doc.items()}
-        return doc
+        secret looks like. The secret values are looked up once per call, and a
+        document is returned as is when no secret is set."""
+        forms = self._forms()
+        return _scrub_json(doc, forms) if forms else doc
+
+    def _forms(self) -> list[str]:
+        forms: list[str] = []
+        for value in self._values():
+            for form in (value, json.dumps(value, ensure_ascii=False)[1:-1]):
+                if form not in forms:
+                    forms.append(form)
+        return forms
 
     def _lookup(self, provider: str, name: str) -> tuple[str | None, str | None]:
         for var in self.env_names(provider, name):
@@ -215,6 +216,23 @@ class SecretStore:
     def _values(self) -> list[str]:
         values = {self._lookup(p, n)[0] for p, n in self._known()}
         return sorted((v for v in values if v and len(v) >= MIN_REDACT_CHARS), key=len, reverse=True)
+
+
+def _scrub(text: str, forms: list[str]) -> str:
+    for form in forms:
+        if form in text:
+            text = text.replace(form, REDACTED)
+    return text
+
+
+def _scrub_json(doc: Any, forms: list[str]) -> Any:
+    if isinstance(doc, str):
+        return _scrub(doc, forms)
+    if isinstance(doc, list):
+        return [_scrub_json(v, forms) for v in doc]
+    if isinstance(doc, dict):
+        return {_scrub(k, forms): _scrub_json(v, forms) for k, v in doc.items()}
+    return doc
 
 
 def _copy(data: dict[str, Any]) -> dict[str, Any]:
