@@ -116,6 +116,12 @@ PROVIDERS: dict[str, ProviderInfo] = {p.name: p for p in (
         models={"image": _RELAY_IMAGE}),
     ProviderInfo(
         "t8star", "T8Star", _api_key(), "https://ai.t8star.cn", models={"image": _RELAY_IMAGE}),
+    # Any other OpenAI-compatible endpoint: the user sets its base URL (a local server, a
+    # relay, OpenAI itself) in the provider settings.
+    ProviderInfo(
+        "openai_custom", "OpenAI-compatible (custom endpoint)", _api_key("OPENAI_API_KEY"),
+        "https://api.openai.com/v1",
+        models={"chat": ("gpt-4o-mini", "gpt-4o"), "image": ("gpt-image-1",)}),
 )}
 
 
