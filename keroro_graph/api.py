@@ -6,11 +6,12 @@ from . import media
 from .engine.context import NodeContext
 from .errors import ExecutionInterruptedError, NodeDeclarationError
 from .providers import media as provider_media
+from .providers.catalog import PROVIDERS, ProviderInfo
 from .providers.client import DEFAULT_MAX_DOWNLOAD_BYTES, ProviderClient
 from .providers.openai_compat import ChatResult, OpenAICompatClient, sse_events, user_message
 from .providers.errors import (AuthError, BadRequestError, ContentPolicyError, MissingCredentialsError,
                                ProviderError, ProviderUnavailableError, QuotaError, RateLimitedError,
-                               ResultTooLargeError, TaskFailedError)
+                               ResultTooLargeError, TaskFailedError, for_status)
 from .providers.poller import PollPlan, TaskStatus, poll
 from .providers.retry import RetryPolicy, parse_duration, parse_retry_after
 from .providers.tokens import JwtCache
@@ -25,8 +26,8 @@ __all__ = [
     "ANY", "AUDIO", "AuthError", "ChatResult", "OpenAICompatClient", "sse_events", "user_message", "AudioRef", "BadRequestError", "Bool", "Combo", "ContentPolicyError",
     "DEFAULT_MAX_DOWNLOAD_BYTES", "ExecutionBlocker", "ExecutionInterruptedError", "Float", "IMAGE", "Input",
     "Int", "JwtCache", "LATENT", "MASK", "MissingCredentialsError", "NodeContext", "NodeDeclarationError",
-    "NodeEnv", "Output", "Paths", "PollPlan", "ProviderClient", "ProviderError", "ProviderUnavailableError",
+    "NodeEnv", "Output", "PROVIDERS", "Paths", "ProviderInfo", "PollPlan", "ProviderClient", "ProviderError", "ProviderUnavailableError",
     "QuotaError", "RateLimitedError", "Result", "ResultTooLargeError", "RetryPolicy", "Socket",
-    "TaskFailedError", "TaskStatus", "Text", "VIDEO", "VideoRef", "media", "node", "parse_duration",
+    "TaskFailedError", "TaskStatus", "Text", "VIDEO", "VideoRef", "for_status", "media", "node", "parse_duration",
     "parse_retry_after", "poll", "provider_media", "socket",
 ]

@@ -182,10 +182,11 @@ class _Validator:
             if err:
                 errors.append(err)
         errors.extend(self._check_undeclared_links(node, received_types))
-        if spec.provider and self.credentials is not None:
-            missing = self.credentials(spec.provider, spec.credentials)
+        chosen = spec.provider_for(node.inputs) if self.credentials is not None else None
+        if chosen is not None:
+            missing = self.credentials(*chosen)
             if missing:
-                errors.append(checks.missing_credentials(spec.provider, missing))
+                errors.append(checks.missing_credentials(chosen[0], missing))
         if not errors and spec.behaviour.validate is not None:
             errors.extend(await self._custom(node, received_types, env))
         return errors

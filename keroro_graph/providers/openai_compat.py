@@ -79,7 +79,8 @@ class OpenAICompatClient(ProviderClient):
                 await response.aread()
                 failure = self.parse_error(response, _json_or_text(response.text))
                 raise failure or self.error(for_status(response.status_code), "stream failed", response=response)
-            async for event in sse_events(response.aiter_text()):
+            text_chunks = response.aiter_text()
+            async for event in sse_events(text_chunks):
                 for choice in event.get("choices") or []:
                     delta = choice.get("delta") or {}
                     if isinstance(delta.get("content"), str):
@@ -89,6 +90,8 @@ class OpenAICompatClient(ProviderClient):
                     images += _image_urls(delta)
                     finish = choice.get("finish_reason") or finish
                 usage = event.get("usage") or usage
+            async for _rest in text_chunks:  # drain what follows [DONE] so the connection is reused
+                pass
         self._count("ok")
         return ChatResult(text="".join(pieces), finish_reason=finish, usage=usage, image_urls=images)
 
@@ -132,7 +135,12 @@ async def sse_events(chunks: AsyncIterator[str]) -> AsyncIterator[dict[str, Any]
     ``data: [DONE]``. Comment lines and non-JSON data are skipped."""
     buffer = ""
     async for chunk in chunks:
-        buffer += chunk.replace("\r\n", "\n")
+        # normalise after joining: a CRLF may be split between two network chunks
+        buffer = (buffer + chunk).replace("\r\n", "\n")
+        if buffer.endswith("\r"):
+            buffer, held = buffer[:-1], "\r"
+        else:
+            held = ""
         while "\n\n" in buffer:
             raw, buffer = buffer.split("\n\n", 1)
             data = "\n".join(line[5:].lstrip() for line in raw.split("\n") if line.startswith("data:"))
@@ -149,6 +157,7 @@ async def sse_events(chunks: AsyncIterator[str]) -> AsyncIterator[dict[str, Any]
                     raise RateLimitedError(str(event["error"])[:300]) if "rate" in str(event).lower() \
                         else ProviderError(str(event["error"])[:300])
                 yield event
+        buffer += held
 
 
 def _json_or_text(text: str) -> Any:

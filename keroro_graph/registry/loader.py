@@ -78,7 +78,7 @@ def load_custom_folder(registry: Registry, folder: Path, *,
     records = []
     if not folder.is_dir():
         return records
-    _ensure_namespace(CUSTOM_PACKAGE)
+    _ensure_namespace(CUSTOM_PACKAGE, folder)
     for entry in sorted(folder.iterdir(), key=lambda p: p.name):
         if not _is_pack(entry):
             continue
@@ -170,11 +170,17 @@ def _unique_module_name(stem: str, taken: set[str]) -> str:
     return name
 
 
-def _ensure_namespace(name: str) -> None:
-    if name not in sys.modules:
+def _ensure_namespace(name: str, folder: Path) -> None:
+    """A ``custom_nodes`` package whose path lists every pack folder loaded, so
+    ``import custom_nodes.<pack>.<module>`` finds packs as a plain import would."""
+    module = sys.modules.get(name)
+    if module is None:
         module = types.ModuleType(name)
         module.__path__ = []  # type: ignore[attr-defined]
         sys.modules[name] = module
+    path = getattr(module, "__path__", None)
+    if path is not None and str(folder) not in list(path):
+        path.append(str(folder))
 
 
 def _import_package(name: str, folder: Path) -> types.ModuleType:

@@ -59,8 +59,9 @@ def node(
     ``check_lazy`` = check_lazy_status) receive the inputs they name as keywords,
     plus ``ctx`` when they declare it. ``provider=SomeClient`` (a ProviderClient
     class) makes validation require its credentials and, unless ``limit`` says
-    otherwise, runs the node under that provider's concurrency limit. Raises
-    NodeDeclarationError at import.
+    otherwise, runs the node under that provider's concurrency limit;
+    ``provider={"input": "endpoint", "clients": {"a": ClientA, "b": ClientB}}`` picks
+    the client by an input's value. Raises NodeDeclarationError at import.
     """
 
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -81,9 +82,7 @@ def node(
             output_node=output,
             not_idempotent=not_idempotent,
             input_is_list=input_is_list,
-            limit=limit or (getattr(provider, "provider", None) or None),
-            provider=getattr(provider, "provider", None) or None,
-            credentials=tuple(getattr(provider, "credentials", ()) if provider is not None else ()),
+            **_provider_fields(provider, limit, class_type),
             deprecated=deprecated,
             experimental=experimental,
             api_node=api_node,
@@ -97,6 +96,23 @@ def node(
 
 
 # --- building the spec -------------------------------------------------------------
+
+def _provider_fields(provider: Any, limit: str | None, class_type: str) -> dict[str, Any]:
+    if provider is None:
+        return {"limit": limit}
+    if isinstance(provider, dict):
+        try:
+            name, clients = provider["input"], provider["clients"]
+            options = {str(value): (cls.provider, tuple(cls.credentials)) for value, cls in clients.items()}
+        except (KeyError, AttributeError, TypeError) as exc:
+            raise NodeDeclarationError(
+                f"{class_type}: provider= must be a client class or {{'input': name, 'clients': {{value: "
+                f"ClientClass}}}} ({exc})") from None
+        return {"limit": limit, "provider_input": name, "provider_options": options}
+    return {"limit": limit or provider.provider, "provider": provider.provider,
+            "credentials": tuple(provider.credentials)}
+
+
 
 def _inputs_of(func: Callable[..., Any]) -> typing.Iterator[InputSpec]:
     hints = typing.get_type_hints(func, include_extras=True)

@@ -38,7 +38,9 @@ class Input:
             if f.name in _NOT_OPTIONS or f.name == "widget_type":
                 continue
             value = getattr(self, f.name)
-            if value is _UNSET or value is None or value is False:
+            if value is _UNSET or value is None:
+                continue
+            if value is False and f.name != "default":  # a False default is still a default
                 continue
             out[_COMFY_NAMES.get(f.name, f.name)] = value
         return out

@@ -122,6 +122,16 @@ class NodeSpec(BaseModel):
     #: the node, saying where to set them, while any is missing.
     provider: str | None = None
     credentials: tuple[str, ...] = ()
+    #: When the provider depends on an input (an "endpoint" combo): that input's name,
+    #: and for each of its values the (provider, credentials) it selects.
+    provider_input: str | None = None
+    provider_options: dict[str, tuple[str, tuple[str, ...]]] = Field(default_factory=dict)
+
+    def provider_for(self, inputs: dict[str, Any]) -> tuple[str, tuple[str, ...]] | None:
+        """The (provider, credential names) this node will call with ``inputs``."""
+        if self.provider_input is not None:
+            return self.provider_options.get(str(inputs.get(self.provider_input)))
+        return (self.provider, self.credentials) if self.provider else None
     #: Where the declaration lives, for error messages ("nodes/image/image_blur.py:12").
     source: str = ""
     behaviour: Behaviour

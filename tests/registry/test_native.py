@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 import pytest
 
-from keroro_graph.api import ANY, IMAGE, MASK, Combo, Float, Int, NodeDeclarationError, Output, Text, node
+from keroro_graph.api import ANY, IMAGE, MASK, Bool, Combo, Float, Int, NodeDeclarationError, Output, Text, node
 from keroro_graph.registry import node_info
 
 
@@ -85,3 +85,13 @@ def _declare_unknown_type():
     @node("Bad6")
     def bad(x: dict) -> int:
         return 1
+
+
+def test_false_and_zero_defaults_are_kept():
+
+    @node("DemoDefaults")
+    def demo(flag: Annotated[bool, Bool(default=False)], count: Annotated[int, Int(default=0)],
+             name: Annotated[str, Text(default="")]) -> int:
+        return count
+    spec = demo.__node_spec__
+    assert [spec.input(n).options.get("default", "missing") for n in ("flag", "count", "name")] == [False, 0, ""]

@@ -1,0 +1,119 @@
+"""Kling's wire types: the request bodies the client sends and the task objects it
+reads back (``{"code", "message", "request_id", "data"}`` envelopes around a task).
+Responses tolerate fields we do not know, because Kling adds them without notice
+(``watermark_url``, ``final_unit_deduction``); requests forbid unknown fields so a
+typo fails here, not at Kling. No HTTP, no nodes."""
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+#: Mirrors ``PROVIDERS["kling"].models`` in the SDK catalogue (packs import only
+#: ``keroro_graph.api``, which does not re-export it); a test keeps the two equal.
+VIDEO_MODELS = ("kling-v2-1", "kling-v2-1-master", "kling-v2-5-turbo", "kling-v2-6", "kling-v2-master",
+                "kling-v1-6", "kling-v1-5", "kling-v1")
+IMAGE_MODELS = ("kling-v2-1", "kling-v2-new", "kling-v2", "kling-v1-5", "kling-v1")
+
+MODES = ("std", "pro")
+DURATIONS = ("5", "10")
+VIDEO_ASPECT_RATIOS = ("16:9", "9:16", "1:1")
+IMAGE_ASPECT_RATIOS = ("16:9", "9:16", "1:1", "4:3", "3:4", "3:2", "2:3", "21:9")
+RESOLUTIONS = ("1k", "2k")
+#: Camera presets that need no ``config`` ("simple" needs six numbers, left out).
+CAMERA_PRESETS = ("none", "down_back", "forward_up", "right_turn_forward", "left_turn_forward")
+IMAGE_REFERENCES = ("none", "subject", "face")
+
+
+# --- requests --------------------------------------------------------------------------
+
+class WireRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    def wire(self) -> dict[str, Any]:
+        """The JSON body: unset options are left out so Kling applies its defaults."""
+        return self.model_dump(exclude_none=True)
+
+
+class CameraControl(WireRequest):
+    type: Literal["simple", "down_back", "forward_up", "right_turn_forward", "left_turn_forward"]
+    config: dict[str, float] | None = None
+
+
+class Text2VideoRequest(WireRequest):
+    model_name: str
+    prompt: str
+    negative_prompt: str | None = None
+    cfg_scale: float | None = Field(default=None, ge=0, le=1)
+    mode: Literal["std", "pro"] = "std"
+    aspect_ratio: Literal["16:9", "9:16", "1:1"] = "16:9"
+    #: A string on the wire: Kling rejects the number 5.
+    duration: Literal["5", "10"] = "5"
+    camera_control: CameraControl | None = None
+
+
+class Image2VideoRequest(WireRequest):
+    model_name: str
+    #: Raw base64 (no ``data:`` prefix) or a public URL.
+    image: str
+    image_tail: str | None = None
+    prompt: str | None = None
+    negative_prompt: str | None = None
+    cfg_scale: float | None = Field(default=None, ge=0, le=1)
+    mode: Literal["std", "pro"] = "std"
+    duration: Literal["5", "10"] = "5"
+    camera_control: CameraControl | None = None
+
+
+class ImageGenerationRequest(WireRequest):
+    model_name: str
+    prompt: str
+    negative_prompt: str | None = None
+    image: str | None = None
+    image_reference: Literal["subject", "face"] | None = None
+    image_fidelity: float | None = Field(default=None, ge=0, le=1)
+    human_fidelity: float | None = Field(default=None, ge=0, le=1)
+    resolution: Literal["1k", "2k"] = "1k"
+    n: int = Field(default=1, ge=1, le=9)
+    aspect_ratio: str = "16:9"
+
+
+# --- responses -------------------------------------------------------------------------
+
+class _Response(BaseModel):
+    model_config = ConfigDict(extra="allow", coerce_numbers_to_str=True)
+
+
+class KlingVideo(_Response):
+    id: str = ""
+    url: str
+    #: Seconds, as a string ("5").
+    duration: str | None = None
+
+
+class KlingImage(_Response):
+    index: int = 0
+    url: str
+
+
+class TaskResult(_Response):
+    videos: list[KlingVideo] = Field(default_factory=list)
+    images: list[KlingImage] = Field(default_factory=list)
+
+
+class KlingTask(_Response):
+    task_id: str
+    #: submitted → processing → succeed | failed
+    task_status: str = "submitted"
+    task_status_msg: str | None = None
+    task_result: TaskResult | None = None
+    #: Milliseconds since the epoch.
+    created_at: int | None = None
+    updated_at: int | None = None
+
+
+class Envelope(_Response):
+    code: int = 0
+    message: str = ""
+    request_id: str = ""
+    data: Any = None

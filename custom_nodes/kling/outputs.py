@@ -1,0 +1,39 @@
+"""Turning a finished Kling task into node outputs: the video saved under
+``output/kling/`` (keyed by job and node) as a VIDEO with its metadata plus a
+``ui.videos`` entry for the canvas, or the images decoded into one IMAGE batch."""
+from __future__ import annotations
+
+import numpy as np
+
+from keroro_graph.api import NodeContext, ProviderError, Result, provider_media
+
+from .client import KlingClient
+from .models import KlingTask
+
+VIDEO_TYPES = ("video/", "application/octet-stream")
+IMAGE_TYPES = ("image/", "application/octet-stream")
+
+
+async def video_result(ctx: NodeContext, kling: KlingClient, task: KlingTask) -> Result:
+    """Download the task's first video; returns ``Result(video, task_id, ui=...)``."""
+    videos = task.task_result.videos if task.task_result else []
+    if not videos:
+        raise kling.error(ProviderError, f"task {task.task_id} succeeded but returned no video")
+    data = await kling.fetch(videos[0].url, max_bytes=kling.max_video_bytes, accept=VIDEO_TYPES, sleep=ctx.sleep)
+    path = provider_media.save_result(ctx, data, provider="kling", ext="mp4")
+    subfolder = path.parent.relative_to(ctx.paths.output).as_posix()
+    ui = {"videos": [{"filename": path.name, "subfolder": subfolder, "type": "output"}]}
+    return Result(provider_media.video_ref(path), task.task_id, ui=ui)
+
+
+async def image_batch(ctx: NodeContext, kling: KlingClient, task: KlingTask) -> np.ndarray:
+    """Download every image of the task, in Kling's index order, as one IMAGE batch."""
+    images = sorted(task.task_result.images if task.task_result else [], key=lambda item: item.index)
+    if not images:
+        raise kling.error(ProviderError, f"task {task.task_id} succeeded but returned no images")
+    blobs = []
+    for item in images:
+        ctx.check_cancelled()
+        blobs.append(await kling.fetch(item.url, max_bytes=kling.max_image_bytes, accept=IMAGE_TYPES,
+                                       sleep=ctx.sleep))
+    return provider_media.images_to_batch(blobs)

@@ -1,0 +1,221 @@
+"""Clients for OpenAI-compatible relays: OhMyGPT, CherryIN, and any other
+OpenAI-compatible endpoint the user configures (provider "openai_custom"). The SDK's
+``OpenAICompatClient`` speaks the wire format (specs/providers.md §1); this module
+adds what a node needs on top of it: a long read timeout for non-streamed chat,
+retries for a stream that fails before its first token, result images whether they
+come back as URLs or base64 (capped in size), and each relay's error quirks (§9,
+§10). It knows nothing about nodes or graphs."""
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import Any, Awaitable, Callable, ClassVar
+
+import httpx
+from pydantic import ValidationError
+
+from keroro_graph.api import (DEFAULT_MAX_DOWNLOAD_BYTES, AuthError, ContentPolicyError, OpenAICompatClient,
+                              ProviderError, ProviderUnavailableError, QuotaError, ResultTooLargeError,
+                              provider_media, sse_events)
+
+from .models import DEFAULT_MODELS, ChatCompletion, ChatReply, ImageDatum
+
+Sleep = Callable[[float], Awaitable[None]]
+OnText = Callable[[str], None]
+Messages = list[dict[str, Any]]
+
+
+class RelayClient(OpenAICompatClient):
+    """What every OpenAI-compatible relay shares beyond the SDK's wire format."""
+
+    #: Result images larger than this fail with ResultTooLargeError.
+    max_result_bytes: ClassVar[int] = DEFAULT_MAX_DOWNLOAD_BYTES
+    #: Reasoning models may think for minutes before a non-streamed answer's first
+    #: byte, longer than the pool's default read timeout allows.
+    chat_timeout_s: ClassVar[float] = 600.0
+
+    async def complete(self, model: str, messages: Messages, *, sleep: Sleep, **options: Any) -> ChatReply:
+        """One non-streamed chat completion (retried per the policy)."""
+        body = await self.request("POST", self.chat_path, json={"model": model, "messages": messages, **options},
+                                  timeout_s=self.chat_timeout_s, sleep=sleep)
+        try:
+            completion = ChatCompletion.model_validate(body)
+        except ValidationError:
+            raise self.error(ProviderError, "the chat response was not understood (no choices)") from None
+        choice = completion.choices[0]
+        return self._reply(choice.message.text(), choice.finish_reason, completion.usage or {})
+
+    async def stream(self, model: str, messages: Messages, *, on_text: OnText, sleep: Sleep,
+                     **options: Any) -> ChatReply:
+        """A streamed chat completion; ``on_text`` sees each piece as it arrives. A
+        failure before the first piece is retried like any request; after it a retry
+        would repeat text the user has already seen, so the failure is final."""
+        payload = {"model": model, "messages": messages, **options, "stream": True}
+        started = False
+
+        def relay(piece: str) -> None:
+            nonlocal started
+            started = True
+            on_text(piece)
+
+        async def attempt() -> ChatReply:
+            try:
+                return await self._stream_once(payload, relay)
+            except httpx.TimeoutException:
+                raise self._broken("the stream timed out", started) from None
+            except httpx.TransportError as exc:
+                raise self._broken(f"the stream failed: {type(exc).__name__}", started) from None
+            except ProviderError as exc:
+                # An error event inside the stream comes without a provider name.
+                if started and (exc.retryable or not exc.provider):
+                    raise self.error(ProviderError, f"the stream broke off: {exc.message}", code=exc.code) from None
+                raise
+
+        return await self.retry.run(attempt, sleep=sleep)
+
+    async def _stream_once(self, payload: dict[str, Any], on_text: OnText) -> ChatReply:
+        # The SDK's chat_stream leaves the body unread after [DONE], which costs a new
+        # connection per stream; reading to the end keeps the pooled one.
+        pieces: list[str] = []
+        reasoning: list[str] = []
+        finish, usage = None, {}
+        url = f"{self.base_url}{self.chat_path}"
+        async with self.http.stream("POST", url, json=payload, headers=self.auth_headers()) as response:
+            if response.status_code >= 400:
+                await response.aread()
+                failure = self.parse_error(response, _json_or_text(response.text))
+                raise failure or self.error(ProviderError, "the stream was refused", response=response)
+            chunks = response.aiter_text()
+            async for event in sse_events(chunks):
+                for choice in event.get("choices") or []:
+                    delta = choice.get("delta") or {}
+                    if isinstance(delta.get("reasoning_content"), str):
+                        reasoning.append(delta["reasoning_content"])
+                    if isinstance(delta.get("content"), str) and delta["content"]:
+                        pieces.append(delta["content"])
+                        on_text(delta["content"])
+                    finish = choice.get("finish_reason") or finish
+                usage = event.get("usage") or usage
+            async for _ in chunks:
+                pass
+        self._count("ok")
+        reply = self._reply("".join(pieces), finish, usage)
+        reply.reasoning = "".join(reasoning)
+        return reply
+
+    async def images(self, model: str, prompt: str, *, sleep: Sleep, **options: Any) -> list[bytes]:
+        """``/images/generations`` → the encoded images, fetched from their URLs or
+        decoded from base64, whichever the relay answered with."""
+        data = await self.generate_images(model, prompt, sleep=sleep, **options)
+        try:
+            items = [ImageDatum.model_validate(d) for d in data]
+        except ValidationError:
+            raise self.error(ProviderError, "the image response was not understood") from None
+        if not items:
+            raise self.error(ProviderError, "the image response holds no images")
+        return [await self._image(item, sleep) for item in items]
+
+    # --- helpers --------------------------------------------------------------------------
+    def _reply(self, text: str, finish_reason: str | None, usage: dict[str, Any]) -> ChatReply:
+        if finish_reason == "content_filter" and not text:
+            raise self.error(ContentPolicyError, "the provider's content filter refused the request",
+                             code="content_filter")
+        return ChatReply(text=text, finish_reason=finish_reason, usage=usage)
+
+    def _broken(self, message: str, started: bool) -> ProviderError:
+        return self.error(ProviderError if started else ProviderUnavailableError, message)
+
+    async def _image(self, item: ImageDatum, sleep: Sleep) -> bytes:
+        inline = item.b64_json or (item.url if item.url and item.url.startswith("data:") else None)
+        if inline:
+            return self._decode_inline(inline)
+        if not item.url:
+            raise self.error(ProviderError, "an image result has neither url nor b64_json")
+        data, _ = await self.download(item.url, max_bytes=self.max_result_bytes,
+                                      accept=("image/", "application/octet-stream"), sleep=sleep)
+        return data
+
+    def _decode_inline(self, text: str) -> bytes:
+        # Checked before decoding, so an oversized answer never doubles in memory.
+        if len(text) * 3 // 4 > self.max_result_bytes:
+            raise self.error(ResultTooLargeError, f"a result image is about {len(text) * 3 // 4:,} bytes, "
+                                                  f"above the limit of {self.max_result_bytes:,}")
+        try:
+            if text.startswith("data:"):
+                return provider_media.decode_data_url(text)[0]
+            return base64.b64decode("".join(text.split()), validate=True)
+        except (ValueError, binascii.Error):
+            raise self.error(ProviderError, "a base64 image result could not be decoded") from None
+
+
+class OhMyGPTClient(RelayClient):
+    """OhMyGPT (§9). Its relay answers OpenAI error bodies (assumed: UNCONFIRMED) and
+    its own ``{"statusCode", "message", "errorType"}`` envelope; 402 means the
+    balance ran out, which no retry can fix."""
+
+    provider = "ohmygpt"
+
+    def parse_error(self, response: httpx.Response, body: Any) -> ProviderError | None:
+        if response.status_code != 402:
+            return super().parse_error(response, body)
+        error = body.get("error") if isinstance(body, dict) and isinstance(body.get("error"), dict) else body
+        message = error.get("message") if isinstance(error, dict) else None
+        code = (error.get("errorType") or error.get("code")) if isinstance(error, dict) else None
+        return self.error(QuotaError, f"{message or 'insufficient balance'} (top up your OhMyGPT balance)",
+                          code=code or "insufficient_balance", response=response)
+
+
+class CherryINClient(RelayClient):
+    """CherryIN (§10), a New-API gateway. Model ids are vendor-prefixed
+    (``anthropic/...``, ``google/...``) and sent exactly as given."""
+
+    provider = "cherryin"
+
+    def parse_error(self, response: httpx.Response, body: Any) -> ProviderError | None:
+        failure = super().parse_error(response, body)
+        if isinstance(failure, AuthError):
+            # CherryIN's docs: 401/403 mean the key is invalid, disabled or not allowed this model.
+            return self.error(AuthError, f"{failure.message} (the CherryIN key is invalid, disabled, "
+                                         "or not allowed to use this model)", code=failure.code, response=response)
+        return failure
+
+
+class CustomOpenAIClient(RelayClient):
+    """Any other OpenAI-compatible endpoint: base URL and key set under the provider
+    "openai_custom" in Settings → Providers."""
+
+    provider = "openai_custom"
+
+
+#: The ``endpoint`` combo of the nodes → the client that speaks to it.
+ENDPOINTS: dict[str, type[RelayClient]] = {
+    "ohmygpt": OhMyGPTClient, "cherryin": CherryINClient, "custom": CustomOpenAIClient}
+
+
+def client_for(ctx: Any, endpoint: str) -> RelayClient:
+    """The configured client for an ``endpoint`` combo value; ValueError naming the
+    input for an unknown one, MissingCredentialsError when its key is not set."""
+    cls = ENDPOINTS.get(endpoint)
+    if cls is None:
+        raise ValueError(f"endpoint: unknown endpoint {endpoint!r}; choose one of {', '.join(ENDPOINTS)}")
+    return ctx.provider(cls)
+
+
+def resolve_model(endpoint: str, kind: str, model: str) -> str:
+    """The model id to send: the one given (stripped, otherwise unchanged, so
+    CherryIN's vendor prefixes survive), else the endpoint's default."""
+    model = model.strip()
+    if model:
+        return model
+    defaults = DEFAULT_MODELS.get(endpoint, {}).get(kind, ())
+    if not defaults:
+        raise ValueError(f"model: the {endpoint} endpoint has no default {kind} model; enter a model id")
+    return defaults[0]
+
+
+def _json_or_text(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text

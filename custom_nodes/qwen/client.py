@@ -1,0 +1,185 @@
+"""DashScopeClient: Alibaba DashScope's wire protocol for the Qwen nodes
+(specs/providers.md §5). Vision chat goes through the OpenAI-compatible mode at
+``{base}/compatible-mode/v1/chat/completions`` (the SDK's OpenAI client does the
+talking); text-to-image is the native async API: submit with
+``X-DashScope-Async: enable``, poll ``/api/v1/tasks/{id}``, download ``results[].url``.
+Both speak to one host, so they share one pooled connection. This module knows the
+protocol and nothing about nodes or the graph.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable, TypeVar
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from keroro_graph.api import (AuthError, BadRequestError, ContentPolicyError, OpenAICompatClient, ProviderError,
+                              QuotaError, RateLimitedError, TaskFailedError, TaskStatus,
+                              for_status)
+
+from .choices import REGIONS
+from .models import NativeError, SynthesisRequest, TaskAnswer, TaskCreated
+
+Sleep = Callable[[float], Awaitable[None]]
+W = TypeVar("W", bound=BaseModel)
+
+SYNTHESIS_PATH = "/api/v1/services/aigc/text2image/image-synthesis"
+TASKS_PATH = "/api/v1/tasks"
+#: Users paste the SDK base URLs from Alibaba's docs; the client wants the bare host.
+_API_SUFFIXES = ("/compatible-mode/v1", "/api/v1")
+#: UNKNOWN means "no such task" (expired or never created); a few in a row is final.
+_MAX_UNKNOWN_POLLS = 5
+
+#: Error codes (native ``code`` or compatible-mode ``error.code``), compared without
+#: case or underscores. The names are UNCONFIRMED (§5.4), so the HTTP status decides
+#: whatever is not listed here.
+_BY_CODE: dict[str, type[ProviderError]] = {
+    "invalidapikey": AuthError, "accessdenied": AuthError,
+    "datainspectionfailed": ContentPolicyError, "inappropriatecontent": ContentPolicyError,
+    "invalidparameter": BadRequestError, "modelnotfound": BadRequestError,
+    "arrearage": QuotaError, "insufficientquota": QuotaError,
+    "throttling": RateLimitedError, "limitrequests": RateLimitedError,
+}
+
+
+@dataclass
+class Images:
+    """A finished task's images: the URLs that succeeded and why the rest failed."""
+
+    urls: list[str]
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.urls) + len(self.failures)
+
+
+class DashScopeClient(OpenAICompatClient):
+    provider = "dashscope"
+    credentials = ("api_key",)
+    chat_path = "/compatible-mode/v1/chat/completions"
+    #: Cap on one downloaded result image (tests lower it).
+    max_result_bytes = 64 * 1024 * 1024
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        for suffix in _API_SUFFIXES:
+            self.base_url = self.base_url.removesuffix(suffix)
+        self._unknown_polls: dict[str, int] = {}
+
+    # --- errors ---------------------------------------------------------------------------
+    def parse_error(self, response: httpx.Response, body: Any) -> ProviderError | None:
+        """Native ``{"request_id", "code", "message"}`` and compatible-mode
+        ``{"error": {...}}`` bodies, classified by code, then by status."""
+        if response.status_code < 400:
+            return None
+        code, message, request_id = _error_fields(body)
+        message = message or response.reason_phrase or f"HTTP {response.status_code}"
+        if request_id:
+            message = f"{message} [request {request_id}]"
+        return self.error(_classify(code, response), message[:500], code=code or None, response=response)
+
+    # --- text to image --------------------------------------------------------------------
+    async def submit_text_to_image(self, request: SynthesisRequest, *, sleep: Sleep | None = None) -> str:
+        """Create an async text-to-image task; returns its task id."""
+        body = await self.request("POST", SYNTHESIS_PATH, json=request.body(),
+                                  headers={"X-DashScope-Async": "enable"}, sleep=sleep)
+        return self._parse(TaskCreated, body, "the task submission").output.task_id
+
+    async def task_status(self, task_id: str, *, sleep: Sleep | None = None) -> TaskStatus:
+        """One poll, as the poller's TaskStatus; a succeeded status carries ``Images``.
+        Raises TaskFailedError with DashScope's code and message when the task failed."""
+        body = await self.request("GET", f"{TASKS_PATH}/{task_id}", sleep=sleep)
+        answer = self._parse(TaskAnswer, body, "the task query")
+        output = answer.output
+        state = output.task_status.upper()
+        if state == "SUCCEEDED":
+            return TaskStatus("succeeded", result=self._images(output), raw=answer)
+        if state == "FAILED":
+            raise self.error(TaskFailedError, output.message or "the task failed", code=output.code)
+        if state == "CANCELED":
+            raise self.error(TaskFailedError, "the task was cancelled on DashScope")
+        if state == "UNKNOWN":
+            return self._unknown(task_id)
+        self._unknown_polls.pop(task_id, None)
+        return TaskStatus("running" if state == "RUNNING" else "queued", raw=answer)
+
+    async def cancel_task(self, task_id: str) -> None:
+        """Ask DashScope to drop the task. It only cancels tasks still PENDING (the
+        SDK's ``/tasks/{id}/cancel``; not in the spec), so a refusal is expected."""
+        await self.request("POST", f"{TASKS_PATH}/{task_id}/cancel")
+
+    async def download_images(self, images: Images, *, sleep: Sleep | None = None) -> list[bytes]:
+        """Fetch every result image (no credentials go to the result host)."""
+        blobs = []
+        for url in images.urls:
+            data, _ = await self.download(url, max_bytes=self.max_result_bytes,
+                                          accept=("image/", "application/octet-stream"), sleep=sleep)
+            blobs.append(data)
+        return blobs
+
+    # --- helpers --------------------------------------------------------------------------
+    def _images(self, output: Any) -> Images:
+        urls = [item.url for item in output.results if item.url]
+        failures = [f"{item.message or 'no image'}" + (f" ({item.code})" if item.code else "")
+                    for item in output.results if not item.url]
+        if not urls:
+            reason = "; ".join(failures) or "the task succeeded without any image"
+            raise self.error(TaskFailedError, reason)
+        return Images(urls, failures)
+
+    def _unknown(self, task_id: str) -> TaskStatus:
+        seen = self._unknown_polls[task_id] = self._unknown_polls.get(task_id, 0) + 1
+        if seen >= _MAX_UNKNOWN_POLLS:
+            raise self.error(TaskFailedError, f"DashScope does not know task {task_id} (expired or never created)")
+        return TaskStatus("queued", message="task state unknown")
+
+    def _parse(self, model: type[W], body: Any, what: str) -> W:
+        try:
+            return model.model_validate(body)
+        except ValidationError:
+            raise self.error(ProviderError, f"DashScope answered {what} with an unexpected body") from None
+
+
+def client_for(ctx: Any, region: str) -> DashScopeClient:
+    """The client a node should use. ``"default"`` leaves the choice to the provider
+    settings (an explicit base URL, else the region chosen there, else Beijing); a
+    named region picks that region's host, unless the user set an explicit base URL
+    (a proxy, a workspace host, a test server), which always wins because it is the
+    more deliberate choice. DashScope keys belong to one region."""
+    if region in ("", "default"):
+        return ctx.provider(DashScopeClient)
+    if region not in REGIONS:
+        raise ValueError(f"region: {region!r} is not one of default, {', '.join(REGIONS)}")
+    hub = ctx.services.get("providers")
+    settings = getattr(hub, "settings", None)
+    if hub is None or settings is None or settings.get(DashScopeClient.provider).base_url:
+        return ctx.provider(DashScopeClient)
+    return hub.client(DashScopeClient, base_url=REGIONS[region])
+
+
+def _error_fields(body: Any) -> tuple[str, str, str]:
+    if isinstance(body, dict) and isinstance(body.get("error"), dict):
+        error = body["error"]
+        code = error.get("code") or error.get("type") or ""
+        return str(code), str(error.get("message") or ""), str(body.get("request_id") or "")
+    if isinstance(body, dict):
+        try:
+            native = NativeError.model_validate(body)
+            return native.code, native.message, native.request_id
+        except ValidationError:
+            return "", "", ""
+    return "", (body.strip()[:300] if isinstance(body, str) else ""), ""
+
+
+def _classify(code: str, response: httpx.Response) -> type[ProviderError]:
+    key = code.split(".")[0].replace("_", "").lower()
+    if key in _BY_CODE:
+        return _BY_CODE[key]
+    status = response.status_code
+    # The SDK retries only 503/504 (and we add 502): a 500 on a submit may still have
+    # created a billed task. Queries have no side effects, so any 5xx retries.
+    if status >= 500 and status not in (502, 503, 504) and response.request.method != "GET":
+        return ProviderError
+    return for_status(status)

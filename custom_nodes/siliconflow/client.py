@@ -1,0 +1,184 @@
+"""SiliconFlowClient: SiliconFlow's API (specs/providers.md §6). Chat is the OpenAI
+format (on the SDK's ``OpenAICompatClient``) plus DeepSeek-style
+``reasoning_content``; image generation and the async video task API are
+SiliconFlow's own; errors come in SiliconFlow's own envelopes
+(``{"code", "message", "data": null}``, or ``{"message", "data": null}`` for rate
+limits, plain text for some 401s). It knows nothing about nodes or graphs."""
+from __future__ import annotations
+
+import json
+from typing import Any, Awaitable, Callable, ClassVar
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from keroro_graph.api import (DEFAULT_MAX_DOWNLOAD_BYTES, AuthError, BadRequestError, ContentPolicyError,
+                              OpenAICompatClient, ProviderError, ProviderUnavailableError, QuotaError,
+                              RateLimitedError, TaskStatus, sse_events)
+
+from .models import (VIDEO_STATES, ChatCompletion, ChatReply, ImageRequest, ImageResult, VideoRequest,
+                     VideoStatus, VideoSubmitted)
+
+Sleep = Callable[[float], Awaitable[None]]
+OnText = Callable[[str, bool], None]
+Messages = list[dict[str, Any]]
+
+#: Words in a refusal that mean moderation, not a malformed request (the body
+#: SiliconFlow sends for moderation is UNCONFIRMED, so this matches loosely).
+_POLICY_WORDS = ("sensitive", "content policy", "moderation", "inappropriate", "违规", "敏感")
+
+
+class SiliconFlowClient(OpenAICompatClient):
+    provider = "siliconflow"
+    #: Result files larger than this fail with ResultTooLargeError.
+    max_result_bytes: ClassVar[int] = DEFAULT_MAX_DOWNLOAD_BYTES
+    #: R1-style models may think for minutes before a non-streamed answer starts.
+    chat_timeout_s: ClassVar[float] = 600.0
+
+    def parse_error(self, response: httpx.Response, body: Any) -> ProviderError | None:
+        if response.status_code < 400:
+            return None
+        if isinstance(body, dict) and isinstance(body.get("error"), dict):
+            return super().parse_error(response, body)  # an OpenAI-style body, should one appear
+        message = str((body.get("message") if isinstance(body, dict) else body) or response.reason_phrase)
+        code = body.get("code") if isinstance(body, dict) else None
+        return self.error(_classify(response.status_code, message), message[:500], code=code, response=response)
+
+    # --- chat --------------------------------------------------------------------------------
+    async def complete(self, model: str, messages: Messages, *, sleep: Sleep, **options: Any) -> ChatReply:
+        body = await self.request("POST", self.chat_path, json={"model": model, "messages": messages, **options},
+                                  timeout_s=self.chat_timeout_s, sleep=sleep)
+        completion = self._parse(ChatCompletion, body, "chat response")
+        choice = completion.choices[0]
+        return self._reply(choice.message.text(), choice.message.reasoning_content or "", choice.finish_reason,
+                           completion.usage or {})
+
+    async def stream(self, model: str, messages: Messages, *, on_text: OnText, sleep: Sleep,
+                     **options: Any) -> ChatReply:
+        """A streamed completion; ``on_text(piece, is_reasoning)`` sees each piece.
+        Failures before the first piece are retried; later ones are final, since a
+        retry would repeat what the user has seen."""
+        payload = {"model": model, "messages": messages, **options, "stream": True}
+        started = False
+
+        def relay(piece: str, reasoning: bool) -> None:
+            nonlocal started
+            started = True
+            on_text(piece, reasoning)
+
+        async def attempt() -> ChatReply:
+            try:
+                return await self._stream_once(payload, relay)
+            except httpx.TimeoutException:
+                raise self.error(ProviderError if started else ProviderUnavailableError,
+                                 "the stream timed out") from None
+            except httpx.TransportError as exc:
+                raise self.error(ProviderError if started else ProviderUnavailableError,
+                                 f"the stream failed: {type(exc).__name__}") from None
+            except ProviderError as exc:
+                if started and (exc.retryable or not exc.provider):
+                    raise self.error(ProviderError, f"the stream broke off: {exc.message}", code=exc.code) from None
+                raise
+
+        return await self.retry.run(attempt, sleep=sleep)
+
+    async def _stream_once(self, payload: dict[str, Any], on_text: OnText) -> ChatReply:
+        text: list[str] = []
+        reasoning: list[str] = []
+        finish, usage = None, {}
+        async with self.http.stream("POST", f"{self.base_url}{self.chat_path}", json=payload,
+                                    headers=self.auth_headers()) as response:
+            if response.status_code >= 400:
+                await response.aread()
+                failure = self.parse_error(response, _json_or_text(response.text))
+                raise failure or self.error(ProviderError, "the stream was refused", response=response)
+            chunks = response.aiter_text()
+            async for event in sse_events(chunks):
+                for choice in event.get("choices") or []:
+                    delta = choice.get("delta") or {}
+                    for key, into, is_reasoning in (("reasoning_content", reasoning, True), ("content", text, False)):
+                        if isinstance(delta.get(key), str) and delta[key]:
+                            into.append(delta[key])
+                            on_text(delta[key], is_reasoning)
+                    finish = choice.get("finish_reason") or finish
+                usage = event.get("usage") or usage
+            async for _ in chunks:  # read to the end so the pooled connection is kept
+                pass
+        return self._reply("".join(text), "".join(reasoning), finish, usage)
+
+    # --- images --------------------------------------------------------------------------------
+    async def generate(self, request: ImageRequest, *, sleep: Sleep) -> list[bytes]:
+        """``POST /images/generations`` → the images, fetched at once (their URLs
+        expire after an hour)."""
+        body = await self.request("POST", self.images_path, json=request.payload(), sleep=sleep)
+        urls = self._parse(ImageResult, body, "image response").urls()
+        if not urls:
+            raise self.error(ProviderError, "the image response holds no images")
+        return [await self.fetch(url, accept=("image/", "application/octet-stream"), sleep=sleep) for url in urls]
+
+    async def fetch(self, url: str, *, accept: tuple[str, ...], sleep: Sleep) -> bytes:
+        data, _ = await self.download(url, max_bytes=self.max_result_bytes, accept=accept, sleep=sleep)
+        return data
+
+    # --- video ---------------------------------------------------------------------------------
+    async def submit_video(self, request: VideoRequest, *, sleep: Sleep) -> str:
+        body = await self.request("POST", "/video/submit", json=request.payload(), sleep=sleep)
+        return self._parse(VideoSubmitted, body, "video submit response").requestId
+
+    async def video_status(self, request_id: str, *, sleep: Sleep) -> TaskStatus:
+        """One poll (a POST, not a GET) mapped onto the poller's states; a finished
+        task's ``result`` is its video URL."""
+        body = await self.request("POST", "/video/status", json={"requestId": request_id}, sleep=sleep)
+        status = self._parse(VideoStatus, body, "video status")
+        state = VIDEO_STATES.get(status.status, "running")
+        if state == "failed":
+            return TaskStatus("failed", message=f"SiliconFlow video failed: {status.reason or 'no reason given'}",
+                              raw=body)
+        if state == "succeeded":
+            videos = status.results.videos if status.results else []
+            if not videos:
+                return TaskStatus("failed", message="SiliconFlow reports success but sent no video", raw=body)
+            return TaskStatus("succeeded", result=videos[0].url, raw=body)
+        where = f"position {status.position} in the queue" if state == "queued" and status.position is not None \
+            else ("" if status.status in VIDEO_STATES else status.status)
+        return TaskStatus(state, message=where, raw=body)
+
+    # --- helpers -------------------------------------------------------------------------------
+    def _parse(self, model: type[BaseModel], body: Any, what: str) -> Any:
+        try:
+            return model.model_validate(body)
+        except ValidationError:
+            raise self.error(ProviderError, f"the {what} was not understood") from None
+
+    def _reply(self, text: str, reasoning: str, finish: str | None, usage: dict[str, Any]) -> ChatReply:
+        if finish == "content_filter" and not text:
+            raise self.error(ContentPolicyError, "the content filter refused the request", code="content_filter")
+        return ChatReply(text=text, reasoning=reasoning, finish_reason=finish, usage=usage)
+
+
+def _classify(status: int, message: str) -> type[ProviderError]:
+    """The error class for a SiliconFlow refusal: its message first (a 429's is the
+    only sign of a rate limit some gateways keep), then the HTTP status."""
+    lowered = message.lower()
+    if "rate limit" in lowered:
+        return RateLimitedError
+    if "balance" in lowered or "余额" in message:
+        return QuotaError
+    if any(word in lowered for word in _POLICY_WORDS):
+        return ContentPolicyError
+    if status in (401, 403):
+        return AuthError
+    if status == 402:
+        return QuotaError
+    if status in (408, 429):
+        return RateLimitedError
+    if status >= 500:
+        return ProviderUnavailableError
+    return BadRequestError
+
+
+def _json_or_text(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text

@@ -1,0 +1,336 @@
+"""KlingFake: Kling's task API (spec §2.10) on a loopback port. It verifies the HS256
+JWT on every request with PyJWT (signature with the SK fixture, ``iss`` == AK,
+``nbf`` <= now < ``exp``; 401 with codes 1000–1004 otherwise), validates request
+fields the way Kling documents them (1201 for a ``data:`` prefix, a number as
+``duration``, cfg_scale on a v2 model, an end frame with 10 s, ...), walks each task
+``submitted`` → ``processing`` → ``succeed``/``failed`` over successive GETs with
+millisecond timestamps and string durations, and serves real MP4/PNG results.
+Scenarios: 1303/429 (with or without Retry-After), 1004/401, 5001/503, content
+policy (1301), failed tasks, held tasks (for cancel tests) and malformed bodies."""
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+import itertools
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import jwt
+from aiohttp import web
+from PIL import Image
+
+from tests.fakes.base import FakeServer, mp4_bytes, png_bytes
+
+ACCESS_KEY = "ak-fake-kling-0123456789"
+SECRET_KEY = "sk-fake-kling-abcdefghijklmnopqrstuvwxyz"
+
+PATHS = {"text2video": "/v1/videos/text2video", "image2video": "/v1/videos/image2video",
+         "image": "/v1/images/generations"}
+VIDEO_MODELS = {"kling-v1", "kling-v1-5", "kling-v1-6", "kling-v2-master", "kling-v2-1", "kling-v2-1-master",
+                "kling-v2-5-turbo", "kling-v2-6", "kling-v3"}
+IMAGE_MODELS = {"kling-v1", "kling-v1-5", "kling-v2", "kling-v2-new", "kling-v2-1"}
+IMAGE_ASPECTS = {"16:9", "9:16", "1:1", "4:3", "3:4", "3:2", "2:3", "21:9"}
+CAMERA_TYPES = {"simple", "down_back", "forward_up", "right_turn_forward", "left_turn_forward"}
+REFUSED_WORD = "forbidden"
+
+
+def error_body(code: int, message: str) -> dict[str, Any]:
+    """Kling's error envelope."""
+    return {"code": code, "message": message, "request_id": str(uuid.uuid4())}
+
+
+@dataclass
+class FakeTask:
+    id: str
+    kind: str
+    body: dict[str, Any]
+    created_ms: int
+    polls: int = 0
+    fail_reason: str | None = None
+    status: str = "submitted"
+    result: dict[str, Any] | None = None
+    updated_ms: int = 0
+
+
+@dataclass
+class FakeImage:
+    width: int
+    height: int
+    kind: str = "base64"
+
+
+class KlingFake(FakeServer):
+    def __init__(self, access_key: str = ACCESS_KEY, secret_key: str = SECRET_KEY, *,
+                 steps: tuple[str, ...] = ("submitted", "processing")) -> None:
+        super().__init__()
+        self.access_key = access_key
+        self.secret_key = secret_key
+        #: What the 1st, 2nd, ... GET of a task reports before the final state.
+        self.steps = steps
+        #: Keep every task ``processing`` forever (cancel tests).
+        self.hold = False
+        #: Tasks created from now on end ``failed`` with this reason.
+        self.fail_reason: str | None = None
+        self.tasks: dict[str, FakeTask] = {}
+        #: Decoded JWT payloads and headers of accepted requests, in order.
+        self.tokens: list[dict[str, Any]] = []
+        self.token_headers: list[dict[str, Any]] = []
+        #: Images received, by field name.
+        self.images: list[tuple[str, FakeImage]] = []
+        self._ids = itertools.count(867283741759111202)
+        for kind, path in PATHS.items():
+            self.app.router.add_post(path, self._creator(kind))
+            self.app.router.add_get(path, self._lister(kind))
+            self.app.router.add_get(path + "/{task_id}", self._querier(kind))
+
+    # --- scenarios --------------------------------------------------------------------------
+    def rate_limit_next(self, times: int = 1, *, retry_after: str | None = None) -> None:
+        headers = {"Retry-After": retry_after} if retry_after is not None else None
+        self.fail_next(429, error_body(1303, "parallel task over resource pack limit"), times=times,
+                       headers=headers, path_prefix="/v1/")
+
+    def expire_next(self, times: int = 1) -> None:
+        self.fail_next(401, error_body(1004, "token expired"), times=times, path_prefix="/v1/")
+
+    def unavailable_next(self, times: int = 1) -> None:
+        self.fail_next(503, error_body(5001, "service temporarily unavailable"), times=times, path_prefix="/v1/")
+
+    def creates(self, kind: str | None = None) -> list[Any]:
+        """POSTs that create tasks (of one kind, or any)."""
+        return [r for r in self.requests if r.method == "POST"
+                and (r.path == PATHS[kind] if kind else r.path in PATHS.values())]
+
+    def polls(self, task_id: str | None = None) -> list[Any]:
+        """GETs of single tasks (all of them, or one task's)."""
+        return [r for r in self.requests if r.method == "GET" and r.path.count("/") == 4
+                and r.path.startswith("/v1/") and (task_id is None or r.path.endswith("/" + task_id))]
+
+    # --- auth -------------------------------------------------------------------------------
+    def _auth(self, request: web.Request) -> web.Response | None:
+        header = request.headers.get("Authorization")
+        if not header:
+            return _error(401, 1001, "Authorization is empty")
+        if not header.startswith("Bearer "):
+            return _error(401, 1002, "Authorization is invalid")
+        token = header[len("Bearer "):]
+        try:
+            head = jwt.get_unverified_header(token)
+            payload = jwt.decode(token, self.secret_key, algorithms=["HS256"],
+                                 options={"verify_exp": False, "verify_nbf": False, "verify_iat": False,
+                                          "require": ["iss", "exp", "nbf"]})
+        except jwt.PyJWTError:
+            return _error(401, 1002, "Authorization is invalid")
+        if payload.get("iss") != self.access_key:
+            return _error(401, 1000, "authentication failed")
+        now = time.time()
+        if payload["nbf"] > now:
+            return _error(401, 1003, "token not yet valid")
+        if now >= payload["exp"]:
+            return _error(401, 1004, "token expired")
+        self.tokens.append(payload)
+        self.token_headers.append(head)
+        return None
+
+    # --- handlers ---------------------------------------------------------------------------
+    def _creator(self, kind: str) -> Any:
+        async def create(request: web.Request) -> web.Response:
+            denied = self._auth(request)
+            if denied is not None:
+                return denied
+            try:
+                body = await request.json()
+            except ValueError:
+                return _error(400, 1200, "invalid request parameters: body is not JSON")
+            if not isinstance(body, dict):
+                return _error(400, 1200, "invalid request parameters: body is not an object")
+            problem = self._check(kind, body)
+            if problem is not None:
+                return problem
+            if REFUSED_WORD in str(body.get("prompt", "")).lower():
+                return _error(400, 1301, "Failure to pass the risk control system")
+            now = _ms()
+            task = FakeTask(str(next(self._ids)), kind, body, now, fail_reason=self.fail_reason, updated_ms=now)
+            self.tasks[task.id] = task
+            return _ok(self._task_json(task), message="SUCCEED")
+        return create
+
+    def _querier(self, kind: str) -> Any:
+        async def query(request: web.Request) -> web.Response:
+            denied = self._auth(request)
+            if denied is not None:
+                return denied
+            task = self.tasks.get(request.match_info["task_id"])
+            if task is None or task.kind != kind:
+                return _error(404, 1203, "task does not exist")
+            self._advance(task)
+            return _ok(self._task_json(task))
+        return query
+
+    def _lister(self, kind: str) -> Any:
+        async def listing(request: web.Request) -> web.Response:
+            denied = self._auth(request)
+            if denied is not None:
+                return denied
+            size = int(request.query.get("pageSize", "30"))
+            return _ok([self._task_json(t) for t in self.tasks.values() if t.kind == kind][:size])
+        return listing
+
+    # --- task lifecycle ---------------------------------------------------------------------
+    def _advance(self, task: FakeTask) -> None:
+        if task.status in ("succeed", "failed"):
+            return
+        task.polls += 1
+        if self.hold:
+            task.status = "processing"
+        elif task.polls <= len(self.steps):
+            task.status = self.steps[task.polls - 1]
+        elif task.fail_reason:
+            task.status = "failed"
+        else:
+            task.status, task.result = "succeed", self._result(task)
+        task.updated_ms = _ms()
+
+    def _result(self, task: FakeTask) -> dict[str, Any]:
+        if task.kind == "image":
+            width, height = _image_size(task.body.get("aspect_ratio", "16:9"))
+            images = []
+            for i in range(int(task.body.get("n", 1))):
+                url = self.add_file(f"{task.id}_{i}.png", png_bytes(width, height, (200, 40 + 20 * i, 40)),
+                                    "image/png")
+                images.append({"index": i, "url": url})
+            return {"images": images}
+        width, height = self._video_size(task)
+        duration = task.body.get("duration", "5")
+        url = self.add_file(f"{task.id}.mp4", mp4_bytes(width, height, 24, float(duration)), "video/mp4")
+        return {"videos": [{"id": f"v-{task.id}", "url": url, "duration": duration}]}
+
+    def _video_size(self, task: FakeTask) -> tuple[int, int]:
+        if task.kind == "image2video":
+            start = next((img for name, img in reversed(self.images) if name == "image"), None)
+            if start is not None and start.width >= start.height:
+                return 1280, round(1280 * start.height / start.width / 2) * 2
+            if start is not None:
+                return round(1280 * start.width / start.height / 2) * 2, 1280
+        return {"16:9": (1280, 720), "9:16": (720, 1280), "1:1": (960, 960)}[task.body.get("aspect_ratio", "16:9")]
+
+    def _task_json(self, task: FakeTask) -> dict[str, Any]:
+        failed = task.status == "failed"
+        return {"task_id": task.id, "task_status": task.status,
+                "task_status_msg": task.fail_reason if failed else None,
+                "task_info": {"external_task_id": task.body.get("external_task_id")},
+                "task_result": task.result, "final_unit_deduction": "1" if task.result else None,
+                "created_at": task.created_ms, "updated_at": task.updated_ms}
+
+    # --- request validation (spec §2.4–2.6) -------------------------------------------------
+    def _check(self, kind: str, body: dict[str, Any]) -> web.Response | None:
+        model = body.get("model_name", "kling-v1")
+        if model not in (IMAGE_MODELS if kind == "image" else VIDEO_MODELS):
+            return _error(404, 1203, f"model {model} does not exist")
+        problem = _check_common(kind, body) or (_check_image_request(body) if kind == "image"
+                                                else _check_video_request(kind, body, model))
+        if problem is None:
+            problem = self._check_images(body)
+        return _error(400, 1201, f"invalid parameter: {problem}") if problem else None
+
+    def _check_images(self, body: dict[str, Any]) -> str | None:
+        for name in ("image", "image_tail"):
+            if name in body:
+                found = _decode_image(name, body[name])
+                if isinstance(found, str):
+                    return found
+                self.images.append((name, found))
+        return None
+
+
+def _check_common(kind: str, body: dict[str, Any]) -> str | None:
+    prompt = body.get("prompt")
+    if kind != "image2video" and not (isinstance(prompt, str) and prompt.strip()):
+        return "prompt is required"
+    for name in ("prompt", "negative_prompt"):
+        if name in body and (not isinstance(body[name], str) or len(body[name]) > 2500):
+            return f"{name} must be a string of at most 2500 characters"
+    return None
+
+
+def _check_video_request(kind: str, body: dict[str, Any], model: str) -> str | None:
+    if kind == "image2video" and "image" not in body and "image_tail" not in body:
+        return "image is required"
+    if body.get("mode", "std") not in ("std", "pro"):
+        return "mode must be std or pro"
+    if body.get("duration", "5") not in ("5", "10"):
+        return "duration must be the string \"5\" or \"10\""
+    if kind == "text2video" and body.get("aspect_ratio", "16:9") not in ("16:9", "9:16", "1:1"):
+        return "aspect_ratio must be 16:9, 9:16 or 1:1"
+    if "cfg_scale" in body:
+        cfg = body["cfg_scale"]
+        if not isinstance(cfg, (int, float)) or not 0 <= cfg <= 1:
+            return "cfg_scale must be within [0, 1]"
+        if not model.startswith("kling-v1"):
+            return f"cfg_scale is not supported by {model}"
+    camera = body.get("camera_control")
+    if camera is not None and (not isinstance(camera, dict) or camera.get("type") not in CAMERA_TYPES):
+        return "camera_control.type is invalid"
+    if "image_tail" in body and body.get("duration", "5") != "5":
+        return "image_tail requires duration 5"
+    if "image_tail" in body and camera is not None:
+        return "image_tail and camera_control cannot be used together"
+    return None
+
+
+def _check_image_request(body: dict[str, Any]) -> str | None:
+    n = body.get("n", 1)
+    if not isinstance(n, int) or not 1 <= n <= 9:
+        return "n must be an integer from 1 to 9"
+    if body.get("aspect_ratio", "16:9") not in IMAGE_ASPECTS:
+        return "aspect_ratio is invalid"
+    if body.get("resolution", "1k") not in ("1k", "2k"):
+        return "resolution must be 1k or 2k"
+    if "image" in body and body.get("negative_prompt"):
+        return "negative_prompt is not supported with an image reference"
+    if "image_reference" in body and body["image_reference"] not in ("subject", "face"):
+        return "image_reference must be subject or face"
+    for name in ("image_fidelity", "human_fidelity"):
+        if name in body and not 0 <= body[name] <= 1:
+            return f"{name} must be within [0, 1]"
+    return None
+
+
+def _decode_image(name: str, value: Any) -> FakeImage | str:
+    if not isinstance(value, str) or not value:
+        return f"{name} must be a URL or base64 string"
+    if value.startswith("data:"):
+        return f"{name}: base64 must not carry a data: prefix"
+    if value.startswith(("http://", "https://")):
+        return FakeImage(0, 0, kind="url")
+    try:
+        data = base64.b64decode(value, validate=True)
+        with Image.open(io.BytesIO(data)) as img:
+            width, height, fmt = img.width, img.height, img.format
+    except (binascii.Error, ValueError, OSError):
+        return f"{name} is not a decodable base64 image"
+    if fmt not in ("JPEG", "PNG") or len(data) > 10 * 1024 * 1024:
+        return f"{name} must be a jpg/png of at most 10 MB"
+    if min(width, height) < 300 or not 0.4 <= width / height <= 2.5:
+        return f"{name} must be at least 300 px per side with aspect 1:2.5 to 2.5:1"
+    return FakeImage(width, height)
+
+
+def _image_size(aspect: str) -> tuple[int, int]:
+    a, b = (int(x) for x in aspect.split(":"))
+    k = 768 // max(a, b)  # about 1k on the long side, like Kling's "1k"
+    return a * k, b * k
+
+
+def _ms() -> int:
+    return int(time.time() * 1000)
+
+
+def _ok(data: Any, *, message: str = "Success") -> web.Response:
+    return web.json_response({"code": 0, "message": message, "request_id": str(uuid.uuid4()), "data": data})
+
+
+def _error(status: int, code: int, message: str) -> web.Response:
+    return web.json_response(error_body(code, message), status=status)
