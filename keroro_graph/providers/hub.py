@@ -19,6 +19,7 @@ from .retry import RetryPolicy
 
 C = TypeVar("C", bound=ProviderClient)
 SERVICE_NAME = "providers"
+_SHARDS = 8
 
 
 class ProviderHub:
@@ -32,8 +33,14 @@ class ProviderHub:
         self.record = record
         #: Multiplies every poll interval and timeout (tests run tasks in milliseconds).
         self.poll_scale = 1.0
-        self._limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
-        self._pools: dict[str, httpx.AsyncClient] = {}
+        # httpcore assigns requests to connections in time proportional to connections
+        # x waiting requests, so 100 concurrent calls in one pool cost seconds of CPU.
+        # Each origin gets several small pools instead; a client keeps to one of them,
+        # so its keep-alive connections are still reused.
+        per_pool = max(1, -(-max_connections // _SHARDS))
+        self._limits = httpx.Limits(max_connections=per_pool, max_keepalive_connections=per_pool)
+        self._pools: dict[str, list[httpx.AsyncClient]] = {}
+        self._turn = 0
 
     def base_url(self, provider: str, default: str | None = None) -> str:
         """The explicit setting, else the chosen region's URL, else the default."""
@@ -79,17 +86,21 @@ class ProviderHub:
         return cls(http=self.http(url), base_url=url, secrets=secrets, retry=self.retry, record=self.record)
 
     def http(self, base_url: str) -> httpx.AsyncClient:
-        """The pooled client for ``base_url``'s origin (created on first use)."""
+        """A pooled client for ``base_url``'s origin (the origin's pools are created on
+        first use and handed out in turn)."""
         origin = str(httpx.URL(base_url).copy_with(path="/", query=None, fragment=None))
-        pool = self._pools.get(origin)
-        if pool is None or pool.is_closed:
-            pool = self._pools[origin] = httpx.AsyncClient(timeout=self.timeout, limits=self._limits,
-                                                           follow_redirects=True, trust_env=False)
-        return pool
+        pools = self._pools.get(origin)
+        if pools is None or pools[0].is_closed:
+            pools = self._pools[origin] = [
+                httpx.AsyncClient(timeout=self.timeout, limits=self._limits, follow_redirects=True, trust_env=False)
+                for _ in range(_SHARDS)]
+        self._turn = (self._turn + 1) % _SHARDS
+        return pools[self._turn]
 
     async def close(self) -> None:
-        for pool in self._pools.values():
-            await pool.aclose()
+        for pools in self._pools.values():
+            for pool in pools:
+                await pool.aclose()
         self._pools.clear()
 
 

@@ -204,4 +204,6 @@ async def test_hub_credentials_message_and_base_urls(hub):
     assert hub.base_url("kling") == "https://api-beijing.klingai.com"
     hub.settings.update("kling", {"base_url": "http://127.0.0.1:9999/"})
     assert hub.base_url("kling") == "http://127.0.0.1:9999"
-    assert hub.http("http://127.0.0.1:9999/a") is hub.http("http://127.0.0.1:9999/b"), "one pool per origin"
+    pools = {id(hub.http("http://127.0.0.1:9999/a")) for _ in range(32)}
+    assert len(pools) == 8, "an origin's calls are spread over a few small pools"
+    assert not pools & {id(hub.http("http://127.0.0.1:9998/")) for _ in range(8)}, "origins never share pools"
