@@ -1,0 +1,179 @@
+"""Browser fixtures: a real `keroro-graph serve` on a free loopback port (temporary user
+folder, the fixture node packs, one job at a time so jobs queue), Debian's Chromium
+driven by Playwright (never downloaded), and a page object for the canvas."""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURE_PACKS = ROOT / "tests" / "fixtures" / "custom_nodes"
+CHROMIUM = os.environ.get("KERORO_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+sync_api = pytest.importorskip("playwright.sync_api")
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"no Chromium at {CHROMIUM} (scripts/test installs Debian's)", allow_module_level=True)
+if not (ROOT / "web" / "dist" / "index.html").exists():
+    pytest.skip("web/dist is not built (cd web && npm run build)", allow_module_level=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, url: str, user_dir: Path) -> None:
+        self.url = url
+        self.user_dir = user_dir
+
+    def get(self, path: str) -> Any:
+        with urllib.request.urlopen(self.url + path, timeout=10) as r:
+            return json.loads(r.read() or b"null")
+
+    def post(self, path: str, body: Any) -> Any:
+        req = urllib.request.Request(self.url + path, data=json.dumps(body).encode(), method="POST",
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            data = r.read()
+            return json.loads(data) if data else None
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    user_dir = tmp_path_factory.mktemp("canvas-user")
+    port = _free_port()
+    log = open(user_dir / "server.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "keroro_graph.cli.main", "serve", "--port", str(port), "--max-jobs", "1",
+         "--user-dir", str(user_dir), "--custom-nodes-dir", str(FIXTURE_PACKS)],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(url + "/api/health", timeout=1).read()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("server did not start:\n" + (user_dir / "server.log").read_text())
+                time.sleep(0.1)
+        yield Server(url, user_dir)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+class Canvas:
+    """Page object: the canvas, its search box, panels and the app's stores."""
+
+    def __init__(self, page: Any, server: Server) -> None:
+        self.page = page
+        self.server = server
+        self.errors: list[str] = []
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def open(self) -> "Canvas":
+        self.page.goto(self.server.url + "/")
+        self.page.wait_for_selector(".kg-app[data-ready=true]")
+        return self
+
+    def js(self, expr: str, arg: Any = None) -> Any:
+        return self.page.evaluate(expr, arg)
+
+    def graph(self) -> dict[str, Any]:
+        return self.js("""() => { const s = window.__app.graph.getState();
+            return { nodes: s.nodes.map(n => ({ id: n.id, type: n.type, data: n.data, position: n.position })),
+                     edges: s.edges.map(e => ({ source: e.source, sourceHandle: e.sourceHandle, target: e.target, targetHandle: e.targetHandle })),
+                     tabs: s.tabs, activeTab: s.activeTab }; }""")
+
+    def node_ids(self) -> list[str]:
+        return [n["id"] for n in self.graph()["nodes"]]
+
+    def load(self, doc: Any, title: str = "Loaded") -> None:
+        self.js("([d, t]) => window.__app.load(d, t)", [doc, title])
+        self.page.wait_for_timeout(300)
+
+    def pane_point(self, fx: float, fy: float) -> tuple[float, float]:
+        box = self.page.locator(".react-flow__pane").bounding_box()
+        return box["x"] + box["width"] * fx, box["y"] + box["height"] * fy
+
+    def node(self, node_id: str) -> Any:
+        return self.page.locator(f'.react-flow__node[data-id="{node_id}"]')
+
+    def handle(self, node_id: str, handle_id: str) -> Any:
+        return self.node(node_id).locator(f'.react-flow__handle[data-handleid="{handle_id}"]')
+
+    def search_add(self, query: str, at: tuple[float, float] = (0.3, 0.3), *, pick: str | None = None) -> str:
+        """Double-click empty canvas, search, insert; returns the new node's id."""
+        before = set(self.node_ids())
+        x, y = self.pane_point(*at)
+        self.page.mouse.dblclick(x, y)
+        box = self.page.get_by_role("combobox", name="Search nodes")
+        box.fill(query)
+        if pick:
+            self.page.locator("#kg-search-results li", has_text=pick).first.click()
+        else:
+            box.press("Enter")
+        self.page.wait_for_function("n => window.__app.graph.getState().nodes.length > n", arg=len(before))
+        (new,) = set(self.node_ids()) - before
+        return new
+
+    def drag(self, source: Any, to: tuple[float, float]) -> None:
+        box = source.bounding_box()
+        self.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        self.page.mouse.down()
+        self.page.mouse.move(to[0], to[1], steps=12)
+        self.page.mouse.up()
+
+    def drag_to(self, source: Any, target: Any) -> None:
+        box = target.bounding_box()
+        self.drag(source, (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2))
+
+    def run(self) -> None:
+        self.page.get_by_role("button", name="▶ Run").click()
+
+    def wait_idle(self, timeout_ms: int = 20000) -> None:
+        self.page.wait_for_function("() => { const s = window.__app.runtime.getState(); return s.lastDone && s.running === null; }", timeout=timeout_ms)
+
+    def screenshot(self, name: str) -> None:
+        out = ROOT / "docs" / "screenshots"
+        out.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(out / name))
+
+
+@pytest.fixture
+def canvas(browser: Any, server: Server) -> Iterator[Canvas]:
+    context = browser.new_context(viewport={"width": 1400, "height": 860})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    c = Canvas(page, server).open()
+    yield c
+    errors = c.errors
+    context.close()
+    assert not errors, f"uncaught errors in the page: {errors}"

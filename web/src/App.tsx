@@ -1,0 +1,41 @@
+/** The app shell: top bar, sidebar, canvas and the overlays. */
+import { ReactFlowProvider } from "@xyflow/react";
+import { useEffect } from "react";
+import { Canvas } from "./canvas/Canvas";
+import { NodeMenu } from "./canvas/NodeMenu";
+import { SearchBox } from "./canvas/SearchBox";
+import { Lightbox } from "./panels/Lightbox";
+import { SettingsDialog } from "./panels/SettingsDialog";
+import { ShortcutsDialog } from "./panels/ShortcutsDialog";
+import { Sidebar } from "./panels/Sidebar";
+import { Toasts } from "./panels/Toasts";
+import { TopBar } from "./panels/TopBar";
+import { useCatalogue } from "./store/catalogue-store";
+import { useUI } from "./store/ui-store";
+
+export function App() {
+  const theme = useUI((s) => s.prefs.theme);
+  const loaded = useCatalogue((s) => s.loaded);
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+  return (
+    <ReactFlowProvider>
+      <div className="kg-app" data-ready={loaded ? "true" : "false"}>
+        <TopBar />
+        <div className="kg-main">
+          <Sidebar />
+          <main className="kg-canvas-area" aria-label="Graph canvas">
+            <Canvas />
+          </main>
+        </div>
+        <SearchBox />
+        <NodeMenu />
+        <SettingsDialog />
+        <ShortcutsDialog />
+        <Lightbox />
+        <Toasts />
+      </div>
+    </ReactFlowProvider>
+  );
+}

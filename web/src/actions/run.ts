@@ -1,0 +1,87 @@
+/**
+ * Running the active graph: convert it to an API prompt, POST /prompt with our client
+ * id and the UI workflow in extra_pnginfo (so saved images carry it), map a 400's
+ * node_errors onto nodes and inputs, then apply seed controls (no undo entry).
+ */
+import { ApiError } from "../api/http";
+import { deleteQueued, interrupt, queuePrompt, type NodeError } from "../api/queue";
+import { toPrompt } from "../graph/prompt";
+import { isGraphNode } from "../graph/types";
+import { applyControl } from "../graph/widgets";
+import { toWorkflow } from "../graph/workflow";
+import { defsNow } from "../store/catalogue-store";
+import { setWidgetsQuietly, useGraph } from "../store/graph-store";
+import { markOurs, setValidationErrors, useRuntimeStore } from "../store/runtime-store";
+import { toast } from "../store/ui-store";
+
+export const clientId: string = (() => {
+  const k = "kg.clientId";
+  let id = sessionStorage.getItem(k);
+  if (!id) {
+    id = `kg-${crypto.randomUUID ? crypto.randomUUID() : Math.random().toString(36).slice(2)}`;
+    sessionStorage.setItem(k, id);
+  }
+  return id;
+})();
+
+export function currentWorkflow() {
+  const s = useGraph.getState();
+  return toWorkflow(s, defsNow(), { viewport: s.viewport ?? undefined });
+}
+
+export async function runGraph(opts: { front?: boolean } = {}): Promise<string | null> {
+  const defs = defsNow();
+  const s = useGraph.getState();
+  const prompt = toPrompt(s, defs);
+  if (!Object.keys(prompt).length) {
+    toast("Nothing to run: add some nodes first", "warn");
+    return null;
+  }
+  const workflow = currentWorkflow();
+  setValidationErrors({});
+  try {
+    const res = await queuePrompt({ prompt, client_id: clientId, extra_data: { extra_pnginfo: { workflow } }, front: opts.front });
+    markOurs(res.prompt_id);
+    applyControls();
+    toast(`Queued (#${res.number})`);
+    return res.prompt_id;
+  } catch (e) {
+    if (e instanceof ApiError && e.body && typeof e.body === "object" && "node_errors" in e.body) {
+      const body = e.body as { error: { message: string; details?: string }; node_errors: Record<string, NodeError> };
+      const map: Record<string, string[]> = {};
+      for (const [id, ne] of Object.entries(body.node_errors)) {
+        map[id] = ne.errors.map((x) => `${x.extra_info?.input_name ? x.extra_info.input_name + ": " : ""}${x.message}${x.details && x.details !== x.extra_info?.input_name ? ` (${x.details})` : ""}`);
+      }
+      setValidationErrors(map);
+      toast(`${body.error.message}${body.error.details ? `: ${body.error.details}` : ""}`, "error");
+    } else {
+      toast(`Could not queue: ${(e as Error).message}`, "error");
+    }
+    return null;
+  }
+}
+
+function applyControls(): void {
+  const defs = defsNow();
+  const changes: Record<string, Record<string, unknown>> = {};
+  for (const n of useGraph.getState().nodes) {
+    if (!isGraphNode(n) || n.data.mode !== 0) continue;
+    const def = defs[n.data.classType];
+    if (!def) continue;
+    for (const input of def.inputs) {
+      const mode = n.data.controls[input.name];
+      if (!input.control || !mode || mode === "fixed") continue;
+      (changes[n.id] ??= {})[input.name] = applyControl(input, n.data.widgets[input.name], mode);
+    }
+  }
+  if (Object.keys(changes).length) setWidgetsQuietly(changes);
+}
+
+export async function cancelRunning(): Promise<void> {
+  const running = useRuntimeStore.getState().running;
+  await interrupt(running ?? undefined);
+}
+
+export async function cancelPending(id: string): Promise<void> {
+  await deleteQueued([id]);
+}

@@ -1,0 +1,20 @@
+/** Uploading a file into a loader node's combo (button, drop onto the node, paste). */
+import { uploadImage } from "../api/files";
+import { setWidget } from "../store/graph-store";
+import { toast } from "../store/ui-store";
+
+export async function uploadInto(nodeId: string, input: string, file: File): Promise<string | null> {
+  if (!file.type.startsWith("image/") && !file.type.startsWith("video/")) {
+    toast(`${file.name} is not an image`, "error");
+    return null;
+  }
+  try {
+    const res = await uploadImage(file, file.name || `pasted-${Date.now()}.png`);
+    const value = res.subfolder ? `${res.subfolder}/${res.name}` : res.name;
+    setWidget(nodeId, input, value, false);
+    return value;
+  } catch (e) {
+    toast(`Upload failed: ${(e as Error).message}`, "error");
+    return null;
+  }
+}

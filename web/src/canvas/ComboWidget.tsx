@@ -1,0 +1,91 @@
+/** Combo widget: a button that opens a filterable list (type to filter, arrows, Enter). */
+import { memo, useEffect, useMemo, useRef, useState } from "react";
+import type { InputDef } from "../graph/types";
+import { setWidget } from "../store/graph-store";
+
+interface Props {
+  nodeId: string;
+  input: InputDef;
+  value: unknown;
+  disabled: boolean;
+  extraChoices?: string[];
+}
+
+export const ComboWidget = memo(function ComboWidget({ nodeId, input, value, disabled, extraChoices }: Props) {
+  const [open, setOpen] = useState(false);
+  const [filter, setFilter] = useState("");
+  const [active, setActive] = useState(0);
+  const box = useRef<HTMLDivElement>(null);
+  const choices = useMemo(() => {
+    const all = [...(input.choices ?? []).map(String), ...(extraChoices ?? [])];
+    return [...new Set(all)];
+  }, [input.choices, extraChoices]);
+  const shown = useMemo(() => choices.filter((c) => c.toLowerCase().includes(filter.toLowerCase())), [choices, filter]);
+
+  useEffect(() => {
+    if (!open) return;
+    const close = (e: PointerEvent) => {
+      if (box.current && !box.current.contains(e.target as Node)) setOpen(false);
+    };
+    window.addEventListener("pointerdown", close);
+    return () => window.removeEventListener("pointerdown", close);
+  }, [open]);
+
+  const choose = (c: string) => {
+    setWidget(nodeId, input.name, c, false);
+    setOpen(false);
+    setFilter("");
+  };
+  const listId = `combo-${nodeId}-${input.name}`;
+  return (
+    <div className="kg-widget kg-combo nodrag nowheel" ref={box} title={input.tooltip}>
+      <span className="kg-widget-label">{input.name}</span>
+      <button
+        type="button"
+        className="kg-combo-button"
+        aria-haspopup="listbox"
+        aria-expanded={open}
+        aria-label={`${input.name}: ${String(value ?? "")}`}
+        disabled={disabled}
+        onClick={() => {
+          setOpen((o) => !o);
+          setActive(Math.max(0, choices.indexOf(String(value))));
+        }}
+      >
+        {String(value ?? "") || <em>none</em>}
+      </button>
+      {open && (
+        <div className="kg-combo-pop">
+          <input
+            autoFocus
+            aria-label={`Filter ${input.name}`}
+            aria-controls={listId}
+            placeholder="Filter…"
+            value={filter}
+            onChange={(e) => {
+              setFilter(e.target.value);
+              setActive(0);
+            }}
+            onKeyDown={(e) => {
+              if (e.key === "ArrowDown") setActive((a) => Math.min(shown.length - 1, a + 1));
+              else if (e.key === "ArrowUp") setActive((a) => Math.max(0, a - 1));
+              else if (e.key === "Enter" && shown[active] !== undefined) choose(shown[active]);
+              else if (e.key === "Escape") setOpen(false);
+              else return;
+              e.preventDefault();
+              e.stopPropagation();
+            }}
+          />
+          <ul role="listbox" id={listId}>
+            {shown.map((c, i) => (
+              <li key={c} role="option" aria-selected={c === String(value)} className={i === active ? "active" : ""} onPointerDown={(e) => e.preventDefault()} onClick={() => choose(c)}>
+                {c}
+              </li>
+            ))}
+            {!shown.length && <li className="empty">No match</li>}
+          </ul>
+        </div>
+      )}
+    </div>
+  );
+});

@@ -1,0 +1,245 @@
+/**
+ * An executable node: header, socket rows with typed, labelled handles, widgets made
+ * from the input specs (each with its own handle, so a link can replace it), run state
+ * and outputs. Memoised; subscribes narrowly (its definition, its linked inputs, the
+ * LOD threshold, the dragged link's type) so a drag or a progress storm elsewhere
+ * does not re-render it. Below zoom 0.4 widgets become plain boxes (handles stay).
+ */
+import { Handle, Position, useStore, type NodeProps, type Node } from "@xyflow/react";
+import { memo, useCallback, useState } from "react";
+import { uploadInto } from "../actions/upload";
+import { canConnect } from "../graph/compat";
+import type { GraphNodeData, InputDef } from "../graph/types";
+import { inHandle, outHandle } from "../graph/types";
+import { useCatalogue } from "../store/catalogue-store";
+import { linkedInputs } from "../store/edge-index";
+import { updateData, useGraph } from "../store/graph-store";
+import { useNodeRuntime } from "../store/runtime-store";
+import { useUI } from "../store/ui-store";
+import { ComboWidget } from "./ComboWidget";
+import { NodeError, NodeOutputs, NodeProgress } from "./NodeOutputs";
+import { NumberWidget } from "./NumberWidget";
+import { SeedControl } from "./SeedControl";
+import { TextWidget } from "./TextWidget";
+import { ToggleWidget } from "./ToggleWidget";
+import { typeColor } from "./type-colors";
+import { UploadWidget } from "./UploadWidget";
+
+export const LOD_ZOOM = 0.4;
+const farSelector = (s: { transform: [number, number, number] }) => s.transform[2] < LOD_ZOOM;
+
+type Sock = { name: string; type: string; optional?: boolean; tooltip?: string };
+
+const useConnecting = () => useUI((s) => s.connecting);
+
+function InHandle({ nodeId, sock, dim, hidden }: { nodeId: string; sock: Sock; dim: boolean | null; hidden?: boolean }) {
+  const color = typeColor(sock.type);
+  return (
+    <Handle
+      type="target"
+      position={Position.Left}
+      id={inHandle(sock.name)}
+      className={`kg-handle${sock.optional ? " optional" : ""}${dim === true ? " dim" : dim === false ? " ok" : ""}${hidden ? " hidden" : ""}`}
+      style={{ "--c": color } as React.CSSProperties}
+      data-socket-type={sock.type}
+      aria-label={`input ${sock.name} (${sock.type}) of node ${nodeId}`}
+      title={`${sock.name}: ${sock.type}${sock.tooltip ? ` — ${sock.tooltip}` : ""}`}
+    />
+  );
+}
+
+function OutHandle({ nodeId, slot, sock, dim, hidden }: { nodeId: string; slot: number; sock: Sock; dim: boolean | null; hidden?: boolean }) {
+  return (
+    <Handle
+      type="source"
+      position={Position.Right}
+      id={outHandle(slot)}
+      className={`kg-handle${dim === true ? " dim" : dim === false ? " ok" : ""}${hidden ? " hidden" : ""}`}
+      style={{ "--c": typeColor(sock.type) } as React.CSSProperties}
+      data-socket-type={sock.type}
+      aria-label={`output ${sock.name} (${sock.type}) of node ${nodeId}`}
+      title={`${sock.name}: ${sock.type}`}
+    />
+  );
+}
+
+function Widget({ nodeId, input, value, linked, far }: { nodeId: string; input: InputDef; value: unknown; linked: boolean; far: boolean }) {
+  if (far) return <div className={`kg-widget kg-lod${input.widget === "STRING" && input.options.multiline ? " tall" : ""}`} />;
+  if (linked) return <div className="kg-widget kg-linked">{input.name} <em>(linked)</em></div>;
+  const props = { nodeId, input, value, disabled: false };
+  if (input.upload) return <UploadWidget {...props} lod={far} />;
+  switch (input.widget) {
+    case "INT":
+    case "FLOAT":
+      return <NumberWidget {...props} />;
+    case "COMBO":
+      return <ComboWidget {...props} />;
+    case "BOOLEAN":
+      return <ToggleWidget {...props} />;
+    default:
+      return <TextWidget {...props} />;
+  }
+}
+
+function Title({ id, data, fallback }: { id: string; data: GraphNodeData; fallback: string }) {
+  const renaming = useUI((s) => s.renaming === id);
+  const [text, setText] = useState("");
+  const title = data.title || fallback;
+  if (renaming) {
+    return (
+      <input
+        className="kg-title-input nodrag"
+        autoFocus
+        aria-label="Node title"
+        defaultValue={title}
+        onFocus={(e) => {
+          setText(title);
+          e.target.select();
+        }}
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={(e) => {
+          e.stopPropagation();
+          if (e.key === "Enter") (e.target as HTMLInputElement).blur();
+          if (e.key === "Escape") useUI.setState({ renaming: null });
+        }}
+        onBlur={() => {
+          if (useUI.getState().renaming === id) {
+            updateData(id, { title: text.trim() && text.trim() !== fallback ? text.trim() : undefined });
+            useUI.setState({ renaming: null });
+          }
+        }}
+      />
+    );
+  }
+  return (
+    <span className="kg-title" onDoubleClick={(e) => { e.stopPropagation(); useUI.setState({ renaming: id }); }} title={data.classType}>
+      {title}
+    </span>
+  );
+}
+
+function GraphNodeView({ id, data, selected }: NodeProps<Node<GraphNodeData, "graph">>) {
+  const def = useCatalogue((s) => s.defs[data.classType]);
+  const linked = useGraph((s) => linkedInputs(s.edges).get(id) ?? "");
+  const far = useStore(farSelector);
+  const connecting = useConnecting();
+  const state = useNodeRuntime(id, (r) => r?.state);
+  const linkedSet = new Set(linked.split("|"));
+
+  const openMenu = useCallback((e: React.MouseEvent) => {
+    e.preventDefault();
+    useUI.setState({ contextMenu: { nodeId: id, x: e.clientX, y: e.clientY } });
+  }, [id]);
+
+  const onDrop = useCallback((e: React.DragEvent) => {
+    const file = e.dataTransfer.files?.[0];
+    const up = def?.inputs.find((i) => i.upload);
+    if (!file || !up || !file.type.startsWith("image/")) return;
+    e.preventDefault();
+    e.stopPropagation();
+    void uploadInto(id, up.name, file);
+  }, [def, id]);
+
+  const dimIn = (sock: Sock): boolean | null => {
+    if (!connecting || connecting.handleType !== "source") return null;
+    return connecting.nodeId === id || connecting.blocked.has(id) || !canConnect(connecting.type, sock.type);
+  };
+  const dimOut = (sock: Sock): boolean | null => {
+    if (!connecting || connecting.handleType !== "target") return null;
+    return connecting.nodeId === id || connecting.blocked.has(id) || !canConnect(sock.type, connecting.type);
+  };
+
+  const missing = !def;
+  const sockets: Sock[] = def
+    ? def.inputs.filter((i) => !i.widget).map((i) => ({ name: i.name, type: i.type, optional: i.section === "optional", tooltip: i.tooltip }))
+    : (data.missing?.inputs ?? []);
+  const outputs: Sock[] = def ? def.outputs : (data.missing?.outputs ?? []);
+  const widgets = def ? def.inputs.filter((i) => i.widget) : [];
+  const rows = Math.max(sockets.length, outputs.length);
+  const modeClass = data.mode === 4 ? " bypassed" : data.mode === 2 ? " muted" : "";
+  const collapsed = Boolean(data.collapsed);
+
+  return (
+    <div
+      className={`kg-node${modeClass}${selected ? " selected" : ""}${missing ? " missing" : ""}${state ? ` state-${state}` : ""}${collapsed ? " collapsed" : ""}`}
+      style={data.color ? ({ "--node-color": data.color } as React.CSSProperties) : undefined}
+      onContextMenu={openMenu}
+      onDrop={onDrop}
+      data-testid={`node-${id}`}
+      data-class={data.classType}
+    >
+      <header className="kg-node-header">
+        <button
+          type="button"
+          className="kg-collapse nodrag"
+          aria-label={collapsed ? "Expand node" : "Collapse node"}
+          aria-expanded={!collapsed}
+          onClick={() => updateData(id, { collapsed: !collapsed || undefined })}
+        >
+          {collapsed ? "▸" : "▾"}
+        </button>
+        <Title id={id} data={data} fallback={def?.displayName ?? data.classType} />
+        {state === "cached" && <span className="kg-badge cached" title="Output taken from the cache">cached</span>}
+        {data.mode === 4 && <span className="kg-badge">bypass</span>}
+        {data.mode === 2 && <span className="kg-badge">muted</span>}
+        {missing && <span className="kg-badge missing" title="This node type is not installed on the server">missing</span>}
+        <button type="button" className="kg-menu-button nodrag" aria-label={`Node ${id} actions`} onClick={openMenu}>
+          ⋯
+        </button>
+        {collapsed && (
+          <div className="kg-collapsed-handles">
+            {sockets.map((s) => <InHandle key={s.name} nodeId={id} sock={s} dim={null} hidden />)}
+            {widgets.map((w) => <InHandle key={w.name} nodeId={id} sock={w} dim={null} hidden />)}
+            {outputs.map((s, i) => <OutHandle key={i} nodeId={id} slot={i} sock={s} dim={null} hidden />)}
+          </div>
+        )}
+      </header>
+      <NodeProgress nodeId={id} />
+      {far && !collapsed && (
+        // Far zoom: one box of the same height; only the handles that carry links stay.
+        <div className="kg-far-body" style={{ height: rows * 22 + widgets.length * 26 + 10 }}>
+          {sockets.map((s, r) => <div key={s.name} className="kg-far-slot" style={{ top: r * 22 + 11 }}><InHandle nodeId={id} sock={s} dim={null} /></div>)}
+          {widgets.filter((w) => linkedSet.has(inHandle(w.name))).map((w) => (
+            <div key={w.name} className="kg-far-slot" style={{ top: rows * 22 + widgets.indexOf(w) * 26 + 17 }}><InHandle nodeId={id} sock={w} dim={null} /></div>
+          ))}
+          {outputs.map((s, r) => <div key={r} className="kg-far-slot right" style={{ top: r * 22 + 11 }}><OutHandle nodeId={id} slot={r} sock={s} dim={null} /></div>)}
+        </div>
+      )}
+      {!far && !collapsed && (
+        <div className="kg-node-body">
+          {Array.from({ length: rows }, (_, r) => (
+            <div className="kg-row" key={r}>
+              <div className="kg-in">
+                {sockets[r] && (
+                  <>
+                    <InHandle nodeId={id} sock={sockets[r]} dim={dimIn(sockets[r])} />
+                    <span className="kg-socket-label">{sockets[r].name}</span>
+                  </>
+                )}
+              </div>
+              <div className="kg-out">
+                {outputs[r] && (
+                  <>
+                    <span className="kg-socket-label">{outputs[r].name}</span>
+                    <OutHandle nodeId={id} slot={r} sock={outputs[r]} dim={dimOut(outputs[r])} />
+                  </>
+                )}
+              </div>
+            </div>
+          ))}
+          {widgets.map((w) => (
+            <div className="kg-widget-row" key={w.name}>
+              <InHandle nodeId={id} sock={{ name: w.name, type: w.type, optional: true, tooltip: w.tooltip }} dim={dimIn(w)} hidden={!linkedSet.has(inHandle(w.name)) && !connecting} />
+              <Widget nodeId={id} input={w} value={data.widgets[w.name]} linked={linkedSet.has(inHandle(w.name))} far={far} />
+              {w.control && !far && !linkedSet.has(inHandle(w.name)) && <SeedControl nodeId={id} name={w.name} mode={data.controls[w.name] ?? "fixed"} disabled={false} />}
+            </div>
+          ))}
+          {!far && <NodeOutputs nodeId={id} />}
+        </div>
+      )}
+      <NodeError nodeId={id} />
+    </div>
+  );
+}
+
+export const GraphNode = memo(GraphNodeView);

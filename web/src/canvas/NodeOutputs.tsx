@@ -1,0 +1,88 @@
+/**
+ * What a run left on a node: progress bar (transform: scaleX on one leaf), status text,
+ * live preview, output images/videos with W×H (click for the lightbox), text outputs
+ * and the error pinned to the node. Subscribes to this node's runtime slice only.
+ */
+import { memo, useState } from "react";
+import { viewUrl } from "../api/files";
+import type { OutputImage } from "../graph/runtime-events";
+import { useNodeRuntime, useRuntimeStore } from "../store/runtime-store";
+import { useUI } from "../store/ui-store";
+
+export const NodeProgress = memo(function NodeProgress({ nodeId }: { nodeId: string }) {
+  const frac = useNodeRuntime(nodeId, (r) => (r?.state === "running" && r.max ? Math.min(1, (r.value ?? 0) / r.max) : r?.state === "finished" ? 1 : 0));
+  const text = useNodeRuntime(nodeId, (r) => r?.text);
+  return (
+    <>
+      <div className="kg-progress" role="progressbar" aria-label="progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(frac * 100)}>
+        <div style={{ transform: `scaleX(${frac})` }} />
+      </div>
+      {text && <div className="kg-status-text">{text}</div>}
+    </>
+  );
+});
+
+function Media({ img }: { img: OutputImage }) {
+  const [size, setSize] = useState<string>("");
+  const url = viewUrl(img);
+  const isVideo = /\.(mp4|webm|mov|mkv)$/i.test(img.filename);
+  if (isVideo) {
+    return (
+      <figure className="kg-media">
+        <video src={url} controls muted loop playsInline preload="metadata" onLoadedMetadata={(e) => setSize(`${e.currentTarget.videoWidth}×${e.currentTarget.videoHeight}`)} />
+        <figcaption>{size}</figcaption>
+      </figure>
+    );
+  }
+  return (
+    <figure className="kg-media">
+      <button type="button" className="kg-media-open nodrag" onClick={() => useUI.setState({ lightbox: url })} aria-label={`Open ${img.filename}`}>
+        <img src={viewUrl(img, true)} alt={img.filename} loading="lazy" decoding="async" onLoad={(e) => setSize(`${e.currentTarget.naturalWidth}×${e.currentTarget.naturalHeight}`)} />
+      </button>
+      <figcaption>{size}</figcaption>
+    </figure>
+  );
+}
+
+export const NodeOutputs = memo(function NodeOutputs({ nodeId }: { nodeId: string }) {
+  const output = useNodeRuntime(nodeId, (r) => r?.output);
+  const preview = useNodeRuntime(nodeId, (r) => r?.preview);
+  const media = [...(output?.images ?? []), ...(output?.gifs ?? []), ...(output?.videos ?? [])];
+  const text = output?.text;
+  if (!media.length && !preview && !text) return null;
+  return (
+    <div className="kg-outputs">
+      {preview && (
+        <figure className="kg-media">
+          <img src={preview} alt="live preview" />
+          <figcaption>preview</figcaption>
+        </figure>
+      )}
+      {!preview && media.slice(0, 4).map((img) => <Media key={`${img.subfolder}/${img.filename}`} img={img} />)}
+      {media.length > 4 && <div className="kg-more">+{media.length - 4} more</div>}
+      {Array.isArray(text) && <pre className="kg-text-output nowheel">{text.map(String).join("\n")}</pre>}
+    </div>
+  );
+});
+
+export const NodeError = memo(function NodeError({ nodeId }: { nodeId: string }) {
+  const error = useNodeRuntime(nodeId, (r) => (r?.state === "error" ? r.error : undefined));
+  const validation = useRuntimeStore((s) => s.validation[nodeId]);
+  if (!error && !validation) return null;
+  return (
+    <div className="kg-node-error" role="alert">
+      {error && (
+        <>
+          <strong>{error.type || "Error"}</strong>: {error.message}
+          {error.traceback.length > 0 && (
+            <details className="nodrag nowheel">
+              <summary>Traceback</summary>
+              <pre>{error.traceback.join("")}</pre>
+            </details>
+          )}
+        </>
+      )}
+      {validation?.map((m) => <div key={m}>{m}</div>)}
+    </div>
+  );
+});

@@ -1,0 +1,112 @@
+/**
+ * The node search box (double-click on empty canvas, Tab or /, or a link dropped on
+ * empty canvas): fuzzy over name, class, category and types; arrows move, Enter
+ * inserts at the point where it opened (wired to the dragged link), Esc closes.
+ */
+import { useEffect, useMemo, useState } from "react";
+import { searchNodes } from "../graph/search";
+import type { NodeDef } from "../graph/types";
+import { countUse, useCatalogue } from "../store/catalogue-store";
+import { addNode } from "../store/graph-store";
+import { useUI } from "../store/ui-store";
+import { typeColor } from "./type-colors";
+
+function Sockets({ def }: { def: NodeDef }) {
+  const ins = def.inputs.filter((i) => !i.widget);
+  return (
+    <span className="kg-search-sockets" aria-hidden="true">
+      {ins.map((i) => (
+        <i key={i.name} style={{ background: typeColor(i.type) }} title={i.type} />
+      ))}
+      {ins.length > 0 && "→"}
+      {def.outputs.map((o, n) => (
+        <i key={n} style={{ background: typeColor(o.type) }} title={o.type} />
+      ))}
+      <small>{def.outputs.map((o) => o.type).join(", ")}</small>
+    </span>
+  );
+}
+
+export function SearchBox() {
+  const search = useUI((s) => s.search);
+  const defs = useCatalogue((s) => s.defs);
+  const usage = useCatalogue((s) => s.usage);
+  const [query, setQuery] = useState("");
+  const [active, setActive] = useState(0);
+  useEffect(() => {
+    setQuery("");
+    setActive(0);
+  }, [search]);
+  const from = search?.from ?? null;
+  const results = useMemo(
+    () =>
+      search
+        ? searchNodes(defs, query, {
+            usage,
+            inputType: from?.handleType === "source" ? from.type : undefined,
+            outputType: from?.handleType === "target" ? from.type : undefined,
+            limit: 40,
+          })
+        : [],
+    [defs, query, usage, from, search],
+  );
+  if (!search) return null;
+  const close = () => useUI.setState({ search: null });
+  const choose = (def: NodeDef) => {
+    addNode(def, search.flow, search.from);
+    countUse(def.name);
+    close();
+  };
+  const left = Math.min(search.screen.x, window.innerWidth - 380);
+  const top = Math.min(search.screen.y, window.innerHeight - 420);
+  return (
+    <div className="kg-search" style={{ left, top }} role="dialog" aria-label="Add a node">
+      <input
+        autoFocus
+        role="combobox"
+        aria-expanded="true"
+        aria-controls="kg-search-results"
+        aria-activedescendant={results[active] ? `kg-search-${results[active].name}` : undefined}
+        aria-label="Search nodes"
+        placeholder={from ? `Nodes that ${from.handleType === "source" ? "accept" : "produce"} ${from.type}…` : "Search nodes…"}
+        value={query}
+        onChange={(e) => {
+          setQuery(e.target.value);
+          setActive(0);
+        }}
+        onBlur={(e) => {
+          if (!e.relatedTarget || !(e.currentTarget.parentElement?.contains(e.relatedTarget as Node))) setTimeout(close, 150);
+        }}
+        onKeyDown={(e) => {
+          e.stopPropagation();
+          if (e.key === "ArrowDown") setActive((a) => Math.min(results.length - 1, a + 1));
+          else if (e.key === "ArrowUp") setActive((a) => Math.max(0, a - 1));
+          else if (e.key === "Enter" && results[active]) choose(results[active]);
+          else if (e.key === "Escape") close();
+          else return;
+          e.preventDefault();
+        }}
+      />
+      {from && <div className="kg-search-filter">Filter: {from.handleType === "source" ? "input" : "output"} type <b>{from.type}</b></div>}
+      <ul id="kg-search-results" role="listbox">
+        {results.map((def, i) => (
+          <li
+            key={def.name}
+            id={`kg-search-${def.name}`}
+            role="option"
+            aria-selected={i === active}
+            className={i === active ? "active" : ""}
+            onPointerDown={(e) => e.preventDefault()}
+            onClick={() => choose(def)}
+            onMouseEnter={() => setActive(i)}
+          >
+            <span className="kg-search-name">{def.displayName}</span>
+            <span className="kg-search-cat">{def.category}</span>
+            <Sockets def={def} />
+          </li>
+        ))}
+        {!results.length && <li className="empty">No node matches</li>}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,37 @@
+/**
+ * Fitting the view to nodes by their known or estimated sizes (React Flow's fitView only
+ * counts nodes it has measured, and with culling most large-graph nodes never mount).
+ */
+import type { ReactFlowInstance } from "@xyflow/react";
+import { nodeSize } from "../graph/node-factory";
+import type { GraphEdge, GraphNode } from "../graph/types";
+
+export function boundsOf(nodes: readonly GraphNode[]): { x: number; y: number; width: number; height: number } | null {
+  if (!nodes.length) return null;
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  for (const n of nodes) {
+    const { width, height } = nodeSize(n);
+    x0 = Math.min(x0, n.position.x);
+    y0 = Math.min(y0, n.position.y);
+    x1 = Math.max(x1, n.position.x + width);
+    y1 = Math.max(y1, n.position.y + height);
+  }
+  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+}
+
+export function fitAll(flow: ReactFlowInstance<GraphNode, GraphEdge>, nodes: readonly GraphNode[], duration = 0): void {
+  const b = boundsOf(nodes);
+  if (b) void flow.fitBounds(b, { padding: 0.08, duration });
+}
+
+/** The opening view: everything when it is small; a legible corner of a big graph. */
+export function fitOnLoad(flow: ReactFlowInstance<GraphNode, GraphEdge>, nodes: readonly GraphNode[]): void {
+  if (nodes.length <= 300) {
+    const b = boundsOf(nodes);
+    if (b) void flow.fitBounds(b, { padding: 0.08 }).then(() => { if (flow.getZoom() > 1) flow.zoomTo(1); });
+    return;
+  }
+  const sorted = [...nodes].sort((a, b) => a.position.y + a.position.x - (b.position.y + b.position.x)).slice(0, 24);
+  const b = boundsOf(sorted)!;
+  void flow.fitBounds(b, { padding: 0.05 });
+}

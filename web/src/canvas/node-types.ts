@@ -1,0 +1,8 @@
+/** React Flow node types, at module scope so their identity never changes (a new object remounts every node). */
+import type { NodeTypes } from "@xyflow/react";
+import { GraphNode } from "./GraphNode";
+import { GroupNode } from "./GroupNode";
+import { NoteNode } from "./NoteNode";
+import { RerouteNode } from "./RerouteNode";
+
+export const nodeTypes: NodeTypes = { graph: GraphNode, group: GroupNode, note: NoteNode, reroute: RerouteNode } as NodeTypes;

@@ -1,0 +1,174 @@
+/**
+ * Node definitions from ComfyUI's /object_info JSON (V1 shape, V3 combos included):
+ * ordered inputs with their widget kind, seed controls and upload buttons, outputs.
+ * Knows nothing of the canvas or of HTTP.
+ */
+import type { InputDef, NodeDef, NodeDefs, OutputDef, WidgetKind } from "./types";
+
+type RawSpec = [unknown, Record<string, unknown>?] | unknown[];
+interface RawInfo {
+  input?: { required?: Record<string, RawSpec>; optional?: Record<string, RawSpec>; hidden?: unknown };
+  input_order?: { required?: string[]; optional?: string[] };
+  output?: unknown[];
+  output_is_list?: boolean[];
+  output_name?: string[];
+  output_tooltips?: string[];
+  name?: string;
+  display_name?: string;
+  description?: string;
+  python_module?: string;
+  category?: string;
+  output_node?: boolean;
+  deprecated?: boolean;
+  experimental?: boolean;
+  api_node?: boolean;
+}
+
+const WIDGET_TYPES = new Set(["INT", "FLOAT", "STRING", "BOOLEAN", "COMBO"]);
+/** INT inputs that get a seed control even when the declaration says nothing (ComfyUI's legacy rule). */
+const SEED_NAMES = new Set(["seed", "noise_seed"]);
+const KNOWN_MEDIA_LOADERS: Record<string, string> = { LoadImage: "image", LoadImageMask: "image", LoadVideo: "file" };
+
+export function parseInput(name: string, raw: RawSpec, section: InputDef["section"], classType = ""): InputDef {
+  const head = Array.isArray(raw) ? raw[0] : raw;
+  const options = (Array.isArray(raw) && raw[1] && typeof raw[1] === "object" ? raw[1] : {}) as Record<string, unknown>;
+  let type: string;
+  let choices: unknown[] | undefined;
+  if (Array.isArray(head)) {
+    type = "COMBO";
+    choices = head;
+  } else {
+    type = String(head ?? "*");
+    if (type === "COMBO") choices = Array.isArray(options.options) ? (options.options as unknown[]) : [];
+  }
+  const widget = WIDGET_TYPES.has(type) && !options.forceInput ? (type as WidgetKind) : null;
+  const declared = options.control_after_generate;
+  const control =
+    widget === "INT" ? (declared !== undefined ? Boolean(declared) : SEED_NAMES.has(name)) : widget === "COMBO" && Boolean(declared);
+  let upload: InputDef["upload"] = null;
+  if (widget === "COMBO") {
+    if (options.image_upload) upload = "image";
+    else if (options.video_upload || options.animated_image_upload) upload = "video";
+    else if (KNOWN_MEDIA_LOADERS[classType] === name) upload = "image";
+  }
+  let def = options.default;
+  if (def === undefined && widget) def = defaultFor(widget, options, choices);
+  return {
+    name,
+    type,
+    section,
+    widget,
+    options,
+    choices,
+    default: def,
+    tooltip: typeof options.tooltip === "string" ? options.tooltip : undefined,
+    control,
+    upload,
+  };
+}
+
+function defaultFor(kind: WidgetKind, options: Record<string, unknown>, choices?: unknown[]): unknown {
+  switch (kind) {
+    case "INT":
+    case "FLOAT": {
+      const min = typeof options.min === "number" ? options.min : 0;
+      return Math.max(min, 0);
+    }
+    case "STRING":
+      return "";
+    case "BOOLEAN":
+      return false;
+    case "COMBO":
+      return choices && choices.length ? choices[0] : "";
+  }
+}
+
+function ordered(section: Record<string, RawSpec> | undefined, order: string[] | undefined): string[] {
+  if (!section) return [];
+  const keys = Object.keys(section);
+  if (!order) return keys;
+  const rest = keys.filter((k) => !order.includes(k));
+  return [...order.filter((k) => k in section), ...rest];
+}
+
+export function parseNodeDef(name: string, info: RawInfo): NodeDef {
+  const inputs: InputDef[] = [];
+  for (const section of ["required", "optional"] as const) {
+    const raw = info.input?.[section];
+    for (const key of ordered(raw, info.input_order?.[section])) {
+      inputs.push(parseInput(key, raw![key], section, name));
+    }
+  }
+  const outs = info.output ?? [];
+  const outputs: OutputDef[] = outs.map((t, i) => ({
+    name: info.output_name?.[i] ?? String(Array.isArray(t) ? "COMBO" : t),
+    type: Array.isArray(t) ? "COMBO" : String(t),
+    isList: Boolean(info.output_is_list?.[i]),
+    tooltip: info.output_tooltips?.[i],
+  }));
+  return {
+    name,
+    displayName: info.display_name || name,
+    category: info.category || "uncategorized",
+    description: info.description || "",
+    inputs,
+    outputs,
+    outputNode: Boolean(info.output_node),
+    pythonModule: info.python_module || "",
+    deprecated: info.deprecated,
+    experimental: info.experimental,
+    apiNode: info.api_node,
+  };
+}
+
+export function parseObjectInfo(raw: Record<string, unknown>): NodeDefs {
+  const defs: NodeDefs = {};
+  for (const [name, info] of Object.entries(raw)) {
+    if (info && typeof info === "object") defs[name] = parseNodeDef(name, info as RawInfo);
+  }
+  return defs;
+}
+
+/** Default widget values of a fresh node. */
+export function defaultWidgets(def: NodeDef): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const input of def.inputs) if (input.widget) out[input.name] = input.default;
+  return out;
+}
+
+export function defaultControls(def: NodeDef): Record<string, "fixed" | "randomize"> {
+  const out: Record<string, "fixed" | "randomize"> = {};
+  for (const input of def.inputs) if (input.control) out[input.name] = input.widget === "INT" ? "randomize" : "fixed";
+  return out;
+}
+
+/** Categories as a sorted tree: "image/io" → ["image", "io"]. */
+export interface CategoryTree {
+  name: string;
+  path: string;
+  children: CategoryTree[];
+  nodes: NodeDef[];
+}
+
+export function categoryTree(defs: NodeDefs): CategoryTree {
+  const root: CategoryTree = { name: "", path: "", children: [], nodes: [] };
+  for (const def of Object.values(defs)) {
+    let at = root;
+    for (const part of def.category.split("/").filter(Boolean)) {
+      let next = at.children.find((c) => c.name === part);
+      if (!next) {
+        next = { name: part, path: at.path ? `${at.path}/${part}` : part, children: [], nodes: [] };
+        at.children.push(next);
+      }
+      at = next;
+    }
+    at.nodes.push(def);
+  }
+  const sort = (t: CategoryTree) => {
+    t.children.sort((a, b) => a.name.localeCompare(b.name));
+    t.nodes.sort((a, b) => a.displayName.localeCompare(b.displayName));
+    t.children.forEach(sort);
+  };
+  sort(root);
+  return root;
+}

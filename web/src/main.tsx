@@ -1,0 +1,54 @@
+/**
+ * Start-up: restore every tab from the last session, load the node catalogue, open
+ * the WebSocket, start autosaving, render. `window.__app` exposes the stores to the
+ * end-to-end tests and the benchmark (assert on the model, not on pixels).
+ */
+import { createRoot } from "react-dom/client";
+import "@xyflow/react/dist/base.css";
+import "./styles.css";
+import { connectSocket } from "./api/socket";
+import { clientId, currentWorkflow, runGraph } from "./actions/run";
+import { openResult } from "./actions/files";
+import { App } from "./App";
+import { importDocument } from "./graph/import-document";
+import { toPrompt } from "./graph/prompt";
+import { defsNow, loadCatalogue, useCatalogue } from "./store/catalogue-store";
+import * as graph from "./store/graph-store";
+import { restore, save, startAutosave } from "./store/persistence";
+import { applyEvents, useRuntimeStore } from "./store/runtime-store";
+import { toast, useUI } from "./store/ui-store";
+
+// Tabs come back once the node catalogue is known (nodes need their definitions).
+void loadCatalogue().then((defs) => {
+  restore(defs);
+  startAutosave();
+});
+connectSocket({
+  clientId,
+  onEvents: applyEvents,
+  onOpen: () => useRuntimeStore.setState({ connected: true }),
+  onClose: () => useRuntimeStore.setState({ connected: false }),
+});
+useRuntimeStore.subscribe((s, prev) => {
+  if (s.lastError && s.lastError !== prev.lastError) toast(`${s.lastError.nodeType} (#${s.lastError.nodeId}) failed: ${s.lastError.message}`, "error");
+});
+
+declare global {
+  interface Window {
+    __app: unknown;
+  }
+}
+window.__app = {
+  graph: graph.useGraph,
+  actions: graph,
+  runtime: useRuntimeStore,
+  ui: useUI,
+  catalogue: useCatalogue,
+  run: runGraph,
+  save,
+  workflow: currentWorkflow,
+  prompt: () => toPrompt(graph.useGraph.getState(), defsNow()),
+  load: (doc: unknown, title = "Loaded") => openResult(importDocument(doc, defsNow()), title),
+};
+
+createRoot(document.getElementById("root")!).render(<App />);

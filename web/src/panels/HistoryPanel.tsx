@@ -1,0 +1,68 @@
+/** Past jobs with status, duration and thumbnails; clicking one opens its graph in a tab and shows its outputs. */
+import { useCallback, useEffect, useState } from "react";
+import { viewUrl } from "../api/files";
+import { getJob, listJobs, type Job } from "../api/queue";
+import { openResult } from "../actions/files";
+import { importDocument } from "../graph/import-document";
+import { defsNow } from "../store/catalogue-store";
+import { showOutputs, useRuntimeStore } from "../store/runtime-store";
+import { toast } from "../store/ui-store";
+
+const thumbs = (job: Job) =>
+  Object.values(job.outputs ?? {})
+    .flatMap((o) => o.images ?? [])
+    .filter((i) => /\.(png|jpe?g|webp|gif)$/i.test(i.filename))
+    .slice(0, 3);
+
+async function openJob(job: Job): Promise<void> {
+  try {
+    const full = await getJob(job.id);
+    const doc = full.extra_data?.extra_pnginfo?.workflow ?? full.prompt;
+    if (!doc) throw new Error("the job carries no graph");
+    const when = new Date((job.created_at ?? 0) * 1000).toLocaleTimeString();
+    openResult(importDocument(doc, defsNow()), `Run ${job.number} (${when})`);
+    showOutputs(full.outputs as never);
+  } catch (e) {
+    toast(`Could not open job: ${(e as Error).message}`, "error");
+  }
+}
+
+export function HistoryPanel() {
+  const [jobs, setJobs] = useState<Job[]>([]);
+  const lastDone = useRuntimeStore((s) => s.lastDone);
+  const refresh = useCallback(async () => {
+    try {
+      setJobs((await listJobs("success,error,interrupted,cancelled", 40)).jobs);
+    } catch (e) {
+      toast(`History: ${(e as Error).message}`, "error");
+    }
+  }, []);
+  useEffect(() => {
+    void refresh();
+  }, [refresh, lastDone]);
+  return (
+    <div className="kg-history">
+      <h2>
+        History <button className="kg-clear" onClick={() => void refresh()} aria-label="Refresh history">↻</button>
+      </h2>
+      <ul className="kg-list" data-testid="history-list">
+        {jobs.map((job) => (
+          <li key={job.id}>
+            <button className={`kg-job kg-history-item status-${job.status}`} onClick={() => void openJob(job)} data-job-id={job.id}>
+              <span className={`kg-status ${job.status}`}>{job.status}</span>
+              <span className="kg-job-title">#{job.number}</span>
+              <span className="kg-duration">{job.duration_s != null ? `${job.duration_s.toFixed(1)} s` : ""}</span>
+              <span className="kg-thumbs">
+                {thumbs(job).map((img) => (
+                  <img key={img.filename} src={viewUrl(img, true)} alt={img.filename} loading="lazy" />
+                ))}
+              </span>
+              {job.error && <span className="kg-job-error">{job.error.node_type}: {job.error.exception_message}</span>}
+            </button>
+          </li>
+        ))}
+        {!jobs.length && <li className="empty">No finished jobs yet</li>}
+      </ul>
+    </div>
+  );
+}

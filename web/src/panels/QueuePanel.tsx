@@ -1,0 +1,67 @@
+/** The queue: the running job (interrupt), pending jobs (cancel one), Clear all. Refreshed on every status message. */
+import { useCallback, useEffect, useState } from "react";
+import { clearQueue, deleteQueued, getQueue, interrupt, type QueueItem } from "../api/queue";
+import { useRuntimeStore } from "../store/runtime-store";
+import { toast } from "../store/ui-store";
+
+function title(item: QueueItem): string {
+  const prompt = item[2] ?? {};
+  const outs = Object.values(prompt).map((n) => n._meta?.title || n.class_type);
+  return `${Object.keys(prompt).length} nodes · ${outs.slice(-1)[0] ?? ""}`;
+}
+
+export function QueuePanel() {
+  const [queue, setQueue] = useState<{ running: QueueItem[]; pending: QueueItem[] }>({ running: [], pending: [] });
+  const remaining = useRuntimeStore((s) => s.queueRemaining);
+  const ours = useRuntimeStore((s) => s.ours);
+  const refresh = useCallback(async () => {
+    try {
+      const q = await getQueue();
+      setQueue({ running: q.queue_running, pending: [...q.queue_pending].sort((a, b) => a[0] - b[0]) });
+    } catch (e) {
+      toast(`Queue: ${(e as Error).message}`, "error");
+    }
+  }, []);
+  useEffect(() => {
+    void refresh();
+    const t = setInterval(() => void refresh(), 2000);
+    return () => clearInterval(t);
+  }, [refresh, remaining]);
+  const act = async (fn: () => Promise<unknown>) => {
+    await fn();
+    await refresh();
+  };
+  return (
+    <div className="kg-queue">
+      <h2>Queue</h2>
+      <h3>Running</h3>
+      <ul className="kg-list" data-testid="queue-running">
+        {queue.running.map((item) => (
+          <li key={item[1]} className="kg-job running">
+            <span className="kg-spinner" aria-hidden="true" />
+            <span className="kg-job-title">#{item[0]} {title(item)}{ours[item[1]] ? "" : " (other client)"}</span>
+            <button onClick={() => void act(() => interrupt(item[1]))} aria-label={`Interrupt job ${item[0]}`}>Stop</button>
+          </li>
+        ))}
+        {!queue.running.length && <li className="empty">Nothing running</li>}
+      </ul>
+      <h3>
+        Pending ({queue.pending.length})
+        {queue.pending.length > 0 && (
+          <button className="kg-clear" onClick={() => void act(clearQueue)}>
+            Clear all
+          </button>
+        )}
+      </h3>
+      <ul className="kg-list" data-testid="queue-pending">
+        {queue.pending.map((item) => (
+          <li key={item[1]} className="kg-job" data-prompt-id={item[1]}>
+            <span className="kg-job-title">#{item[0]} {title(item)}</span>
+            <button onClick={() => void act(() => deleteQueued([item[1]]))} aria-label={`Cancel job ${item[0]}`}>Cancel</button>
+          </li>
+        ))}
+        {!queue.pending.length && <li className="empty">No pending jobs</li>}
+      </ul>
+    </div>
+  );
+}

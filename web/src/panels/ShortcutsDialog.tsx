@@ -1,0 +1,23 @@
+/** Every keyboard shortcut, from the same table the handler uses. */
+import { SHORTCUTS } from "../canvas/useShortcuts";
+import { useUI } from "../store/ui-store";
+import { Dialog } from "./Dialog";
+
+export function ShortcutsDialog() {
+  const open = useUI((s) => s.dialog === "shortcuts");
+  if (!open) return null;
+  return (
+    <Dialog title="Keyboard shortcuts" onClose={() => useUI.setState({ dialog: null })}>
+      <table className="kg-shortcuts">
+        <tbody>
+          {SHORTCUTS.map(([k, what]) => (
+            <tr key={k}>
+              <th scope="row"><kbd>{k}</kbd></th>
+              <td>{what}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Dialog>
+  );
+}

@@ -1,0 +1,39 @@
+/** The left sidebar: a rail of panel buttons and the open panel. */
+import { togglePanel, useUI, type Panel } from "../store/ui-store";
+import { HistoryPanel } from "./HistoryPanel";
+import { NodeLibrary } from "./NodeLibrary";
+import { QueuePanel } from "./QueuePanel";
+import { TemplatesPanel } from "./TemplatesPanel";
+import { WorkflowsPanel } from "./WorkflowsPanel";
+
+const PANELS: [Exclude<Panel, null>, string, string][] = [
+  ["library", "▦", "Node library (N)"],
+  ["queue", "☰", "Queue (Q)"],
+  ["history", "⟲", "History (H)"],
+  ["workflows", "▤", "Workflows (W)"],
+  ["templates", "★", "Templates"],
+];
+
+export function Sidebar() {
+  const panel = useUI((s) => s.panel);
+  return (
+    <aside className="kg-sidebar">
+      <nav className="kg-rail" aria-label="Panels">
+        {PANELS.map(([id, icon, label]) => (
+          <button key={id} className={panel === id ? "active" : ""} aria-pressed={panel === id} aria-label={label} title={label} onClick={() => togglePanel(id)}>
+            {icon}
+          </button>
+        ))}
+      </nav>
+      {panel && (
+        <section className="kg-panel" aria-label={PANELS.find((p) => p[0] === panel)?.[2]}>
+          {panel === "library" && <NodeLibrary />}
+          {panel === "queue" && <QueuePanel />}
+          {panel === "history" && <HistoryPanel />}
+          {panel === "workflows" && <WorkflowsPanel />}
+          {panel === "templates" && <TemplatesPanel />}
+        </section>
+      )}
+    </aside>
+  );
+}
