@@ -1,5 +1,5 @@
-"""The ``keroro-graph`` command: ``serve`` the app, ``run`` a graph, list ``nodes``
-(and, once it lands, speak ``mcp``)."""
+"""The ``keroro-graph`` command: ``serve`` the app, ``run`` a graph, work jobs from a
+shared queue (``worker``), list ``nodes`` (and, once it lands, speak ``mcp``)."""
 from __future__ import annotations
 
 import argparse
@@ -32,13 +32,39 @@ def build_parser() -> argparse.ArgumentParser:
                                        "mandatory when listening beyond loopback")
     serve.add_argument("--max-jobs", type=int, help="jobs running at once (default 4)")
     serve.add_argument("--open", action="store_true", help="open the canvas in a browser")
+    serve.add_argument("--queue", metavar="redis://HOST:PORT/DB",
+                       help="share a job queue with other processes (or KERORO_QUEUE); default: this process's own")
+    serve.add_argument("--no-worker", action="store_true",
+                       help="with --queue: serve only, leaving the jobs to `keroro-graph worker` processes")
     _common(serve)
+
+    worker = sub.add_parser("worker", help="run jobs from a shared queue (no HTTP)")
+    worker.add_argument("--queue", metavar="redis://HOST:PORT/DB", help="the shared queue (or KERORO_QUEUE)")
+    worker.add_argument("--max-jobs", type=int, help="jobs running at once in this worker (default 4)")
+    worker.add_argument("--output-dir", type=Path,
+                        help="output folder: the same shared folder every server and worker mounts")
+    _common(worker)
 
     nodes = sub.add_parser("nodes", help="print the node catalogue")
     nodes.add_argument("filter", nargs="?", help="only nodes whose name or category contains this")
     nodes.add_argument("--json", action="store_true", help="print /object_info JSON")
     nodes.add_argument("--packs", action="store_true", help="print each pack's load status and errors")
     _common(nodes)
+
+    mcp = sub.add_parser("mcp", help="serve the MCP tools to AI assistants (stdio or streamable HTTP)")
+    mcp.add_argument("--server", help="the Keroro Graph server to drive (default http://127.0.0.1:8188)")
+    mcp.add_argument("--token", help="that server's access token (or KERORO_TOKEN)")
+    mcp.add_argument("--embedded", action="store_true",
+                     help="start a server in this process on a free loopback port instead of using --server")
+    mcp.add_argument("--transport", choices=("stdio", "http"), default="stdio",
+                     help="stdio for desktop assistants (default) or streamable HTTP at /mcp")
+    mcp.add_argument("--host", default="127.0.0.1", help="http: address to bind (default 127.0.0.1)")
+    mcp.add_argument("--port", type=int, help="http: port (default 8189)")
+    mcp.add_argument("--http-token", help="http: bearer token every MCP request must carry (or KERORO_MCP_TOKEN); "
+                                          "mandatory when binding beyond loopback")
+    mcp.add_argument("--allowed-host", action="append", metavar="HOST",
+                     help="http: another Host/Origin name clients may use (DNS-rebinding protection); repeatable")
+    _common(mcp)
     return parser
 
 
@@ -68,9 +94,15 @@ def _dispatch(argv: list[str] | None) -> int:
     if args.command == "serve":
         from .serve import serve_command
         return serve_command(args)
+    if args.command == "worker":
+        from .worker import worker_command
+        return worker_command(args)
     if args.command == "nodes":
         from .nodes_cmd import nodes_command
         return nodes_command(args)
+    if args.command == "mcp":
+        from ..mcp.command import mcp_command
+        return mcp_command(args)
     return 2
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..errors import GraphFormatError
+from ..graph.overrides import UsageError, apply_overrides
 from ..graph.workflow import extract_graph
 from ..jobs.backend import JobRecord, JobStatus
 from ..jobs.embedded import EmbeddedBackend
@@ -19,36 +20,6 @@ from ..settings import Settings
 from .progress import ProgressDisplay
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
-
-
-class UsageError(Exception):
-    """Bad command-line input; the message is shown to the user as is."""
-
-
-def apply_overrides(graph: dict[str, Any], assignments: list[str]) -> None:
-    """Apply ``NODE.INPUT=VALUE`` (NODE is an id or a node title; VALUE is JSON when
-    it parses as JSON, a string otherwise). Raises UsageError naming the bad one."""
-    for text in assignments:
-        target, sep, raw = text.partition("=")
-        node_ref, dot, input_name = target.rpartition(".")
-        if not sep or not dot or not node_ref or not input_name:
-            raise UsageError(f"--set {text!r}: expected NODE.INPUT=VALUE, e.g. --set 3.seed=42")
-        node_id = _find_node(graph, node_ref)
-        if node_id is None:
-            raise UsageError(f"--set {text!r}: no node with id or title {node_ref!r} in the graph")
-        try:
-            value: Any = json.loads(raw)
-        except ValueError:
-            value = raw
-        graph[node_id].setdefault("inputs", {})[input_name] = value
-
-
-def _find_node(graph: dict[str, Any], ref: str) -> str | None:
-    if ref in graph:
-        return ref
-    titled = [nid for nid, n in graph.items()
-              if isinstance(n, dict) and (n.get("_meta") or {}).get("title") == ref]
-    return titled[0] if len(titled) == 1 else None
 
 
 def run_command(args: Any, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:

@@ -7,6 +7,7 @@ per-provider concurrency limits the engine enforces. Nodes reach it through
 """
 from __future__ import annotations
 
+import weakref
 from typing import Any, Callable, TypeVar
 
 import httpx
@@ -40,7 +41,9 @@ class ProviderHub:
         per_pool = max(1, -(-max_connections // _SHARDS))
         self._limits = httpx.Limits(max_connections=per_pool, max_keepalive_connections=per_pool)
         self._pools: dict[str, list[httpx.AsyncClient]] = {}
-        self._turn = 0
+        #: Clients alive per (origin, pool): a new client joins the least busy pool, so
+        #: sequential calls keep one warm connection and a burst spreads out.
+        self._active: dict[str, list[int]] = {}
 
     def base_url(self, provider: str, default: str | None = None) -> str:
         """The explicit setting, else the chosen region's URL, else the default."""
@@ -83,25 +86,40 @@ class ProviderHub:
             raise MissingCredentialsError(message, provider=cls.provider)
         url = base_url or self.base_url(cls.provider, getattr(cls, "default_base_url", None))
         secrets = {n: self.secrets.get(cls.provider, n) or "" for n in cls.credentials}
-        return cls(http=self.http(url), base_url=url, secrets=secrets, retry=self.retry, record=self.record)
+        origin, index = self._pick(url)
+        client = cls(http=self._pools[origin][index], base_url=url, secrets=secrets, retry=self.retry,
+                     record=self.record)
+        self._active[origin][index] += 1
+        weakref.finalize(client, self._release, origin, index)
+        return client
 
     def http(self, base_url: str) -> httpx.AsyncClient:
-        """A pooled client for ``base_url``'s origin (the origin's pools are created on
-        first use and handed out in turn)."""
+        """The least busy pooled client for ``base_url``'s origin (created on first use)."""
+        origin, index = self._pick(base_url)
+        return self._pools[origin][index]
+
+    def _pick(self, base_url: str) -> tuple[str, int]:
         origin = str(httpx.URL(base_url).copy_with(path="/", query=None, fragment=None))
         pools = self._pools.get(origin)
         if pools is None or pools[0].is_closed:
-            pools = self._pools[origin] = [
+            self._pools[origin] = [
                 httpx.AsyncClient(timeout=self.timeout, limits=self._limits, follow_redirects=True, trust_env=False)
                 for _ in range(_SHARDS)]
-        self._turn = (self._turn + 1) % _SHARDS
-        return pools[self._turn]
+            self._active[origin] = [0] * _SHARDS
+        active = self._active[origin]
+        return origin, active.index(min(active))
+
+    def _release(self, origin: str, index: int) -> None:
+        counts = self._active.get(origin)
+        if counts is not None and counts[index] > 0:
+            counts[index] -= 1
 
     async def close(self) -> None:
         for pools in self._pools.values():
             for pool in pools:
                 await pool.aclose()
         self._pools.clear()
+        self._active.clear()
 
 
 def hub_of(ctx: Any) -> ProviderHub:

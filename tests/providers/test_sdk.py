@@ -204,6 +204,18 @@ async def test_hub_credentials_message_and_base_urls(hub):
     assert hub.base_url("kling") == "https://api-beijing.klingai.com"
     hub.settings.update("kling", {"base_url": "http://127.0.0.1:9999/"})
     assert hub.base_url("kling") == "http://127.0.0.1:9999"
-    pools = {id(hub.http("http://127.0.0.1:9999/a")) for _ in range(32)}
-    assert len(pools) == 8, "an origin's calls are spread over a few small pools"
-    assert not pools & {id(hub.http("http://127.0.0.1:9998/")) for _ in range(8)}, "origins never share pools"
+    assert hub.http("http://127.0.0.1:9999/a") is hub.http("http://127.0.0.1:9999/b"), "idle: one warm pool"
+    assert hub.http("http://127.0.0.1:9999/") is not hub.http("http://127.0.0.1:9998/"), "origins never share pools"
+
+
+async def test_hub_spreads_a_burst_and_reuses_one_pool_when_sequential(hub):
+    hub.secrets.set("echo", "api_key", "sk-good")
+    burst = [hub.client(EchoClient, base_url="http://127.0.0.1:9999") for _ in range(16)]
+    assert len({id(c.http) for c in burst}) == 8, "live clients are spread over the origin's pools"
+    del burst
+    sequential = set()
+    for _ in range(5):
+        client = hub.client(EchoClient, base_url="http://127.0.0.1:9999")
+        sequential.add(id(client.http))
+        del client
+    assert len(sequential) == 1, "one client at a time always gets the same warm pool"
