@@ -40,10 +40,22 @@ class ProviderHub:
         # so its keep-alive connections are still reused.
         per_pool = max(1, -(-max_connections // _SHARDS))
         self._limits = httpx.Limits(max_connections=per_pool, max_keepalive_connections=per_pool)
-        self._pools: dict[str, list[httpx.AsyncClient]] = {}
+        # Loading the CA bundle takes ~15 ms; one context serves every pool, made here
+        # (at start-up) rather than on the event loop in the middle of a burst of calls.
+        self._ssl = httpx.create_ssl_context()
+        self._pools: dict[str, list[httpx.AsyncClient | None]] = {}
         #: Clients alive per (origin, pool): a new client joins the least busy pool, so
         #: sequential calls keep one warm connection and a burst spreads out.
         self._active: dict[str, list[int]] = {}
+
+    async def warm_up(self) -> None:
+        """Pay the HTTP stack's one-time costs now, at start-up: anyio loads its event
+        loop backend on the first network call, which would otherwise stall the loop
+        for tens of milliseconds in the middle of the first burst of provider calls."""
+        import anyio
+        import h11  # noqa: F401 - httpx imports the HTTP/1.1 machinery on the first request
+        import httpcore  # noqa: F401
+        await anyio.sleep(0)
 
     def base_url(self, provider: str, default: str | None = None) -> str:
         """The explicit setting, else the chosen region's URL, else the default."""
@@ -87,7 +99,7 @@ class ProviderHub:
         url = base_url or self.base_url(cls.provider, getattr(cls, "default_base_url", None))
         secrets = {n: self.secrets.get(cls.provider, n) or "" for n in cls.credentials}
         origin, index = self._pick(url)
-        client = cls(http=self._pools[origin][index], base_url=url, secrets=secrets, retry=self.retry,
+        client = cls(http=self._pool(origin, index), base_url=url, secrets=secrets, retry=self.retry,
                      record=self.record)
         self._active[origin][index] += 1
         weakref.finalize(client, self._release, origin, index)
@@ -96,18 +108,22 @@ class ProviderHub:
     def http(self, base_url: str) -> httpx.AsyncClient:
         """The least busy pooled client for ``base_url``'s origin (created on first use)."""
         origin, index = self._pick(base_url)
-        return self._pools[origin][index]
+        return self._pool(origin, index)
 
     def _pick(self, base_url: str) -> tuple[str, int]:
         origin = str(httpx.URL(base_url).copy_with(path="/", query=None, fragment=None))
-        pools = self._pools.get(origin)
-        if pools is None or pools[0].is_closed:
-            self._pools[origin] = [
-                httpx.AsyncClient(timeout=self.timeout, limits=self._limits, follow_redirects=True, trust_env=False)
-                for _ in range(_SHARDS)]
+        if origin not in self._pools:
+            self._pools[origin] = [None] * _SHARDS
             self._active[origin] = [0] * _SHARDS
         active = self._active[origin]
         return origin, active.index(min(active))
+
+    def _pool(self, origin: str, index: int) -> httpx.AsyncClient:
+        pool = self._pools[origin][index]
+        if pool is None or pool.is_closed:
+            pool = self._pools[origin][index] = httpx.AsyncClient(
+                timeout=self.timeout, limits=self._limits, follow_redirects=True, trust_env=False, verify=self._ssl)
+        return pool
 
     def _release(self, origin: str, index: int) -> None:
         counts = self._active.get(origin)
@@ -117,7 +133,8 @@ class ProviderHub:
     async def close(self) -> None:
         for pools in self._pools.values():
             for pool in pools:
-                await pool.aclose()
+                if pool is not None:
+                    await pool.aclose()
         self._pools.clear()
         self._active.clear()
 

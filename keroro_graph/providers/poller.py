@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 import time
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Literal
@@ -66,7 +67,9 @@ async def poll(ctx: Any, status: Callable[[], Awaitable[TaskStatus]], *, plan: P
             _report(ctx, current, elapsed, plan, label)
             if elapsed > plan.timeout_s:
                 raise TaskFailedError(f"{label.lower()} did not finish within {plan.timeout_s:.0f} s")
-            await ctx.sleep(interval)
+            # Jitter: tasks started together would otherwise poll in lockstep, and a
+            # hundred answers arriving at once stall the event loop (and the provider).
+            await ctx.sleep(interval * random.uniform(0.8, 1.2))
             interval = min(plan.max_interval_s, interval * plan.backoff)
     except (ExecutionInterruptedError, asyncio.CancelledError):
         if cancel is not None:
