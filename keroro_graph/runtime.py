@@ -5,7 +5,7 @@ start here, so they all share one submit → validate → queue → execute path
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .engine.engine import Engine, EngineConfig
 from .engine.events import EventBus
@@ -19,6 +19,9 @@ from .registry.loader import load_registry
 from .registry.registry import Registry
 from .settings import Settings
 
+if TYPE_CHECKING:
+    from .jobs.redis_events import RedisRelay
+
 
 @dataclass
 class Runtime:
@@ -29,6 +32,8 @@ class Runtime:
     secrets: SecretStore
     provider_settings: ProviderSettings
     providers: ProviderHub
+    #: Carries events and interrupts to the other processes on a shared queue.
+    relay: "RedisRelay | None" = None
 
     @property
     def bus(self) -> EventBus:
@@ -36,10 +41,15 @@ class Runtime:
 
     async def start(self) -> list[str]:
         """Start the job workers; returns ids of jobs a dead process left interrupted."""
+        await self.providers.warm_up()
+        if self.relay is not None:
+            await self.relay.start()
         return await self.jobs.start()
 
     async def close(self) -> None:
         await self.jobs.stop()
+        if self.relay is not None:
+            await self.relay.stop()
         await self.providers.close()
         await self.engine.close()
 
@@ -67,9 +77,25 @@ def build_runtime(settings: Settings, *, registry: Registry | None = None,
         thread_workers=settings.thread_workers, limits={**limits, **settings.limits},
         redact=secrets.redact),
         services={SERVICE_NAME: hub})
+    relay = None
+    if backend is None and settings.queue_url:
+        backend, relay = shared_queue(settings.queue_url, engine.bus)
     jobs = JobService(registry=registry, engine=engine,
                       backend=backend or EmbeddedBackend(settings.jobs_store),
-                      max_jobs=settings.max_jobs, run_workers=run_workers,
+                      max_jobs=settings.max_jobs, run_workers=run_workers and settings.run_workers,
+                      worker_id=relay.origin if relay else None,
                       credentials=hub.missing_credentials, redact_json=secrets.redact_json)
+    if relay is not None:
+        relay.on_interrupt = jobs.interrupt_here
+        jobs.remote_interrupt = relay.request_interrupt
     return Runtime(settings=settings, registry=registry, engine=engine, jobs=jobs, secrets=secrets,
-                   provider_settings=provider_settings, providers=hub)
+                   provider_settings=provider_settings, providers=hub, relay=relay)
+
+
+def shared_queue(url: str, bus: EventBus) -> "tuple[JobBackend, RedisRelay]":
+    """The Redis Streams backend for queue ``url`` and the relay that carries this
+    process's job events and interrupts to the others (imported only when used)."""
+    from .jobs.redis_backend import RedisStreamsBackend
+    from .jobs.redis_events import RedisRelay
+    backend = RedisStreamsBackend.from_url(url)
+    return backend, RedisRelay(backend.url, prefix=backend.prefix, bus=bus, origin=backend.consumer)

@@ -25,6 +25,12 @@ class Settings(BaseModel):
     builtin_nodes_dir: Path | None = None
     custom_nodes_dirs: list[Path] = Field(default_factory=lambda: [REPO_ROOT / "custom_nodes"])
     max_jobs: int = 4
+    #: A job queue shared by several processes: ``redis://host:port/db`` with optional
+    #: ``?prefix=…&claim_idle_s=…&max_deliveries=…``. None keeps the embedded store.
+    #: Every process on one queue must see the same output folder (a shared mount).
+    queue_url: str | None = Field(default=None, repr=False)  # the URL may hold a password
+    #: Whether this process runs jobs; a server on a shared queue may leave it to workers.
+    run_workers: bool = True
     cache_bytes: int = 2 * 1024**3
     max_concurrent_nodes: int = 128
     thread_workers: int | None = None
@@ -97,6 +103,7 @@ _ENV = {
     "workflows_dir": "KERORO_WORKFLOWS_DIR",
     "jobs_db": "KERORO_JOBS_DB",
     "max_jobs": "KERORO_MAX_JOBS",
+    "queue_url": "KERORO_QUEUE",
     "cache_bytes": "KERORO_CACHE_BYTES",
     "max_concurrent_nodes": "KERORO_MAX_CONCURRENT_NODES",
     "host": "KERORO_HOST",

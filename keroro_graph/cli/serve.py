@@ -19,11 +19,17 @@ log = logging.getLogger("keroro_graph")
 
 def serve_settings(args: Any) -> Settings:
     return Settings.from_env(user_dir=args.user_dir, host=args.host, port=args.port, token=args.token,
-                             custom_nodes_dirs=args.custom_nodes_dir or None, max_jobs=args.max_jobs)
+                             custom_nodes_dirs=args.custom_nodes_dir or None, max_jobs=args.max_jobs,
+                             queue_url=getattr(args, "queue", None),
+                             run_workers=False if getattr(args, "no_worker", False) else None)
 
 
 def serve_command(args: Any) -> int:
     settings = serve_settings(args)
+    if not settings.run_workers and not settings.queue_url:
+        sys.stderr.write("error: --no-worker needs a shared queue (--queue redis://… or KERORO_QUEUE); "
+                         "without one nothing would ever run the jobs\n")
+        return 2
     if not is_loopback(settings.host) and not settings.token:
         sys.stderr.write(f"error: refusing to listen on {settings.host} without an access token; "
                          "pass --token or set KERORO_TOKEN (every request must then carry it)\n")

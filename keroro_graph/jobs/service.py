@@ -67,6 +67,8 @@ class JobService:
         self._tokens: dict[str, CancelToken] = {}
         self._workers: list[asyncio.Task[None]] = []
         self._stopping = False
+        #: Set by the runtime when jobs run in other processes too (a shared queue).
+        self.remote_interrupt: Callable[[str], None] | None = None
 
     @property
     def bus(self) -> Any:
@@ -140,7 +142,16 @@ class JobService:
         return status
 
     def interrupt(self, job_id: str | None = None) -> list[str]:
-        """Interrupt ``job_id`` if it runs here, or every running job when None."""
+        """Interrupt ``job_id`` if it runs here, or every running job here when None.
+        With a shared queue, a ``job_id`` that does not run here is passed on through
+        ``remote_interrupt`` to the process that runs it. Returns the ids hit here."""
+        hit = self.interrupt_here(job_id)
+        if job_id is not None and not hit and self.remote_interrupt is not None:
+            self.remote_interrupt(job_id)
+        return hit
+
+    def interrupt_here(self, job_id: str | None = None) -> list[str]:
+        """Interrupt ``job_id`` if this process runs it (every job here when None)."""
         ids = [job_id] if job_id is not None else list(self._tokens)
         hit = [i for i in ids if i in self._tokens]
         for i in hit:
@@ -242,7 +253,8 @@ class JobService:
             self._tokens.pop(job.id, None)
             await self._queue_changed(job.id)
             status_now = await self.backend.status(job.id)
-            self.bus.publish(JobRecorded(job_id=job.id, status=status_now.value if status_now else "unknown"))
+            if status_now is None or status_now.finished:  # still running: stopped mid-job, not over
+                self.bus.publish(JobRecorded(job_id=job.id, status=status_now.value if status_now else "unknown"))
 
     def _clean(self, value: Any) -> Any:
         return self.redact_json(plain_json(value))

@@ -1,7 +1,8 @@
 """The JobBackend contract: every backend must pass these, through the interface only.
 
 Add a backend by adding a factory to FACTORIES (an async callable taking tmp_path and
-returning an unopened JobBackend).
+the fixture request, returning an unopened JobBackend). The Redis one runs against a
+real redis-server (tests/jobs/conftest.py), each test under its own key prefix.
 """
 from __future__ import annotations
 
@@ -16,18 +17,25 @@ import pytest
 from keroro_graph.errors import JobError, JobNotFoundError
 from keroro_graph.jobs.backend import FINISHED, JobBackend, JobRecord, JobStatus
 from keroro_graph.jobs.embedded import EmbeddedBackend
+from keroro_graph.jobs.redis_backend import RedisStreamsBackend
 
 
-async def _embedded(tmp_path: Path) -> JobBackend:
+async def _embedded(tmp_path: Path, _request: pytest.FixtureRequest) -> JobBackend:
     return EmbeddedBackend(tmp_path / "user" / "jobs.sqlite3")
 
 
-FACTORIES: dict[str, Callable[[Path], Awaitable[JobBackend]]] = {"embedded": _embedded}
+async def _redis(_tmp_path: Path, request: pytest.FixtureRequest) -> JobBackend:
+    server = request.getfixturevalue("redis_server")
+    return RedisStreamsBackend(server.url, prefix=request.getfixturevalue("redis_prefix"))
+
+
+FACTORIES: dict[str, Callable[[Path, pytest.FixtureRequest], Awaitable[JobBackend]]] = {
+    "embedded": _embedded, "redis": _redis}
 
 
 @pytest.fixture(params=sorted(FACTORIES))
 async def backend(request: pytest.FixtureRequest, tmp_path: Path):
-    store = await FACTORIES[request.param](tmp_path)
+    store = await FACTORIES[request.param](tmp_path, request)
     await store.open()
     yield store
     await store.close()
