@@ -92,8 +92,9 @@ class _JsonFile:
         try:
             info = self.path.stat()
         except FileNotFoundError:
-            self._stamp, self._data = None, {}
-            return self._data
+            if self._stamp is not None or self._data:
+                self._stamp, self._data = None, {}
+            return self._data  # the same object while nothing changes (callers memoise on it)
         # atomic writes give every version a new inode, so coarse mtimes cannot hide one
         stamp = (info.st_ino, info.st_mtime_ns, info.st_size)
         if stamp != self._stamp:
@@ -133,12 +134,18 @@ class SecretStore:
         self._file = _JsonFile(self.path, mode=SECRETS_MODE)
         self._extra_env = {key: tuple(names) for key, names in (env_vars or {}).items()}
         self._environ = os.environ if environ is None else environ
+        self._env_names: dict[tuple[str, str], tuple[str, ...]] = {}
+        #: (file contents object, environment values, secret values) of the last lookup.
+        self._memo: tuple[Any, tuple[str | None, ...], list[str]] | None = None
 
     def env_names(self, provider: str, name: str) -> tuple[str, ...]:
         """Environment variables read for one credential, in order of precedence."""
-        default = default_env_var(provider, name)
-        extra = self._extra_env.get((provider, name), ())
-        return (default, *[n for n in extra if n != default])
+        names = self._env_names.get((provider, name))
+        if names is None:
+            default = default_env_var(provider, name)
+            extra = self._extra_env.get((provider, name), ())
+            names = self._env_names[(provider, name)] = (default, *[n for n in extra if n != default])
+        return names
 
     def get(self, provider: str, name: str) -> str | None:
         """The credential's value (environment first, then the file), or None."""
@@ -171,8 +178,9 @@ class SecretStore:
         """Every credential that is set, as ``{provider: {name: {set, masked, source}}}``;
         never a value."""
         out: dict[str, dict[str, dict[str, Any]]] = {}
-        for provider, name in self._known():
-            value, source = self._lookup(provider, name)
+        stored = self._file.read()
+        for provider, name in self._known(stored):
+            value, source = self._lookup(provider, name, stored)
             if value is not None:
                 out.setdefault(provider, {})[name] = {"set": True, "masked": mask(value), "source": source}
         return out
@@ -199,23 +207,36 @@ class SecretStore:
                     forms.append(form)
         return forms
 
-    def _lookup(self, provider: str, name: str) -> tuple[str | None, str | None]:
+    def _lookup(self, provider: str, name: str,
+                stored: dict[str, Any] | None = None) -> tuple[str | None, str | None]:
         for var in self.env_names(provider, name):
             if self._environ.get(var, "").strip():
                 return self._environ[var].strip(), "env"
-        value = self._file.read().get(provider, {}).get(name)
+        data = stored if stored is not None else self._file.read()
+        section = data.get(provider)
+        value = section.get(name) if isinstance(section, dict) else None
         return (value, "file") if isinstance(value, str) and value else (None, None)
 
-    def _known(self) -> list[tuple[str, str]]:
+    def _known(self, stored: dict[str, Any]) -> list[tuple[str, str]]:
         keys = dict.fromkeys(self._extra_env)
-        for provider, names in self._file.read().items():
+        for provider, names in stored.items():
             if isinstance(names, dict):
                 keys.update(dict.fromkeys((provider, n) for n in names))
         return list(keys)
 
     def _values(self) -> list[str]:
-        values = {self._lookup(p, n)[0] for p, n in self._known()}
-        return sorted((v for v in values if v and len(v) >= MIN_REDACT_CHARS), key=len, reverse=True)
+        """Every secret value, longest first. Runs for every document redacted, so it is
+        memoised on the file's contents and the relevant environment variables."""
+        stored = self._file.read()
+        known = self._known(stored)
+        env = tuple(self._environ.get(var) for key in known for var in self.env_names(*key))
+        memo = self._memo
+        if memo is not None and memo[0] is stored and memo[1] == env:
+            return memo[2]
+        values = {self._lookup(p, n, stored)[0] for p, n in known}
+        result = sorted((v for v in values if v and len(v) >= MIN_REDACT_CHARS), key=len, reverse=True)
+        self._memo = (stored, env, result)
+        return result
 
 
 def _scrub(text: str, forms: list[str]) -> str:
