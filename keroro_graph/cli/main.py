@@ -1,5 +1,5 @@
 """The ``keroro-graph`` command: ``serve`` the app, ``run`` a graph, work jobs from a
-shared queue (``worker``), list ``nodes`` (and, once it lands, speak ``mcp``)."""
+shared queue (``worker``), list ``nodes``, and speak ``mcp`` to AI assistants."""
 from __future__ import annotations
 
 import argparse
