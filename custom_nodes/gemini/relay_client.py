@@ -10,9 +10,7 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, ClassVar
 
-import httpx
-
-from keroro_graph.api import (ChatResult, ContentPolicyError, OpenAICompatClient, ProviderError,
+from keroro_graph.api import (ChatResult, OpenAICompatClient, ProviderError,
                               ProviderUnavailableError, TaskFailedError, TaskStatus, user_message)
 
 from .models import ImageItem, ImageTask
@@ -50,26 +48,13 @@ class RelayClient(OpenAICompatClient):
                          sleep: Sleep | None = None) -> ChatResult:
         """A streamed chat completion carrying ``image_urls`` (data URLs). HTTP errors
         and failures to connect are retried per the policy; a stream that breaks off or
-        stalls once the request is sent is not, since the relay may have charged for it."""
+        stalls once the request is sent is not, since the relay may have charged for it
+        (the SDK's ``resend=False``)."""
         options: dict[str, Any] = {}
         if seed > 0:
             options["seed"] = seed  # Comfly's own node leaves 0 out, so we do too
         messages = [user_message(prompt, image_urls)]
-
-        async def attempt() -> ChatResult:
-            try:
-                return await self.chat_stream(model, messages, **options)
-            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-                raise self.error(ProviderUnavailableError, f"could not connect: {type(exc).__name__}") from None
-            except httpx.TransportError as exc:
-                raise self.error(ProviderError, f"the chat stream broke off ({type(exc).__name__}); "
-                                 "not retried, as the relay may already have charged for it") from None
-
-        result = await self.retry.run(attempt, sleep=sleep or asyncio.sleep, on_retry=self._log_retry)
-        if result.finish_reason == "content_filter" and not result.text.strip() and not result.image_urls:
-            raise self.error(ContentPolicyError, "the relay's content filter refused the request",
-                             code="content_filter")
-        return result
+        return await self.chat_stream(model, messages, sleep=sleep, resend=False, **options)
 
     async def chat_images(self, result: ChatResult, *, sleep: Sleep | None = None) -> list[bytes]:
         """Images of a chat answer: found in its text (spec order), else in

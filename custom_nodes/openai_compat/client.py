@@ -1,10 +1,10 @@
 """Clients for OpenAI-compatible relays: OhMyGPT, CherryIN, and any other
 OpenAI-compatible endpoint the user configures (provider "openai_custom"). The SDK's
-``OpenAICompatClient`` speaks the wire format (specs/providers.md §1); this module
-adds what a node needs on top of it: a long read timeout for non-streamed chat,
-retries for a stream that fails before its first token, result images whether they
-come back as URLs or base64 (capped in size), and each relay's error quirks (§9,
-§10). It knows nothing about nodes or graphs."""
+``OpenAICompatClient`` speaks the wire format (specs/providers.md §1), streaming
+included; this module adds what a node needs on top of it: a long read timeout for
+non-streamed chat, result images whether they come back as URLs or base64 (capped in
+size), and each relay's error quirks (§9, §10). It knows nothing about nodes or
+graphs."""
 from __future__ import annotations
 
 import base64
@@ -16,8 +16,7 @@ import httpx
 from pydantic import ValidationError
 
 from keroro_graph.api import (DEFAULT_MAX_DOWNLOAD_BYTES, AuthError, ContentPolicyError, OpenAICompatClient,
-                              ProviderError, ProviderUnavailableError, QuotaError, ResultTooLargeError,
-                              provider_media, sse_events)
+                              ProviderError, QuotaError, ResultTooLargeError, provider_media)
 
 from .models import DEFAULT_MODELS, ChatCompletion, ChatReply, ImageDatum
 
@@ -48,60 +47,10 @@ class RelayClient(OpenAICompatClient):
 
     async def stream(self, model: str, messages: Messages, *, on_text: OnText, sleep: Sleep,
                      **options: Any) -> ChatReply:
-        """A streamed chat completion; ``on_text`` sees each piece as it arrives. A
-        failure before the first piece is retried like any request; after it a retry
-        would repeat text the user has already seen, so the failure is final."""
-        payload = {"model": model, "messages": messages, **options, "stream": True}
-        started = False
-
-        def relay(piece: str) -> None:
-            nonlocal started
-            started = True
-            on_text(piece)
-
-        async def attempt() -> ChatReply:
-            try:
-                return await self._stream_once(payload, relay)
-            except httpx.TimeoutException:
-                raise self._broken("the stream timed out", started) from None
-            except httpx.TransportError as exc:
-                raise self._broken(f"the stream failed: {type(exc).__name__}", started) from None
-            except ProviderError as exc:
-                # An error event inside the stream comes without a provider name.
-                if started and (exc.retryable or not exc.provider):
-                    raise self.error(ProviderError, f"the stream broke off: {exc.message}", code=exc.code) from None
-                raise
-
-        return await self.retry.run(attempt, sleep=sleep)
-
-    async def _stream_once(self, payload: dict[str, Any], on_text: OnText) -> ChatReply:
-        # The SDK's chat_stream leaves the body unread after [DONE], which costs a new
-        # connection per stream; reading to the end keeps the pooled one.
-        pieces: list[str] = []
-        reasoning: list[str] = []
-        finish, usage = None, {}
-        url = f"{self.base_url}{self.chat_path}"
-        async with self.http.stream("POST", url, json=payload, headers=self.auth_headers()) as response:
-            if response.status_code >= 400:
-                await response.aread()
-                failure = self.parse_error(response, _json_or_text(response.text))
-                raise failure or self.error(ProviderError, "the stream was refused", response=response)
-            chunks = response.aiter_text()
-            async for event in sse_events(chunks):
-                for choice in event.get("choices") or []:
-                    delta = choice.get("delta") or {}
-                    if isinstance(delta.get("reasoning_content"), str):
-                        reasoning.append(delta["reasoning_content"])
-                    if isinstance(delta.get("content"), str) and delta["content"]:
-                        pieces.append(delta["content"])
-                        on_text(delta["content"])
-                    finish = choice.get("finish_reason") or finish
-                usage = event.get("usage") or usage
-            async for _ in chunks:
-                pass
-        self._count("ok")
-        reply = self._reply("".join(pieces), finish, usage)
-        reply.reasoning = "".join(reasoning)
+        """A streamed chat completion (the SDK's: retried only before the first piece)."""
+        result = await self.chat_stream(model, messages, on_text=on_text, sleep=sleep, **options)
+        reply = self._reply(result.text, result.finish_reason, result.usage)
+        reply.reasoning = result.reasoning
         return reply
 
     async def images(self, model: str, prompt: str, *, sleep: Sleep, **options: Any) -> list[bytes]:
@@ -122,9 +71,6 @@ class RelayClient(OpenAICompatClient):
             raise self.error(ContentPolicyError, "the provider's content filter refused the request",
                              code="content_filter")
         return ChatReply(text=text, finish_reason=finish_reason, usage=usage)
-
-    def _broken(self, message: str, started: bool) -> ProviderError:
-        return self.error(ProviderError if started else ProviderUnavailableError, message)
 
     async def _image(self, item: ImageDatum, sleep: Sleep) -> bytes:
         inline = item.b64_json or (item.url if item.url and item.url.startswith("data:") else None)

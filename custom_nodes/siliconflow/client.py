@@ -12,9 +12,8 @@ from typing import Any, Awaitable, Callable, ClassVar
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from keroro_graph.api import (DEFAULT_MAX_DOWNLOAD_BYTES, AuthError, BadRequestError, ContentPolicyError,
-                              OpenAICompatClient, ProviderError, ProviderUnavailableError, QuotaError,
-                              RateLimitedError, TaskStatus, sse_events)
+from keroro_graph.api import (DEFAULT_MAX_DOWNLOAD_BYTES, ContentPolicyError, OpenAICompatClient, ProviderError,
+                              QuotaError, RateLimitedError, TaskStatus, for_status)
 
 from .models import (VIDEO_STATES, ChatCompletion, ChatReply, ImageRequest, ImageResult, VideoRequest,
                      VideoStatus, VideoSubmitted)
@@ -55,56 +54,11 @@ class SiliconFlowClient(OpenAICompatClient):
 
     async def stream(self, model: str, messages: Messages, *, on_text: OnText, sleep: Sleep,
                      **options: Any) -> ChatReply:
-        """A streamed completion; ``on_text(piece, is_reasoning)`` sees each piece.
-        Failures before the first piece are retried; later ones are final, since a
-        retry would repeat what the user has seen."""
-        payload = {"model": model, "messages": messages, **options, "stream": True}
-        started = False
-
-        def relay(piece: str, reasoning: bool) -> None:
-            nonlocal started
-            started = True
-            on_text(piece, reasoning)
-
-        async def attempt() -> ChatReply:
-            try:
-                return await self._stream_once(payload, relay)
-            except httpx.TimeoutException:
-                raise self.error(ProviderError if started else ProviderUnavailableError,
-                                 "the stream timed out") from None
-            except httpx.TransportError as exc:
-                raise self.error(ProviderError if started else ProviderUnavailableError,
-                                 f"the stream failed: {type(exc).__name__}") from None
-            except ProviderError as exc:
-                if started and (exc.retryable or not exc.provider):
-                    raise self.error(ProviderError, f"the stream broke off: {exc.message}", code=exc.code) from None
-                raise
-
-        return await self.retry.run(attempt, sleep=sleep)
-
-    async def _stream_once(self, payload: dict[str, Any], on_text: OnText) -> ChatReply:
-        text: list[str] = []
-        reasoning: list[str] = []
-        finish, usage = None, {}
-        async with self.http.stream("POST", f"{self.base_url}{self.chat_path}", json=payload,
-                                    headers=self.auth_headers()) as response:
-            if response.status_code >= 400:
-                await response.aread()
-                failure = self.parse_error(response, _json_or_text(response.text))
-                raise failure or self.error(ProviderError, "the stream was refused", response=response)
-            chunks = response.aiter_text()
-            async for event in sse_events(chunks):
-                for choice in event.get("choices") or []:
-                    delta = choice.get("delta") or {}
-                    for key, into, is_reasoning in (("reasoning_content", reasoning, True), ("content", text, False)):
-                        if isinstance(delta.get(key), str) and delta[key]:
-                            into.append(delta[key])
-                            on_text(delta[key], is_reasoning)
-                    finish = choice.get("finish_reason") or finish
-                usage = event.get("usage") or usage
-            async for _ in chunks:  # read to the end so the pooled connection is kept
-                pass
-        return self._reply("".join(text), "".join(reasoning), finish, usage)
+        """A streamed completion (the SDK's: retried only before the first piece);
+        ``on_text(piece, is_reasoning)`` sees each piece of the answer and the reasoning."""
+        result = await self.chat_stream(model, messages, on_text=lambda piece: on_text(piece, False),
+                                        on_reasoning=lambda piece: on_text(piece, True), sleep=sleep, **options)
+        return self._reply(result.text, result.reasoning, result.finish_reason, result.usage)
 
     # --- images --------------------------------------------------------------------------------
     async def generate(self, request: ImageRequest, *, sleep: Sleep) -> list[bytes]:
@@ -166,15 +120,7 @@ def _classify(status: int, message: str) -> type[ProviderError]:
         return QuotaError
     if any(word in lowered for word in _POLICY_WORDS):
         return ContentPolicyError
-    if status in (401, 403):
-        return AuthError
-    if status == 402:
-        return QuotaError
-    if status in (408, 429):
-        return RateLimitedError
-    if status >= 500:
-        return ProviderUnavailableError
-    return BadRequestError
+    return for_status(status)
 
 
 def _json_or_text(text: str) -> Any:

@@ -5,6 +5,7 @@ generation, and OpenAI-style error bodies. Packs subclass ``OpenAICompatClient``
 for their base URL, model ids and error quirks."""
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass, field
 from typing import Any, AsyncIterator, Awaitable, Callable
@@ -12,7 +13,8 @@ from typing import Any, AsyncIterator, Awaitable, Callable
 import httpx
 
 from .client import ProviderClient
-from .errors import ContentPolicyError, ProviderError, QuotaError, RateLimitedError, for_status
+from .errors import (ContentPolicyError, ProviderError, ProviderUnavailableError, QuotaError, RateLimitedError,
+                     for_status)
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -28,6 +30,8 @@ class ChatResult:
     usage: dict[str, Any] = field(default_factory=dict)
     #: Images a relay returned outside the text (``message.images[].image_url.url``).
     image_urls: list[str] = field(default_factory=list)
+    #: Reasoning models' thinking (``reasoning_content``), kept apart from the answer.
+    reasoning: str = ""
     raw: Any = field(default=None, repr=False)
 
 
@@ -67,33 +71,81 @@ class OpenAICompatClient(ProviderClient):
         return _chat_result(body)
 
     async def chat_stream(self, model: str, messages: list[dict[str, Any]], *,
-                          on_text: Callable[[str], None] | None = None, **options: Any) -> ChatResult:
-        """A streamed chat completion (SSE), concatenated; ``on_text`` sees each piece.
-        Not retried once the stream has started."""
-        payload = {"model": model, "messages": messages, "stream": True, **options}
-        url = f"{self.base_url}{self.chat_path}"
+                          on_text: Callable[[str], None] | None = None,
+                          on_reasoning: Callable[[str], None] | None = None,
+                          sleep: Sleep | None = None, resend: bool = True, **options: Any) -> ChatResult:
+        """A streamed chat completion (SSE), concatenated; ``on_text`` sees each piece of
+        the answer as it arrives and ``on_reasoning`` each piece of a reasoning model's
+        ``reasoning_content`` (kept apart in the result). A failure before the first
+        piece is retried like any request; after it a retry would repeat text the user
+        has already seen, so the failure is final. ``resend=False`` retries only
+        failures to connect, never a request that reached the provider (relays that
+        may charge for a stream that later broke off)."""
+        payload = {"model": model, "messages": messages, **options, "stream": True}
+        started = False
+
+        def relay(callback: Callable[[str], None] | None) -> Callable[[str], None]:
+            def seen(piece: str) -> None:
+                nonlocal started
+                started = True
+                if callback is not None:
+                    callback(piece)
+            return seen
+
+        async def attempt() -> ChatResult:
+            try:
+                return await self._stream_once(payload, relay(on_text), relay(on_reasoning))
+            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+                raise self._broken(f"could not connect: {type(exc).__name__}", started) from None
+            except httpx.TimeoutException:
+                raise self._broken("the stream timed out", started or not resend) from None
+            except httpx.TransportError as exc:
+                raise self._broken(f"the stream failed: {type(exc).__name__}", started or not resend) from None
+            except ProviderError as exc:
+                # an error event inside the stream arrives without a provider name
+                if started and (exc.retryable or not exc.provider):
+                    raise self.error(ProviderError, f"the stream broke off: {exc.message}", code=exc.code) from None
+                raise
+
+        return await self.retry.run(attempt, sleep=sleep or asyncio.sleep)
+
+    async def _stream_once(self, payload: dict[str, Any], on_text: Callable[[str], None],
+                           on_reasoning: Callable[[str], None]) -> ChatResult:
         pieces: list[str] = []
+        reasoning: list[str] = []
         finish, usage, images = None, {}, []
-        async with self.http.stream("POST", url, json=payload, headers=self.auth_headers()) as response:
+        async with self.http.stream("POST", f"{self.base_url}{self.chat_path}", json=payload,
+                                    headers=self.auth_headers()) as response:
             if response.status_code >= 400:
                 await response.aread()
                 failure = self.parse_error(response, _json_or_text(response.text))
-                raise failure or self.error(for_status(response.status_code), "stream failed", response=response)
+                raise failure or self.error(for_status(response.status_code), "the stream was refused",
+                                            response=response)
             text_chunks = response.aiter_text()
             async for event in sse_events(text_chunks):
                 for choice in event.get("choices") or []:
                     delta = choice.get("delta") or {}
-                    if isinstance(delta.get("content"), str):
+                    if isinstance(delta.get("reasoning_content"), str) and delta["reasoning_content"]:
+                        reasoning.append(delta["reasoning_content"])
+                        on_reasoning(delta["reasoning_content"])
+                    if isinstance(delta.get("content"), str) and delta["content"]:
                         pieces.append(delta["content"])
-                        if on_text:
-                            on_text(delta["content"])
+                        on_text(delta["content"])
                     images += _image_urls(delta)
                     finish = choice.get("finish_reason") or finish
                 usage = event.get("usage") or usage
             async for _rest in text_chunks:  # drain what follows [DONE] so the connection is reused
                 pass
         self._count("ok")
-        return ChatResult(text="".join(pieces), finish_reason=finish, usage=usage, image_urls=images)
+        text = "".join(pieces)
+        if finish == "content_filter" and not text.strip() and not images:
+            raise self.error(ContentPolicyError, "the provider's content filter refused the request",
+                             code="content_filter")
+        return ChatResult(text=text, finish_reason=finish, usage=usage, image_urls=images,
+                          reasoning="".join(reasoning))
+
+    def _broken(self, message: str, started: bool) -> ProviderError:
+        return self.error(ProviderError if started else ProviderUnavailableError, message)
 
     async def generate_images(self, model: str, prompt: str, *, sleep: Sleep | None = None,
                               **options: Any) -> list[dict[str, Any]]:
@@ -116,8 +168,10 @@ def _chat_result(body: Any) -> ChatResult:
         content = "".join(p.get("text", "") for p in content if isinstance(p, dict))
     if choice.get("finish_reason") == "content_filter" and not content:
         raise ContentPolicyError("the provider's content filter refused the request")
+    reasoning = message.get("reasoning_content")
     return ChatResult(text=content or "", finish_reason=choice.get("finish_reason"),
-                      usage=body.get("usage") or {}, image_urls=_image_urls(message), raw=body)
+                      usage=body.get("usage") or {}, image_urls=_image_urls(message),
+                      reasoning=reasoning if isinstance(reasoning, str) else "", raw=body)
 
 
 def _image_urls(message: dict[str, Any]) -> list[str]:
