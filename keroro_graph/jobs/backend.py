@@ -8,6 +8,7 @@ workers share a queue. Both pass the same contract tests (tests/jobs/).
 from __future__ import annotations
 
 import abc
+import asyncio
 import time
 from enum import StrEnum
 from typing import Any, Iterable
@@ -56,6 +57,15 @@ class JobRecord(BaseModel):
     messages: list[Any] = Field(default_factory=list)
     #: For error/interrupted: ``{node_id, node_type, exception_type, exception_message, traceback}``.
     error: dict[str, Any] | None = None
+
+
+async def wait_for_signal(signal: asyncio.Event, timeout_s: float) -> None:
+    """``wait_for_work`` for backends that wake idle workers with an asyncio.Event."""
+    try:
+        async with asyncio.timeout(timeout_s):
+            await signal.wait()
+    except TimeoutError:
+        pass
 
 
 class JobBackend(abc.ABC):

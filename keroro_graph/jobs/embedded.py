@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
 
 from keroro_graph.errors import JobError, JobNotFoundError
-from keroro_graph.jobs.backend import FINISHED, JobBackend, JobRecord, JobStatus
+from keroro_graph.jobs.backend import FINISHED, JobBackend, JobRecord, JobStatus, wait_for_signal
 
 try:
     import fcntl
@@ -137,11 +137,7 @@ class EmbeddedBackend(JobBackend):
             return _record(db.execute(f"{_SELECT} WHERE seq = ?", row).fetchone())
 
     async def wait_for_work(self, timeout_s: float) -> None:
-        try:
-            async with asyncio.timeout(timeout_s):
-                await self._work.wait()
-        except TimeoutError:
-            pass
+        await wait_for_signal(self._work, timeout_s)
 
     async def heartbeat(self, job_id: str, worker_id: str) -> None:
         """Record that ``worker_id`` is still running ``job_id`` (informational here: one

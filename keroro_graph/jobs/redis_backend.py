@@ -34,7 +34,7 @@ from redis.exceptions import RedisError, ResponseError
 
 from keroro_graph.errors import JobError, JobNotFoundError
 from keroro_graph.jobs import redis_scripts as lua
-from keroro_graph.jobs.backend import JobBackend, JobRecord, JobStatus
+from keroro_graph.jobs.backend import JobBackend, JobRecord, JobStatus, wait_for_signal
 from keroro_graph.jobs.redis_client import connect, default_consumer, follow, split_queue_url
 from keroro_graph.jobs.redis_listing import Listing, chosen_statuses
 
@@ -157,11 +157,7 @@ class RedisStreamsBackend(JobBackend):
         return _record(values)
 
     async def wait_for_work(self, timeout_s: float) -> None:
-        try:
-            async with asyncio.timeout(timeout_s):
-                await self._work.wait()
-        except TimeoutError:
-            pass
+        await wait_for_signal(self._work, timeout_s)
 
     async def heartbeat(self, job_id: str, worker_id: str) -> None:
         """Reset the idle time of ``worker_id``'s lease on ``job_id``. Raises

@@ -48,5 +48,11 @@ def configure(rt: Runtime, provider: str, base_url: str, **secrets: str) -> None
         rt.secrets.set(provider, name, value)
 
 
+def pack_module(registry: Registry, class_type: str, name: str) -> Any:
+    """Module ``name`` of the pack that declares ``class_type``, as the loader named it."""
+    import sys
+    return sys.modules[f"{registry[class_type].python_module.rsplit('.nodes.', 1)[0]}.{name}"]
+
+
 def only(graph_outputs: dict[str, Any], node_id: str) -> Any:
     return graph_outputs[node_id]

@@ -2,7 +2,6 @@
 the fixture token, graph builders for both nodes, and status-line capture."""
 from __future__ import annotations
 
-import sys
 from typing import Any, AsyncIterator
 
 import numpy as np
@@ -13,7 +12,7 @@ from keroro_graph.engine.events import NodeText
 from keroro_graph.registry import Registry
 from keroro_graph.runtime import Runtime
 from tests.fakes.modelscope import TOKEN, ModelScopeFake
-from tests.providers.conftest import configure
+from tests.providers.conftest import configure, pack_module
 
 
 @pytest.fixture
@@ -32,16 +31,12 @@ def mrt(prt: Runtime, modelscope: ModelScopeFake) -> Runtime:
 @pytest.fixture
 def client_module(full_registry: Registry) -> Any:
     """The pack's ``client`` module, as the loader imported it."""
-    return pack_module(full_registry, "client")
+    return pack_module(full_registry, "ModelScopeImage", "client")
 
 
 @pytest.fixture
 def models_module(full_registry: Registry) -> Any:
-    return pack_module(full_registry, "models")
-
-
-def pack_module(registry: Registry, name: str) -> Any:
-    return sys.modules[registry["ModelScopeImage"].python_module.rsplit(".nodes.", 1)[0] + "." + name]
+    return pack_module(full_registry, "ModelScopeImage", "models")
 
 
 def image_graph(image: tuple[int, int] | None = None, **inputs: Any) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from keroro_graph.providers.catalog import PROVIDERS
 from keroro_graph.runtime import Runtime
 from tests.conftest import run_graph
 from tests.fakes.modelscope import ModelScopeFake
-from tests.providers.modelscope.conftest import pack_module
+from tests.providers.conftest import pack_module
 
 EXAMPLES = sorted((Path(__file__).parents[3] / "custom_nodes" / "modelscope" / "example_workflows").glob("*.json"))
 
@@ -32,4 +32,4 @@ async def test_example_validates_and_runs(mrt: Runtime, modelscope: ModelScopeFa
 
 
 def test_the_pack_mirrors_the_catalogue(full_registry):
-    assert pack_module(full_registry, "choices").IMAGE_MODELS == PROVIDERS["modelscope"].models["image"]
+    assert pack_module(full_registry, "ModelScopeImage", "choices").IMAGE_MODELS == PROVIDERS["modelscope"].models["image"]

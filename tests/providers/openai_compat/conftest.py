@@ -3,7 +3,6 @@ OhMyGPT and CherryIN pointed at it, graph builders and helpers that read what th
 nodes produced (text through PreviewAny, pixels through PreviewImage)."""
 from __future__ import annotations
 
-import sys
 from types import ModuleType
 from typing import Any, AsyncIterator
 
@@ -13,7 +12,7 @@ from PIL import Image
 
 from keroro_graph.runtime import Runtime
 from tests.fakes.openai import OpenAIFake
-from tests.providers.conftest import configure
+from tests.providers.conftest import pack_module as shared_pack_module, configure
 
 KEY = "sk-fake-openai-0123456789"
 WRONG_KEY = "sk-wrong-key-9876543210"
@@ -66,7 +65,7 @@ def error_of(record: Any) -> dict[str, Any]:
     return record.error
 
 
+
+
 def pack_module(rt: Runtime, class_type: str, name: str) -> ModuleType:
-    """A module of the pack that declares ``class_type`` (as the loader named it)."""
-    node_module = rt.registry[class_type].python_module
-    return sys.modules[f"{node_module.rsplit('.nodes.', 1)[0]}.{name}"]
+    return shared_pack_module(rt.registry, class_type, name)

@@ -2,7 +2,6 @@
 fixture key, graph builders for both nodes, and a way to read the saved images."""
 from __future__ import annotations
 
-import sys
 from typing import Any, AsyncIterator
 
 import numpy as np
@@ -13,7 +12,7 @@ from keroro_graph.engine.events import NodeText
 from keroro_graph.registry import Registry
 from keroro_graph.runtime import Runtime
 from tests.fakes.dashscope import API_KEY, DashScopeFake
-from tests.providers.conftest import configure
+from tests.providers.conftest import configure, pack_module
 
 
 @pytest.fixture
@@ -32,16 +31,12 @@ def qrt(prt: Runtime, dashscope: DashScopeFake) -> Runtime:
 @pytest.fixture
 def client_module(full_registry: Registry) -> Any:
     """The pack's ``client`` module, as the loader imported it."""
-    return pack_module(full_registry, "client")
+    return pack_module(full_registry, "QwenTextToImage", "client")
 
 
 @pytest.fixture
 def choices_module(full_registry: Registry) -> Any:
-    return pack_module(full_registry, "choices")
-
-
-def pack_module(registry: Registry, name: str) -> Any:
-    return sys.modules[registry["QwenTextToImage"].python_module.rsplit(".nodes.", 1)[0] + "." + name]
+    return pack_module(full_registry, "QwenTextToImage", "choices")
 
 
 def t2i_graph(**inputs: Any) -> dict[str, Any]:

@@ -2,7 +2,6 @@
 graph builders and helpers that read what the nodes produced."""
 from __future__ import annotations
 
-import sys
 from types import ModuleType
 from typing import Any, AsyncIterator
 
@@ -12,7 +11,7 @@ from PIL import Image
 
 from keroro_graph.runtime import Runtime
 from tests.fakes.siliconflow import SiliconFlowFake
-from tests.providers.conftest import configure
+from tests.providers.conftest import pack_module as shared_pack_module, configure
 
 KEY = "sk-fake-siliconflow-0123456789"
 WRONG_KEY = "sk-wrong-siliconflow-987654321"
@@ -76,6 +75,7 @@ def frames_of(rt: Runtime, record: Any, node_id: str = "2") -> list[np.ndarray]:
             for item in record.outputs[node_id]["images"]]
 
 
+
+
 def pack_module(rt: Runtime, class_type: str, name: str) -> ModuleType:
-    """A module of the pack that declares ``class_type`` (as the loader named it)."""
-    return sys.modules[f"{rt.registry[class_type].python_module.rsplit('.nodes.', 1)[0]}.{name}"]
+    return shared_pack_module(rt.registry, class_type, name)
