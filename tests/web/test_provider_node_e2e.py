@@ -1,0 +1,110 @@
+"""End to end in a real browser: a provider node (KlingTextToVideo, from the Kling pack in
+custom_nodes/) run from the canvas against KlingFake shows its video and task id, no error."""
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from tests.fakes.kling import ACCESS_KEY, SECRET_KEY, KlingFake
+
+from .conftest import FIXTURE_PACKS, ROOT, Canvas, Server, _free_port
+
+
+@pytest.fixture(scope="module")
+def kling_fake() -> Iterator[KlingFake]:
+    """KlingFake on its own event loop in a background thread."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    fake = KlingFake()
+    asyncio.run_coroutine_threadsafe(fake.start(), loop).result(10)
+    try:
+        yield fake
+    finally:
+        asyncio.run_coroutine_threadsafe(fake.close(), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+        loop.close()
+
+
+def _put(url: str, body: Any) -> None:
+    req = urllib.request.Request(url, data=json.dumps(body).encode(), method="PUT",
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        r.read()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, kling_fake: KlingFake) -> Iterator[Server]:
+    """Overrides conftest's server for this module: the fixture packs plus custom_nodes/,
+    with the Kling provider pointed at the fake and given its keys."""
+    user_dir = tmp_path_factory.mktemp("provider-user")
+    port = _free_port()
+    log = open(user_dir / "server.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "keroro_graph.cli.main", "serve", "--port", str(port), "--max-jobs", "1",
+         "--user-dir", str(user_dir), "--custom-nodes-dir", str(ROOT / "custom_nodes"),
+         "--custom-nodes-dir", str(FIXTURE_PACKS)],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(url + "/api/health", timeout=1).read()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("server did not start:\n" + (user_dir / "server.log").read_text())
+                time.sleep(0.1)
+        _put(url + "/api/providers/kling/settings", {"base_url": kling_fake.url})
+        _put(url + "/api/providers/kling/secrets", {"access_key": ACCESS_KEY, "secret_key": SECRET_KEY})
+        yield Server(url, user_dir)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def test_kling_text_to_video_runs_from_the_canvas(canvas: Canvas, kling_fake: KlingFake) -> None:
+    assert "KlingTextToVideo" in canvas.server.get("/object_info")
+    canvas.load({
+        "1": {"class_type": "KlingTextToVideo", "inputs": {
+            "prompt": "a ceramic mug turning slowly", "negative_prompt": "", "model": "kling-v1-6", "mode": "std",
+            "duration": "5", "aspect_ratio": "16:9", "cfg_scale": 0.5, "camera_control": "none"}},
+        "2": {"class_type": "PreviewAny", "inputs": {"source": ["1", 1]}},
+    }, "Kling")
+    assert sorted(canvas.node_ids()) == ["1", "2"]
+    canvas.run()
+    # Kling polls every 5 s and the fake walks submitted -> processing -> succeed.
+    canvas.wait_idle(timeout_ms=90000)
+
+    state = canvas.js("() => window.__app.runtime.getState().nodes")
+    assert state["1"]["state"] == "finished", state["1"]
+    assert state["2"]["state"] == "finished", state["2"]
+    assert canvas.page.locator(".kg-node-error").count() == 0
+
+    creates = kling_fake.creates("text2video")
+    assert len(creates) == 1
+    body = json.loads(creates[0].body)
+    assert body["prompt"] == "a ceramic mug turning slowly" and body["model_name"] == "kling-v1-6"
+    (task_id,) = kling_fake.tasks
+
+    # The video output is on the Kling node and the task id is shown by PreviewAny.
+    video = canvas.node("1").locator(".kg-media video")
+    video.wait_for()
+    assert video.get_attribute("src")
+    assert state["1"]["output"]["videos"][0]["filename"].endswith(".mp4")
+    canvas.node("2").get_by_text(task_id).wait_for()
