@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 import httpx  # noqa: E402
 from aiohttp import web  # noqa: E402
 
-from keroro_graph.runtime import build_runtime  # noqa: E402
+from keroro_graph.runtime import build_runtime, freeze_startup_heap  # noqa: E402
 from keroro_graph.settings import Settings  # noqa: E402
 from tests.fakes.kling import ACCESS_KEY, SECRET_KEY, FakeTask, KlingFake, mp4_bytes  # noqa: E402
 
@@ -147,6 +147,7 @@ async def main() -> None:
             rt.secrets.set("kling", "secret_key", SECRET_KEY)
             rt.providers.poll_scale = 0.1
             async with rt:
+                freeze_startup_heap()  # as `keroro-graph serve` and `worker` do once started
                 rt.engine.set_limit("kling", 100)
                 rows.append(await timed("100 Kling nodes in one graph, limit 100", one_graph(rt, "a")))
                 rows.append(await timed("100 one-node Kling jobs, limit 100", many_jobs(rt, "b")))

@@ -4,6 +4,7 @@ start here, so they all share one submit → validate → queue → execute path
 """
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -59,6 +60,15 @@ class Runtime:
 
     async def __aexit__(self, *_exc: Any) -> None:
         await self.close()
+
+
+def freeze_startup_heap() -> None:
+    """For long-running processes, once started: what exists now (modules, node specs,
+    the registry) lives as long as the process, so take it out of the collector's
+    generations; a full collection during a burst of work then walks only what the
+    work allocated instead of pausing the event loop for tens of milliseconds."""
+    gc.collect()
+    gc.freeze()
 
 
 def build_runtime(settings: Settings, *, registry: Registry | None = None,

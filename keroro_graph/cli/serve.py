@@ -12,6 +12,7 @@ from aiohttp import web
 from ..server.app import RedactingAccessLogger, create_app
 from ..server.keys import REGISTRY
 from ..server.middlewares import is_loopback
+from ..runtime import freeze_startup_heap
 from ..settings import Settings
 
 log = logging.getLogger("keroro_graph")
@@ -43,6 +44,7 @@ def serve_command(args: Any) -> int:
         custom = [p for p in registry.packs if not p.builtin]
         print(f"Keroro Graph at {url}  —  {len(registry)} nodes, {len(custom) - len(failed)} pack(s) loaded, "
               f"{len(failed)} failed{': ' + ', '.join(p.name for p in failed) if failed else ''}", flush=True)
+        freeze_startup_heap()
         if args.open:
             webbrowser.open(url)
 

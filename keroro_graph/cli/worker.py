@@ -15,7 +15,7 @@ import sys
 from typing import Any
 
 from ..jobs.redis_backend import split_queue_url
-from ..runtime import build_runtime
+from ..runtime import build_runtime, freeze_startup_heap
 from ..settings import Settings
 
 
@@ -52,6 +52,7 @@ async def run_worker(settings: Settings) -> None:
               f"{len(runtime.registry)} nodes, {settings.max_jobs} job slot(s), outputs in "
               f"{settings.paths.output}{'; failed packs: ' + ', '.join(p.name for p in failed) if failed else ''}",
               flush=True)
+        freeze_startup_heap()
         await stop.wait()
 
 

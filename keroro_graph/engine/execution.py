@@ -30,6 +30,8 @@ from .mapping import Merged, ResultMerger, blocker_in, plan_calls
 from .plan import make_plan
 
 _INPUT_PREVIEW_CHARS = 200
+#: Nodes started per turn of the event loop (see Execution._pump).
+_STARTS_PER_TURN = 16
 
 
 class Execution:
@@ -53,6 +55,7 @@ class Execution:
         self.interrupted_node: str | None = None
         self.interrupted = False
         self.finished = asyncio.Event()
+        self._pump_scheduled = False
 
     # --- the run ------------------------------------------------------------------
     async def run(self) -> RunResult:
@@ -152,13 +155,24 @@ class Execution:
                 self.ready.append(dependent)
 
     def _pump(self) -> None:
-        """Start every ready node (unless the run is stopping), then see if it ended."""
+        """Start ready nodes (unless the run is stopping), then see if it ended. At most
+        _STARTS_PER_TURN start per turn of the event loop and the rest on the next
+        turns: a hundred provider nodes taking their first steps in one turn would
+        otherwise hold the loop for a hundred milliseconds."""
+        self._pump_scheduled = False
         stopping = self.failure is not None or self.interrupted
+        loop = asyncio.get_running_loop()
+        started = 0
         while self.ready and not stopping:
+            if started == _STARTS_PER_TURN:
+                self._pump_scheduled = True
+                loop.call_soon(self._pump)
+                return
             node_id = self.ready.pop()
             if node_id in self.done or node_id in self.running:
                 continue
-            self.running[node_id] = asyncio.get_running_loop().create_task(self._run_node(node_id))
+            self.running[node_id] = loop.create_task(self._run_node(node_id))
+            started += 1
         if self.running:
             return
         if not stopping and len(self.done) < len(self.demanded):
@@ -194,7 +208,7 @@ class Execution:
             self._note_failure(node, exc, inputs)
         finally:
             self.running.pop(node_id, None)
-            if not self.finished.is_set():
+            if not self.finished.is_set() and not self._pump_scheduled:
                 self._pump()
 
     async def _execute(self, node: GraphNode, state: Any, ctx: NodeContext,
