@@ -39,12 +39,12 @@ def serve_command(args: Any) -> int:
     url = f"http://{'127.0.0.1' if settings.host in ('0.0.0.0', '::') else settings.host}:{settings.port}/"
 
     async def announce(app: web.Application) -> None:
+        freeze_startup_heap()  # before the announcement: clients may connect right after it
         registry = app[REGISTRY]
         failed = registry.failed_packs
         custom = [p for p in registry.packs if not p.builtin]
         print(f"Keroro Graph at {url}  —  {len(registry)} nodes, {len(custom) - len(failed)} pack(s) loaded, "
               f"{len(failed)} failed{': ' + ', '.join(p.name for p in failed) if failed else ''}", flush=True)
-        freeze_startup_heap()
         if args.open:
             webbrowser.open(url)
 
