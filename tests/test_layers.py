@@ -1,0 +1,71 @@
+"""The dependency rules of STYLE.md, checked on the source: node packs see only the
+node-author API; the engine knows no HTTP; the server names no provider pack; the MCP
+layer talks to the server over HTTP, not through the engine."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from keroro_graph.settings import REPO_ROOT
+
+PACKAGE = REPO_ROOT / "keroro_graph"
+
+
+def imports_of(path: Path) -> list[tuple[int, str]]:
+    """(line, absolute module) of every import in ``path``, relative ones resolved;
+    imports inside functions count too (a lazy import is still a dependency)."""
+    package = ".".join(path.relative_to(REPO_ROOT).with_suffix("").parts[:-1])
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = package.split(".")[: len(package.split(".")) - node.level + 1] if node.level else []
+            module = ".".join([*base, node.module] if node.module else base)
+            found.append((node.lineno, module))
+    return found
+
+
+def files(*folders: Path) -> list[Path]:
+    return [p for folder in folders for p in sorted(folder.rglob("*.py")) if "node_modules" not in p.parts]
+
+
+def violations(paths: list[Path], forbidden: tuple[str, ...], allowed: tuple[str, ...] = ()) -> list[str]:
+    bad = []
+    for path in paths:
+        for line, module in imports_of(path):
+            if module.startswith(forbidden) and not module.startswith(allowed):
+                bad.append(f"{path.relative_to(REPO_ROOT)}:{line} imports {module}")
+    return bad
+
+
+def test_node_packs_see_only_the_node_author_api():
+    packs = files(REPO_ROOT / "nodes", REPO_ROOT / "custom_nodes")
+    assert packs, "no node files found"
+    assert violations(packs, ("keroro_graph",), ("keroro_graph.api",)) == []
+
+
+@pytest.mark.parametrize("layer", ["registry", "graph", "engine", "jobs"])
+def test_core_layers_know_no_http_server_or_cli(layer):
+    forbidden = ("aiohttp", "httpx", "keroro_graph.server", "keroro_graph.cli", "keroro_graph.mcp",
+                 "keroro_graph.runtime", "custom_nodes", "nodes")
+    assert violations(files(PACKAGE / layer), forbidden) == []
+
+
+def test_core_layers_do_not_reach_up():
+    order = ["registry", "graph", "engine", "jobs"]
+    for index, layer in enumerate(order):
+        above = tuple(f"keroro_graph.{name}" for name in order[index + 1:])
+        assert violations(files(PACKAGE / layer), above) == [] if above else True, layer
+
+
+def test_the_server_names_no_provider_pack():
+    assert violations(files(PACKAGE / "server"), ("custom_nodes", "nodes")) == []
+
+
+def test_the_mcp_layer_uses_the_server_not_the_engine():
+    forbidden = ("keroro_graph.engine", "keroro_graph.jobs", "keroro_graph.runtime")
+    # --embedded starts an in-process server through the app factory, nothing deeper
+    assert violations(files(PACKAGE / "mcp"), forbidden) == []
