@@ -26,13 +26,14 @@ import { typeColor } from "./type-colors";
 import { UploadWidget } from "./UploadWidget";
 
 export const LOD_ZOOM = 0.4;
+const HANDLE = 12; // .kg-handle's size (styles.css)
 const farSelector = (s: { transform: [number, number, number] }) => s.transform[2] < LOD_ZOOM;
 
 type Sock = { name: string; type: string; optional?: boolean; tooltip?: string };
 
 const useConnecting = () => useUI((s) => s.connecting);
 
-function InHandle({ nodeId, sock, dim, hidden }: { nodeId: string; sock: Sock; dim: boolean | null; hidden?: boolean }) {
+function InHandle({ nodeId, sock, dim, hidden, gap }: { nodeId: string; sock: Sock; dim: boolean | null; hidden?: boolean; gap?: number }) {
   const color = typeColor(sock.type);
   return (
     <Handle
@@ -40,7 +41,7 @@ function InHandle({ nodeId, sock, dim, hidden }: { nodeId: string; sock: Sock; d
       position={Position.Left}
       id={inHandle(sock.name)}
       className={`kg-handle${sock.optional ? " optional" : ""}${dim === true ? " dim" : dim === false ? " ok" : ""}${hidden ? " hidden" : ""}`}
-      style={{ "--c": color } as React.CSSProperties}
+      style={{ "--c": color, marginTop: gap } as React.CSSProperties}
       data-socket-type={sock.type}
       aria-label={`input ${sock.name} (${sock.type}) of node ${nodeId}`}
       title={`${sock.name}: ${sock.type}${sock.tooltip ? ` — ${sock.tooltip}` : ""}`}
@@ -48,19 +49,31 @@ function InHandle({ nodeId, sock, dim, hidden }: { nodeId: string; sock: Sock; d
   );
 }
 
-function OutHandle({ nodeId, slot, sock, dim, hidden }: { nodeId: string; slot: number; sock: Sock; dim: boolean | null; hidden?: boolean }) {
+function OutHandle({ nodeId, slot, sock, dim, hidden, gap }: { nodeId: string; slot: number; sock: Sock; dim: boolean | null; hidden?: boolean; gap?: number }) {
   return (
     <Handle
       type="source"
       position={Position.Right}
       id={outHandle(slot)}
       className={`kg-handle${dim === true ? " dim" : dim === false ? " ok" : ""}${hidden ? " hidden" : ""}`}
-      style={{ "--c": typeColor(sock.type) } as React.CSSProperties}
+      style={{ "--c": typeColor(sock.type), marginTop: gap } as React.CSSProperties}
       data-socket-type={sock.type}
       aria-label={`output ${sock.name} (${sock.type}) of node ${nodeId}`}
       title={`${sock.name}: ${sock.type}`}
     />
   );
+}
+
+/** Handles stacked top to bottom with margins so each one's centre lands at `y` (px from
+ * the top of the far body): the same place as in the full node, so links do not move. */
+function farColumn(items: { y: number; key: string; el: (gap: number) => React.ReactNode }[]): React.ReactNode[] {
+  let bottom = 0;
+  return [...items].sort((a, b) => a.y - b.y).map((it) => {
+    const top = it.y - HANDLE / 2;
+    const gap = top - bottom;
+    bottom = top + HANDLE;
+    return it.el(gap);
+  });
 }
 
 function Widget({ nodeId, input, value, linked, far }: { nodeId: string; input: InputDef; value: unknown; linked: boolean; far: boolean }) {
@@ -161,7 +174,7 @@ function GraphNodeView({ id, data, selected }: NodeProps<Node<GraphNodeData, "gr
 
   return (
     <div
-      className={`kg-node${modeClass}${selected ? " selected" : ""}${missing ? " missing" : ""}${state ? ` state-${state}` : ""}${collapsed ? " collapsed" : ""}`}
+      className={`kg-node${modeClass}${selected ? " selected" : ""}${missing ? " missing" : ""}${state ? ` state-${state}` : ""}${collapsed ? " collapsed" : ""}${far ? " far" : ""}`}
       style={data.color ? ({ "--node-color": data.color } as React.CSSProperties) : undefined}
       onContextMenu={openMenu}
       onDrop={onDrop}
@@ -197,12 +210,21 @@ function GraphNodeView({ id, data, selected }: NodeProps<Node<GraphNodeData, "gr
       <NodeProgress nodeId={id} />
       {far && !collapsed && (
         // Far zoom: one box of the same height; only the handles that carry links stay.
+        // Laid out in normal flow (no positioned or transformed boxes): with hundreds
+        // of nodes on screen, every positioned box is a paint layer that each frame's
+        // paint and each pointer move's hit test walk, which is what slowed panning.
         <div className="kg-far-body" style={{ height: rows * 22 + widgets.length * 26 + 10 }}>
-          {sockets.map((s, r) => <div key={s.name} className="kg-far-slot" style={{ top: r * 22 + 11 }}><InHandle nodeId={id} sock={s} dim={null} /></div>)}
-          {widgets.filter((w) => linkedSet.has(inHandle(w.name))).map((w) => (
-            <div key={w.name} className="kg-far-slot" style={{ top: rows * 22 + widgets.indexOf(w) * 26 + 17 }}><InHandle nodeId={id} sock={w} dim={null} /></div>
-          ))}
-          {outputs.map((s, r) => <div key={r} className="kg-far-slot right" style={{ top: r * 22 + 11 }}><OutHandle nodeId={id} slot={r} sock={s} dim={null} /></div>)}
+          <div className="kg-far-col">
+            {farColumn([
+              ...sockets.map((s, r) => ({ y: r * 22 + 15, key: s.name, el: (gap: number) => <InHandle key={s.name} nodeId={id} sock={s} dim={null} gap={gap} /> })),
+              ...widgets.flatMap((w, i) => linkedSet.has(inHandle(w.name))
+                ? [{ y: rows * 22 + i * 26 + 17, key: w.name, el: (gap: number) => <InHandle key={w.name} nodeId={id} sock={w} dim={null} gap={gap} /> }]
+                : []),
+            ])}
+          </div>
+          <div className="kg-far-col right">
+            {farColumn(outputs.map((s, r) => ({ y: r * 22 + 15, key: String(r), el: (gap: number) => <OutHandle key={r} nodeId={id} slot={r} sock={s} dim={null} gap={gap} /> })))}
+          </div>
         </div>
       )}
       {!far && !collapsed && (

@@ -15,7 +15,8 @@ export const NodeProgress = memo(function NodeProgress({ nodeId }: { nodeId: str
   return (
     <>
       <div className="kg-progress" role="progressbar" aria-label="progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(frac * 100)}>
-        <div style={{ transform: `scaleX(${frac})` }} />
+        {/* A transform only while it moves: an idle bar's scaleX(0) would make every node a paint layer. */}
+        <div style={frac <= 0 ? { width: 0 } : frac < 1 ? { transform: `scaleX(${frac})` } : undefined} />
       </div>
       {text && <div className="kg-status-text">{text}</div>}
     </>
