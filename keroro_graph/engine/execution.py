@@ -31,7 +31,7 @@ from .plan import make_plan
 
 _INPUT_PREVIEW_CHARS = 200
 #: Nodes started per turn of the event loop (see Execution._pump).
-_STARTS_PER_TURN = 16
+_STARTS_PER_TURN = 8
 
 
 class Execution:
