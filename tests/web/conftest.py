@@ -3,6 +3,7 @@ folder, the fixture node packs, one job at a time so jobs queue), Debian's Chrom
 driven by Playwright (never downloaded), and a page object for the canvas."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -51,18 +52,18 @@ class Server:
             return json.loads(data) if data else None
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    user_dir = tmp_path_factory.mktemp("canvas-user")
+@contextlib.contextmanager
+def running_server(user_dir: Path, pack_dirs: list[Path]) -> Iterator[Server]:
+    """``keroro-graph serve`` as a user starts it, on a free port, until the block ends."""
     port = _free_port()
     log = open(user_dir / "server.log", "w")
+    packs = [arg for folder in pack_dirs for arg in ("--custom-nodes-dir", str(folder))]
     proc = subprocess.Popen(
         [sys.executable, "-m", "keroro_graph.cli.main", "serve", "--port", str(port), "--max-jobs", "1",
-         "--user-dir", str(user_dir), "--custom-nodes-dir", str(FIXTURE_PACKS)],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+         "--user-dir", str(user_dir), *packs], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while True:
             try:
                 urllib.request.urlopen(url + "/api/health", timeout=1).read()
@@ -79,6 +80,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with running_server(tmp_path_factory.mktemp("canvas-user"), [FIXTURE_PACKS]) as started:
+        yield started
 
 
 @pytest.fixture(scope="session")

@@ -76,7 +76,7 @@ def test_editing_essentials(canvas: Canvas) -> None:
 def test_upload_by_button_and_by_drop(canvas: Canvas) -> None:
     node = canvas.search_add("Load Image")
     canvas.page.get_by_test_id(f"upload-{node}").set_input_files(str(PNG))
-    canvas.page.wait_for_function(f"() => window.__app.graph.getState().nodes[0].data.widgets.image === 'comfy.png'")
+    canvas.page.wait_for_function("() => window.__app.graph.getState().nodes[0].data.widgets.image === 'comfy.png'")
     thumb = canvas.node(node).locator("img.kg-thumb")
     thumb.wait_for()
     canvas.page.wait_for_function("el => el.complete && el.naturalWidth === 4", arg=thumb.element_handle())

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
-import sys
 import threading
-import time
 import urllib.request
-from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
 
 from tests.fakes.kling import ACCESS_KEY, SECRET_KEY, KlingFake
 
-from .conftest import FIXTURE_PACKS, ROOT, Canvas, Server, _free_port
+from .conftest import FIXTURE_PACKS, ROOT, Canvas, Server, running_server
 
 
 @pytest.fixture(scope="module")
@@ -47,35 +43,10 @@ def _put(url: str, body: Any) -> None:
 def server(tmp_path_factory: pytest.TempPathFactory, kling_fake: KlingFake) -> Iterator[Server]:
     """Overrides conftest's server for this module: the fixture packs plus custom_nodes/,
     with the Kling provider pointed at the fake and given its keys."""
-    user_dir = tmp_path_factory.mktemp("provider-user")
-    port = _free_port()
-    log = open(user_dir / "server.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "keroro_graph.cli.main", "serve", "--port", str(port), "--max-jobs", "1",
-         "--user-dir", str(user_dir), "--custom-nodes-dir", str(ROOT / "custom_nodes"),
-         "--custom-nodes-dir", str(FIXTURE_PACKS)],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(url + "/api/health", timeout=1).read()
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("server did not start:\n" + (user_dir / "server.log").read_text())
-                time.sleep(0.1)
-        _put(url + "/api/providers/kling/settings", {"base_url": kling_fake.url})
-        _put(url + "/api/providers/kling/secrets", {"access_key": ACCESS_KEY, "secret_key": SECRET_KEY})
-        yield Server(url, user_dir)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+    with running_server(tmp_path_factory.mktemp("provider-user"), [ROOT / "custom_nodes", FIXTURE_PACKS]) as started:
+        _put(started.url + "/api/providers/kling/settings", {"base_url": kling_fake.url})
+        _put(started.url + "/api/providers/kling/secrets", {"access_key": ACCESS_KEY, "secret_key": SECRET_KEY})
+        yield started
 
 
 def test_kling_text_to_video_runs_from_the_canvas(canvas: Canvas, kling_fake: KlingFake) -> None:
