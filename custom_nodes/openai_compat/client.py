@@ -15,10 +15,10 @@ from typing import Any, Awaitable, Callable, ClassVar
 import httpx
 from pydantic import ValidationError
 
-from keroro_graph.api import (DEFAULT_MAX_DOWNLOAD_BYTES, AuthError, ContentPolicyError, OpenAICompatClient,
+from keroro_graph.api import (DEFAULT_MAX_DOWNLOAD_BYTES, AuthError, ChatResult, OpenAICompatClient,
                               ProviderError, QuotaError, ResultTooLargeError, provider_media)
 
-from .models import DEFAULT_MODELS, ChatCompletion, ChatReply, ImageDatum
+from .models import DEFAULT_MODELS, ImageDatum
 
 Sleep = Callable[[float], Awaitable[None]]
 OnText = Callable[[str], None]
@@ -34,24 +34,14 @@ class RelayClient(OpenAICompatClient):
     #: byte, longer than the pool's default read timeout allows.
     chat_timeout_s: ClassVar[float] = 600.0
 
-    async def complete(self, model: str, messages: Messages, *, sleep: Sleep, **options: Any) -> ChatReply:
+    async def complete(self, model: str, messages: Messages, *, sleep: Sleep, **options: Any) -> ChatResult:
         """One non-streamed chat completion (retried per the policy)."""
-        body = await self.request("POST", self.chat_path, json={"model": model, "messages": messages, **options},
-                                  timeout_s=self.chat_timeout_s, sleep=sleep)
-        try:
-            completion = ChatCompletion.model_validate(body)
-        except ValidationError:
-            raise self.error(ProviderError, "the chat response was not understood (no choices)") from None
-        choice = completion.choices[0]
-        return self._reply(choice.message.text(), choice.finish_reason, completion.usage or {})
+        return await self.chat(model, messages, sleep=sleep, timeout_s=self.chat_timeout_s, **options)
 
     async def stream(self, model: str, messages: Messages, *, on_text: OnText, sleep: Sleep,
-                     **options: Any) -> ChatReply:
+                     **options: Any) -> ChatResult:
         """A streamed chat completion (the SDK's: retried only before the first piece)."""
-        result = await self.chat_stream(model, messages, on_text=on_text, sleep=sleep, **options)
-        reply = self._reply(result.text, result.finish_reason, result.usage)
-        reply.reasoning = result.reasoning
-        return reply
+        return await self.chat_stream(model, messages, on_text=on_text, sleep=sleep, **options)
 
     async def images(self, model: str, prompt: str, *, sleep: Sleep, **options: Any) -> list[bytes]:
         """``/images/generations`` → the encoded images, fetched from their URLs or
@@ -66,12 +56,6 @@ class RelayClient(OpenAICompatClient):
         return [await self._image(item, sleep) for item in items]
 
     # --- helpers --------------------------------------------------------------------------
-    def _reply(self, text: str, finish_reason: str | None, usage: dict[str, Any]) -> ChatReply:
-        if finish_reason == "content_filter" and not text:
-            raise self.error(ContentPolicyError, "the provider's content filter refused the request",
-                             code="content_filter")
-        return ChatReply(text=text, finish_reason=finish_reason, usage=usage)
-
     async def _image(self, item: ImageDatum, sleep: Sleep) -> bytes:
         inline = item.b64_json or (item.url if item.url and item.url.startswith("data:") else None)
         if inline:

@@ -12,10 +12,10 @@ from typing import Any, Awaitable, Callable, ClassVar
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from keroro_graph.api import (DEFAULT_MAX_DOWNLOAD_BYTES, ContentPolicyError, OpenAICompatClient, ProviderError,
+from keroro_graph.api import (DEFAULT_MAX_DOWNLOAD_BYTES, ContentPolicyError, ChatResult, OpenAICompatClient, ProviderError,
                               QuotaError, RateLimitedError, TaskStatus, for_status)
 
-from .models import (VIDEO_STATES, ChatCompletion, ChatReply, ImageRequest, ImageResult, VideoRequest,
+from .models import (VIDEO_STATES, ImageRequest, ImageResult, VideoRequest,
                      VideoStatus, VideoSubmitted)
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -44,21 +44,15 @@ class SiliconFlowClient(OpenAICompatClient):
         return self.error(_classify(response.status_code, message), message[:500], code=code, response=response)
 
     # --- chat --------------------------------------------------------------------------------
-    async def complete(self, model: str, messages: Messages, *, sleep: Sleep, **options: Any) -> ChatReply:
-        body = await self.request("POST", self.chat_path, json={"model": model, "messages": messages, **options},
-                                  timeout_s=self.chat_timeout_s, sleep=sleep)
-        completion = self._parse(ChatCompletion, body, "chat response")
-        choice = completion.choices[0]
-        return self._reply(choice.message.text(), choice.message.reasoning_content or "", choice.finish_reason,
-                           completion.usage or {})
+    async def complete(self, model: str, messages: Messages, *, sleep: Sleep, **options: Any) -> ChatResult:
+        return await self.chat(model, messages, sleep=sleep, timeout_s=self.chat_timeout_s, **options)
 
     async def stream(self, model: str, messages: Messages, *, on_text: OnText, sleep: Sleep,
-                     **options: Any) -> ChatReply:
+                     **options: Any) -> ChatResult:
         """A streamed completion (the SDK's: retried only before the first piece);
         ``on_text(piece, is_reasoning)`` sees each piece of the answer and the reasoning."""
-        result = await self.chat_stream(model, messages, on_text=lambda piece: on_text(piece, False),
-                                        on_reasoning=lambda piece: on_text(piece, True), sleep=sleep, **options)
-        return self._reply(result.text, result.reasoning, result.finish_reason, result.usage)
+        return await self.chat_stream(model, messages, on_text=lambda piece: on_text(piece, False),
+                                      on_reasoning=lambda piece: on_text(piece, True), sleep=sleep, **options)
 
     # --- images --------------------------------------------------------------------------------
     async def generate(self, request: ImageRequest, *, sleep: Sleep) -> list[bytes]:
@@ -103,11 +97,6 @@ class SiliconFlowClient(OpenAICompatClient):
             return model.model_validate(body)
         except ValidationError:
             raise self.error(ProviderError, f"the {what} was not understood") from None
-
-    def _reply(self, text: str, reasoning: str, finish: str | None, usage: dict[str, Any]) -> ChatReply:
-        if finish == "content_filter" and not text:
-            raise self.error(ContentPolicyError, "the content filter refused the request", code="content_filter")
-        return ChatReply(text=text, reasoning=reasoning, finish_reason=finish, usage=usage)
 
 
 def _classify(status: int, message: str) -> type[ProviderError]:

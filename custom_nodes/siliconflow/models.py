@@ -34,37 +34,6 @@ class Url(Wire):
     url: str
 
 
-# --- chat ------------------------------------------------------------------------------------
-
-class ChatMessage(Wire):
-    role: str = "assistant"
-    content: str | list[Any] | None = None
-    #: DeepSeek-R1's thinking (the DeepSeek convention; UNCONFIRMED on SiliconFlow).
-    reasoning_content: str | None = None
-
-    def text(self) -> str:
-        if isinstance(self.content, list):
-            return "".join(p.get("text", "") for p in self.content if isinstance(p, dict))
-        return self.content or ""
-
-
-class ChatChoice(Wire):
-    message: ChatMessage = Field(default_factory=ChatMessage)
-    finish_reason: str | None = None
-
-
-class ChatCompletion(Wire):
-    choices: list[ChatChoice] = Field(min_length=1)
-    usage: dict[str, Any] | None = None
-
-
-class ChatReply(Wire):
-    text: str
-    reasoning: str = ""
-    finish_reason: str | None = None
-    usage: dict[str, Any] = Field(default_factory=dict)
-
-
 # --- images ----------------------------------------------------------------------------------
 
 class ImageRequest(Wire):

@@ -64,11 +64,30 @@ class OpenAICompatClient(ProviderClient):
         return self.error(cls, str(message)[:500], code=code, response=response)
 
     async def chat(self, model: str, messages: list[dict[str, Any]], *, sleep: Sleep | None = None,
-                   **options: Any) -> ChatResult:
-        """One chat completion (non-streaming)."""
+                   timeout_s: float | None = None, **options: Any) -> ChatResult:
+        """One chat completion (non-streaming). ``timeout_s`` overrides the read timeout
+        (reasoning models may think for minutes before the first byte)."""
         body = await self.request("POST", self.chat_path, json={"model": model, "messages": messages, **options},
-                                  sleep=sleep)
-        return _chat_result(body)
+                                  timeout_s=timeout_s, sleep=sleep)
+        return self._chat_result(body)
+
+    def _chat_result(self, body: Any) -> ChatResult:
+        choices = body.get("choices") if isinstance(body, dict) else None
+        choice = choices[0] if isinstance(choices, list) and choices and isinstance(choices[0], dict) else None
+        if choice is None:
+            raise self.error(ProviderError, "the chat response was not understood (no choices)")
+        message = choice.get("message") if isinstance(choice.get("message"), dict) else {}
+        content = message.get("content")
+        if isinstance(content, list):  # some relays answer with content parts
+            content = "".join(p.get("text", "") for p in content if isinstance(p, dict))
+        content = content if isinstance(content, str) else ""
+        if choice.get("finish_reason") == "content_filter" and not content.strip():
+            raise self.error(ContentPolicyError, "the provider's content filter refused the request",
+                             code="content_filter")
+        reasoning = message.get("reasoning_content")
+        return ChatResult(text=content, finish_reason=choice.get("finish_reason"),
+                          usage=body.get("usage") or {}, image_urls=_image_urls(message),
+                          reasoning=reasoning if isinstance(reasoning, str) else "", raw=body)
 
     async def chat_stream(self, model: str, messages: list[dict[str, Any]], *,
                           on_text: Callable[[str], None] | None = None,
@@ -156,22 +175,6 @@ class OpenAICompatClient(ProviderClient):
         if not isinstance(data, list):
             raise self.error(ProviderError, "image response has no data list")
         return data
-
-
-def _chat_result(body: Any) -> ChatResult:
-    if not isinstance(body, dict) or not body.get("choices"):
-        raise ProviderError("chat response has no choices")
-    choice = body["choices"][0]
-    message = choice.get("message") or {}
-    content = message.get("content")
-    if isinstance(content, list):  # some relays answer with content parts
-        content = "".join(p.get("text", "") for p in content if isinstance(p, dict))
-    if choice.get("finish_reason") == "content_filter" and not content:
-        raise ContentPolicyError("the provider's content filter refused the request")
-    reasoning = message.get("reasoning_content")
-    return ChatResult(text=content or "", finish_reason=choice.get("finish_reason"),
-                      usage=body.get("usage") or {}, image_urls=_image_urls(message),
-                      reasoning=reasoning if isinstance(reasoning, str) else "", raw=body)
 
 
 def _image_urls(message: dict[str, Any]) -> list[str]:
