@@ -14,7 +14,7 @@ lease keeper; when a worker dies, the next ``lease`` anywhere takes its job over
 ``XAUTOCLAIM`` once it has been idle ``claim_idle_s``, and a job delivered more than
 ``max_deliveries`` times goes to the ``:dead`` stream and finishes as ``error`` with a
 ``PoisonJobError``. Job records (status, history, outputs metadata) are hashes, so any
-process answers ``/queue``, ``/history`` and ``/api/jobs`` for any job. Idle workers
+process answers ``/queue``, ``/history`` and ``/api/runs`` for any job. Idle workers
 wait on a ``:wake`` pub/sub channel. The scripts are in redis_scripts.py, the listing
 order in redis_listing.py, the connection plumbing in redis_client.py; this module
 knows nothing of graphs, events or HTTP.

@@ -47,8 +47,8 @@ _bodies = st.one_of(
                           ).map(lambda v: json.dumps(v).encode()),
 )
 _posts = st.sampled_from(["/prompt", "/queue", "/history", "/interrupt", "/free", "/api/prompt", "/settings",
-                          "/api/workflows/fuzz", "/api/jobs/x/cancel", "/upload/image"])
-_gets = st.sampled_from(["/history", "/view", "/object_info/", "/queue", "/api/jobs", "/userdata", "/v2/userdata",
+                          "/api/workflows/fuzz", "/api/runs/x/cancel", "/upload/image"])
+_gets = st.sampled_from(["/history", "/view", "/object_info/", "/queue", "/api/runs", "/userdata", "/v2/userdata",
                          "/api/templates", "/prompt", "/api/workflows/", "/models/", "/history/"])
 
 

@@ -126,7 +126,7 @@ def test_seed_controls_apply_after_each_run(canvas: Canvas) -> None:
     canvas.run()
     canvas.wait_idle()
     assert canvas.graph()["nodes"][0]["data"]["widgets"]["seed"] == 6
-    job = canvas.server.get("/api/jobs?limit=1&include=prompt")["jobs"][0]
+    job = canvas.server.get("/api/runs?limit=1&include=prompt")["jobs"][0]
     assert job["prompt"]["1"]["inputs"]["seed"] == 5
     assert "control_after_generate" not in str(job["prompt"])
 

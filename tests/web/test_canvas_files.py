@@ -152,7 +152,7 @@ def test_cancel_a_queued_job_clear_and_interrupt(canvas: Canvas) -> None:
     canvas.page.get_by_test_id("queue-running").locator("button").click()
     canvas.page.get_by_test_id("queue-running").locator(".empty").wait_for(timeout=10000)
     assert canvas.server.get("/queue") == {"queue_running": [], "queue_pending": []}
-    assert canvas.server.get("/api/jobs?limit=1")["jobs"][0]["status"] == "interrupted"
+    assert canvas.server.get("/api/runs?limit=1")["jobs"][0]["status"] == "interrupted"
     canvas.screenshot("queue.png")
 
 

@@ -184,7 +184,7 @@ async def test_a_new_server_serves_a_job_whose_server_was_killed(spawn: Callable
         async with http.get(f"{base2}/history/{job_id}") as resp:
             entry = (await resp.json())[job_id]
         assert entry["status"]["status_str"] == "success" and entry["outputs"]["out"] == {"text": ["3"]}
-        async with http.get(f"{base2}/api/jobs/{job_id}") as resp:
+        async with http.get(f"{base2}/api/runs/{job_id}") as resp:
             assert (await resp.json())["status"] == "success"
         async with http.get(f"{base2}/queue") as resp:
             assert await resp.json() == {"queue_running": [], "queue_pending": []}

@@ -102,7 +102,7 @@ async def test_a_secret_never_appears_in_any_listing_route(client: TestClient) -
     paths = sorted({r.resource.canonical for r in client.app.router.routes()
                     if r.method == "GET" and r.resource is not None and "{" not in r.resource.canonical
                     and not r.resource.canonical.endswith("/ws")})
-    assert "/api/providers" in paths and "/api/jobs" in paths
+    assert "/api/providers" in paths and "/api/runs" in paths
     for path in paths:
         resp = await client.get(path)
         assert SECRET not in await resp.text(), path

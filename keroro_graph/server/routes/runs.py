@@ -1,4 +1,4 @@
-"""``/api/jobs``: our own view of the job store — list (newest first, filtered by
+"""``/api/runs``: our own view of the job store — list (newest first, filtered by
 status, paged), one job, cancel and retry. Unlike ``/queue`` and ``/history`` it
 speaks in plain job records; prompts are left out of listings unless asked for,
 and every answer passes through secret redaction."""
@@ -39,7 +39,7 @@ def job_json(job: JobRecord, *, include_prompt: bool = False) -> dict[str, Any]:
     return out
 
 
-@routes.get("/api/jobs")
+@routes.get("/api/runs")
 async def list_jobs(request: web.Request) -> web.Response:
     statuses = _statuses(request.query.get("status"))
     limit = _int_query(request, "limit", DEFAULT_LIMIT, low=1, high=MAX_LIMIT)
@@ -52,12 +52,12 @@ async def list_jobs(request: web.Request) -> web.Response:
     return _redacted(request, body)
 
 
-@routes.get("/api/jobs/{job_id}")
+@routes.get("/api/runs/{job_id}")
 async def get_job(request: web.Request) -> web.Response:
     return _redacted(request, job_json(await _job(request), include_prompt=True))
 
 
-@routes.post("/api/jobs/{job_id}/cancel")
+@routes.post("/api/runs/{job_id}/cancel")
 async def cancel_job(request: web.Request) -> web.Response:
     """Queued → cancelled at once; running → interrupted (waits up to
     INTERRUPT_WAIT_S for the run to stop, else answers ``running`` with
@@ -75,7 +75,7 @@ async def cancel_job(request: web.Request) -> web.Response:
                               "interrupt_requested": status is JobStatus.RUNNING})
 
 
-@routes.post("/api/jobs/{job_id}/retry")
+@routes.post("/api/runs/{job_id}/retry")
 async def retry_job(request: web.Request) -> web.Response:
     """Submit a finished job's prompt and extra data again as a new job."""
     job = await _job(request)

@@ -1,4 +1,4 @@
-"""``/api/jobs`` over real HTTP with real submitted jobs: listing (newest first,
+"""``/api/runs`` over real HTTP with real submitted jobs: listing (newest first,
 filters, paging, no prompt by default), one job, cancel (queued and running),
 retry, and secrets scrubbed from job answers."""
 from __future__ import annotations
@@ -46,7 +46,7 @@ async def until_status(client: TestClient, job_id: str, status: str, timeout_s: 
 
 
 async def status_of(client: TestClient, job_id: str) -> str:
-    return (await (await client.get(f"/api/jobs/{job_id}")).json())["status"]
+    return (await (await client.get(f"/api/runs/{job_id}")).json())["status"]
 
 
 async def test_list_is_newest_first_without_prompts(client: TestClient) -> None:
@@ -54,7 +54,7 @@ async def test_list_is_newest_first_without_prompts(client: TestClient) -> None:
     await finished(client, first)
     second = await submit(client, chain(1))
     await finished(client, second)
-    resp = await client.get("/api/jobs")
+    resp = await client.get("/api/runs")
     assert resp.status == 200
     body = await resp.json()
     assert [j["id"] for j in body["jobs"]] == [second, first] and body["total"] == 2
@@ -64,9 +64,9 @@ async def test_list_is_newest_first_without_prompts(client: TestClient) -> None:
     assert job["status"] == "success" and job["client_id"] == "me" and job["error"] is None
     assert job["duration_s"] >= 0 and job["finished_at"] >= job["started_at"] >= job["created_at"] - 1
     assert job["outputs"] == {"out": {"text": ["4"]}}
-    with_prompt = (await (await client.get("/api/jobs?include=prompt")).json())["jobs"]
+    with_prompt = (await (await client.get("/api/runs?include=prompt")).json())["jobs"]
     assert with_prompt[1]["prompt"] == chain(3)
-    paged = await (await client.get("/api/jobs?limit=1&offset=1")).json()
+    paged = await (await client.get("/api/runs?limit=1&offset=1")).json()
     assert [j["id"] for j in paged["jobs"]] == [first] and paged["total"] == 2
 
 
@@ -76,27 +76,27 @@ async def test_status_filter_and_bad_queries(client: TestClient) -> None:
     running = await submit(client, SLEEP)
     await until_status(client, running, "running")
     queued = await submit(client, chain(2))
-    body = await (await client.get("/api/jobs?status=queued,running")).json()
+    body = await (await client.get("/api/runs?status=queued,running")).json()
     assert [(j["id"], j["status"]) for j in body["jobs"]] == [(queued, "queued"), (running, "running")]
     assert body["jobs"][0]["duration_s"] is None
-    only_done = await (await client.get("/api/jobs?status=success")).json()
+    only_done = await (await client.get("/api/runs?status=success")).json()
     assert [j["id"] for j in only_done["jobs"]] == [done]
     for query in ("status=bogus", "limit=0", "limit=x", "offset=-1", "limit=100000"):
-        resp = await client.get(f"/api/jobs?{query}")
+        resp = await client.get(f"/api/runs?{query}")
         assert resp.status == 400, query
         assert (await resp.json())["error"]["message"]
-    await client.post(f"/api/jobs/{running}/cancel")
+    await client.post(f"/api/runs/{running}/cancel")
 
 
 async def test_get_one_job_includes_the_prompt(client: TestClient) -> None:
     job_id = await submit(client, chain(3), extra_data={"extra_pnginfo": {"workflow": {"nodes": []}}})
     await finished(client, job_id)
-    resp = await client.get(f"/api/jobs/{job_id}")
+    resp = await client.get(f"/api/runs/{job_id}")
     assert resp.status == 200
     job = await resp.json()
     assert job["id"] == job_id and job["prompt"] == chain(3)
     assert job["extra_data"]["extra_pnginfo"] == {"workflow": {"nodes": []}}
-    resp = await client.get("/api/jobs/no-such-job")
+    resp = await client.get("/api/runs/no-such-job")
     assert resp.status == 404
     assert (await resp.json())["error"]["type"] == "not_found"
 
@@ -105,22 +105,22 @@ async def test_cancel_running_then_queued_then_finished(client: TestClient) -> N
     running = await submit(client, SLEEP)
     await until_status(client, running, "running")
     queued = await submit(client, chain(2))
-    resp = await client.post(f"/api/jobs/{queued}/cancel")
+    resp = await client.post(f"/api/runs/{queued}/cancel")
     assert resp.status == 200
     assert await resp.json() == {"id": queued, "status": "cancelled", "interrupt_requested": False}
-    resp = await client.post(f"/api/jobs/{running}/cancel")
+    resp = await client.post(f"/api/runs/{running}/cancel")
     assert resp.status == 200
     assert (await resp.json())["status"] == "interrupted"
     assert await status_of(client, running) == "interrupted"
-    resp = await client.post(f"/api/jobs/{running}/cancel")
+    resp = await client.post(f"/api/runs/{running}/cancel")
     assert resp.status == 409 and (await resp.json())["error"]["job_status"] == "interrupted"
-    assert (await client.post("/api/jobs/no-such-job/cancel")).status == 404
+    assert (await client.post("/api/runs/no-such-job/cancel")).status == 404
 
 
 async def test_retry_submits_the_same_prompt_as_a_new_job(client: TestClient) -> None:
     original = await submit(client, chain(3), client_id="me", extra_data={"note": "again"})
     await finished(client, original)
-    resp = await client.post(f"/api/jobs/{original}/retry")
+    resp = await client.post(f"/api/runs/{original}/retry")
     assert resp.status == 200
     body = await resp.json()
     assert body["retry_of"] == original and body["id"] != original
@@ -128,18 +128,18 @@ async def test_retry_submits_the_same_prompt_as_a_new_job(client: TestClient) ->
     assert record.status.value == "success" and record.prompt == chain(3)
     assert record.client_id == "me" and record.extra_data["note"] == "again"
     assert record.outputs == {"out": {"text": ["4"]}}
-    assert (await client.post("/api/jobs/nothing/retry")).status == 404
+    assert (await client.post("/api/runs/nothing/retry")).status == 404
 
 
 async def test_only_finished_jobs_can_be_retried(client: TestClient) -> None:
     running = await submit(client, SLEEP)
     await until_status(client, running, "running")
-    resp = await client.post(f"/api/jobs/{running}/retry")
+    resp = await client.post(f"/api/runs/{running}/retry")
     assert resp.status == 409
-    await client.post(f"/api/jobs/{running}/cancel")
-    resp = await client.post(f"/api/jobs/{running}/retry")
+    await client.post(f"/api/runs/{running}/cancel")
+    resp = await client.post(f"/api/runs/{running}/retry")
     assert resp.status == 200
-    await client.post(f"/api/jobs/{(await resp.json())['id']}/cancel")
+    await client.post(f"/api/runs/{(await resp.json())['id']}/cancel")
 
 
 async def test_a_secret_in_a_job_never_comes_back(client: TestClient) -> None:
@@ -151,9 +151,9 @@ async def test_a_secret_in_a_job_never_comes_back(client: TestClient) -> None:
     job_id = await submit(client, graph)
     record = await finished(client, job_id)
     assert record.status.value == "error"
-    for path in (f"/api/jobs/{job_id}", "/api/jobs?include=prompt", "/api/jobs"):
+    for path in (f"/api/runs/{job_id}", "/api/runs?include=prompt", "/api/runs"):
         text = await (await client.get(path)).text()
         assert secret not in text, path
-    job = await (await client.get(f"/api/jobs/{job_id}")).json()
+    job = await (await client.get(f"/api/runs/{job_id}")).json()
     assert "bad key ***" in job["error"]["exception_message"]
     assert job["prompt"]["f"]["inputs"]["message"] == "bad key ***"
