@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 ROUTE_TABLES = (prompt.routes, queue.routes, history.routes, object_info.routes, system.routes,
                 files.routes, userdata.routes, workflows.routes, templates.routes, providers.routes,
-                runs.routes, health.routes, convert.routes, ws.routes)
+                runs.routes, runs.legacy_routes, health.routes, convert.routes, ws.routes)
 
 
 def create_app(settings: Settings, *, registry: Registry | None = None) -> web.Application:
