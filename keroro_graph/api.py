@@ -18,6 +18,7 @@ from .providers.tokens import JwtCache
 from .registry.blocker import ExecutionBlocker
 from .registry.env import NodeEnv, Paths
 from .registry.native import Result, node
+from .registry.pricing import Price
 from .registry.options import Bool, Combo, Float, Input, Int, Output, Text
 from .registry.types import (ANY, AUDIO, IMAGE, LATENT, MASK, VIDEO, AudioRef, Socket, VideoRef,
                              socket)
@@ -26,7 +27,7 @@ __all__ = [
     "ANY", "AUDIO", "AuthError", "ChatResult", "OpenAICompatClient", "sse_events", "user_message", "AudioRef", "BadRequestError", "Bool", "Combo", "ContentPolicyError",
     "DEFAULT_MAX_DOWNLOAD_BYTES", "ExecutionBlocker", "ExecutionInterruptedError", "Float", "IMAGE", "Input",
     "Int", "JwtCache", "LATENT", "MASK", "MissingCredentialsError", "NodeContext", "NodeDeclarationError",
-    "NodeEnv", "Output", "PROVIDERS", "Paths", "ProviderInfo", "PollPlan", "ProviderClient", "ProviderError", "ProviderUnavailableError",
+    "NodeEnv", "Output", "PROVIDERS", "Paths", "Price", "ProviderInfo", "PollPlan", "ProviderClient", "ProviderError", "ProviderUnavailableError",
     "QuotaError", "RateLimitedError", "Result", "ResultTooLargeError", "RetryPolicy", "Socket",
     "TaskFailedError", "TaskStatus", "Text", "VIDEO", "VideoRef", "for_status", "media", "node", "parse_duration",
     "parse_retry_after", "poll", "provider_media", "socket",

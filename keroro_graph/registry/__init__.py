@@ -7,6 +7,7 @@ from .loader import default_builtin_dir, load_custom_folder, load_registry
 from .native import Result, node
 from .object_info import combo_choices, node_info, object_info
 from .options import Bool, Combo, Float, Input, Int, Output, Text
+from .pricing import Price
 from .registry import PackRecord, Registry
 from .spec import WIDGET_TYPES, Behaviour, InputSpec, NodeOutput, NodeSpec, OutputSpec
 from .types import ANY, AUDIO, IMAGE, LATENT, MASK, VIDEO, AudioRef, Socket, VideoRef, socket, types_compatible
@@ -14,7 +15,7 @@ from .types import ANY, AUDIO, IMAGE, LATENT, MASK, VIDEO, AudioRef, Socket, Vid
 __all__ = [
     "ANY", "AUDIO", "IMAGE", "LATENT", "MASK", "VIDEO", "AudioRef", "Behaviour", "Bool", "Combo",
     "ExecutionBlocker", "Float", "NodeEnv", "Paths", "Input", "InputSpec", "Int", "NodeOutput", "NodeSpec", "Output",
-    "OutputSpec", "PackRecord", "Registry", "Result", "Socket", "Text", "VideoRef", "WIDGET_TYPES",
+    "OutputSpec", "PackRecord", "Price", "Registry", "Result", "Socket", "Text", "VideoRef", "WIDGET_TYPES",
     "combo_choices", "default_builtin_dir", "load_custom_folder", "load_registry", "node",
     "node_info", "object_info", "socket", "spec_from_v1", "types_compatible",
 ]

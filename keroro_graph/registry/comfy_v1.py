@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 from ..errors import NodeDeclarationError
 from .native import accepted_names, select_kwargs
+from .pricing import Price, paid_fields
 from .spec import HIDDEN_KINDS, Behaviour, InputSpec, NodeOutput, NodeSpec, OutputSpec
 
 _CHOICES_TTL_S = 1.0
@@ -60,9 +61,20 @@ def _build(class_type: str, cls: type, display_name: str | None, python_module: 
         deprecated=bool(getattr(cls, "DEPRECATED", False)),
         experimental=bool(getattr(cls, "EXPERIMENTAL", False)),
         api_node=bool(getattr(cls, "API_NODE", False)),
+        **_paid(cls, inputs, f"{where}: {class_type}"),
         source=where,
         behaviour=_behaviour(cls, len(cls.RETURN_TYPES)),
     )
+
+
+def _paid(cls: type, inputs: list[InputSpec], where: str) -> dict[str, Any]:
+    """Our extension of the V1 contract: ``PAID = True``, ``PRICE = {"table": ...,
+    "key": [...], "times": [...]}`` (see Price) and ``STORE_RESULTS = False``."""
+    raw = getattr(cls, "PRICE", None)
+    price = Price.from_mapping(raw, where=where) if raw is not None else None
+    return paid_fields(paid=bool(getattr(cls, "PAID", False)), price=price,
+                       store=bool(getattr(cls, "STORE_RESULTS", True)),
+                       inputs=tuple(i.name for i in inputs), where=where)
 
 
 def _input(section: str, name: str, entry: Any, live: "_LiveInputTypes", where: str) -> InputSpec:

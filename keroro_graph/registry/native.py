@@ -14,6 +14,7 @@ from typing import Annotated, Any, Callable, Literal, get_args, get_origin
 
 from ..errors import NodeDeclarationError
 from .options import _UNSET, Combo, Input, Output
+from .pricing import Price, paid_fields
 from .spec import Behaviour, InputSpec, NodeOutput, NodeSpec, OutputSpec
 from .types import SCALAR_TYPES, Socket
 
@@ -52,6 +53,10 @@ def node(
     deprecated: bool = False,
     experimental: bool = False,
     api_node: bool = False,
+    paid: bool = False,
+    price: Price | None = None,
+    store: bool = True,
+    items: Callable[..., Any] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Declare a node. ``output=True`` marks an output node (it runs when reachable).
 
@@ -61,7 +66,12 @@ def node(
     class) makes validation require its credentials and, unless ``limit`` says
     otherwise, runs the node under that provider's concurrency limit;
     ``provider={"input": "endpoint", "clients": {"a": ClientA, "b": ClientB}}`` picks
-    the client by an input's value. Raises NodeDeclarationError at import.
+    the client by an input's value. ``paid=True`` marks a node whose calls cost money
+    (results kept in the paid-result store unless ``store=False``, calls recorded in
+    the spend ledger); ``price=Price(...)`` says how its price follows from its
+    inputs (and implies ``paid``). ``items`` (for a node with list outputs, such as a
+    batch) receives the constant inputs it names and returns how many items the node
+    will produce; estimates multiply what downstream paid nodes cost by it. Raises NodeDeclarationError at import.
     """
 
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -86,8 +96,10 @@ def node(
             deprecated=deprecated,
             experimental=experimental,
             api_node=api_node,
+            **paid_fields(paid=paid, price=price, store=store, inputs=tuple(i.name for i in inputs),
+                          where=f"{where}: {class_type}"),
             source=where,
-            behaviour=_behaviour(func, len(outputs), fingerprint, validate, check_lazy),
+            behaviour=_behaviour(func, len(outputs), fingerprint, validate, check_lazy, items),
         )
         func.__node_spec__ = spec  # type: ignore[attr-defined]
         return func
@@ -231,7 +243,7 @@ def _union_type() -> Any:
 
 def _behaviour(func: Callable[..., Any], n_outputs: int, fingerprint: Callable[..., Any] | None,
                validate: Callable[..., Any] | None,
-               check_lazy: Callable[..., Any] | None) -> Behaviour:
+               check_lazy: Callable[..., Any] | None, items: Callable[..., Any] | None = None) -> Behaviour:
     wants_ctx = CONTEXT_PARAM in inspect.signature(func).parameters
 
     def call(_state: Any, ctx: Any, kwargs: dict[str, Any]) -> Any:
@@ -258,6 +270,7 @@ def _behaviour(func: Callable[..., Any], n_outputs: int, fingerprint: Callable[.
         validate_names=validate_names - {"input_types"} if validate_names is not None else None,
         validate_wants_types=bool(validate) and _takes(validate, "input_types"),
         check_lazy=_lazy_hook(check_lazy) if check_lazy else None,
+        extra={"items": _hook(items)} if items else {},
     )
 
 

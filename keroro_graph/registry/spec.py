@@ -12,6 +12,8 @@ from typing import Any, Callable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .pricing import Price
+
 Section = Literal["required", "optional", "hidden"]
 
 #: Input types that are edited as widgets rather than wired as sockets.
@@ -126,6 +128,12 @@ class NodeSpec(BaseModel):
     #: and for each of its values the (provider, credentials) it selects.
     provider_input: str | None = None
     provider_options: dict[str, tuple[str, tuple[str, ...]]] = Field(default_factory=dict)
+    #: The node calls a paid provider: its results go to the paid-result store (unless
+    #: ``store_results`` is False), its calls to the spend ledger, and its ``price``
+    #: (None: "unknown", never 0) into estimates and budgets.
+    paid: bool = False
+    price: Price | None = None
+    store_results: bool = True
 
     def provider_for(self, inputs: dict[str, Any]) -> tuple[str, tuple[str, ...]] | None:
         """The (provider, credential names) this node will call with ``inputs``."""

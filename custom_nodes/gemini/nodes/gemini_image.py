@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from keroro_graph.api import IMAGE, Combo, Input, Int, NodeContext, Output, Text, node, provider_media
+from keroro_graph.api import Combo, IMAGE, Input, Int, NodeContext, Output, Price, Text, node, provider_media
 
 from ..client import GeminiClient
 from ..frames import frames_as_png
@@ -27,7 +27,7 @@ def image_config(ctx: NodeContext, model: str, aspect_ratio: str, image_size: st
     return ImageConfig(aspect_ratio=ratio, image_size=size) if ratio or size else None
 
 
-@node("GeminiImage", category="image/gemini", provider=GeminiClient)
+@node("GeminiImage", category="image/gemini", provider=GeminiClient, price=Price("gemini", key=("model", "image_size")))
 async def gemini_image(
     ctx: NodeContext,
     prompt: Annotated[str, Text(multiline=True, default="",

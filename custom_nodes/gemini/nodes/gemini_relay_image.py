@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from keroro_graph.api import (IMAGE, BadRequestError, Combo, Input, Int, NodeContext, Output, PollPlan, Text, node,
+from keroro_graph.api import (IMAGE, BadRequestError, Combo, Input, Int, NodeContext, Output, PollPlan, Price, Text, node,
                               poll, provider_media)
 
 from ..frames import frames_as_png
@@ -60,7 +60,8 @@ async def run_images(ctx: NodeContext, relay: RelayClient, model: str, prompt: s
 
 
 @node("GeminiRelayImage", category="image/gemini", provider={"input": "relay", "clients": RELAY_CLIENTS},
-      limit="gemini_relay")
+      limit="gemini_relay",
+      price=Price("gemini.{relay}", key=("model", "image_size")))
 async def gemini_relay_image(
     ctx: NodeContext,
     relay: Annotated[str, Combo(options=list(RELAYS), default=RELAYS[0],

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from keroro_graph.api import IMAGE, Combo, Float, Input, Int, NodeContext, Output, TaskFailedError, Text, node
+from keroro_graph.api import Combo, Float, IMAGE, Input, Int, NodeContext, Output, Price, TaskFailedError, Text, node
 
 from ..client import GeminiClient
 from ..frames import frames_as_png
@@ -13,7 +13,7 @@ from ..models import Content, GenerateContentRequest, GenerationConfig, Part, us
 from ..options import VISION_MODELS, check_prompt
 
 
-@node("GeminiVision", category="image/gemini", provider=GeminiClient)
+@node("GeminiVision", category="image/gemini", provider=GeminiClient, price=Price("gemini", key=("model",), tokens=("prompt", "system_instruction")))
 async def gemini_vision(
     ctx: NodeContext,
     prompt: Annotated[str, Text(multiline=True, default="Describe this image in detail.",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Optional
 
-from keroro_graph.api import IMAGE, Combo, Float, Input, Int, NodeContext, Output, Text, node
+from keroro_graph.api import Combo, Float, IMAGE, Input, Int, NodeContext, Output, Price, Text, node
 
 from ..client import KlingClient
 from ..inputs import check_prompt, kling_image, refuse
@@ -16,7 +16,8 @@ from ..outputs import image_batch
 REFERENCE_MODEL = "kling-v1-5"
 
 
-@node("KlingImageGeneration", category="image/kling", provider=KlingClient, display_name="Kling Image Generation")
+@node("KlingImageGeneration", category="image/kling", provider=KlingClient, display_name="Kling Image Generation",
+      price=Price("kling", key=("model",), times=("n",)))
 async def kling_image_generation(
     ctx: NodeContext,
     prompt: Annotated[str, Text(multiline=True, default="", tooltip="The picture to make (≤ 2500 characters).")],

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Optional
 
-from keroro_graph.api import IMAGE, VIDEO, Combo, Float, Input, NodeContext, Output, Text, node
+from keroro_graph.api import Combo, Float, IMAGE, Input, NodeContext, Output, Price, Text, VIDEO, node
 
 from ..client import KlingClient
 from ..inputs import camera, cfg_for, check_prompt, kling_image, refuse
@@ -13,7 +13,8 @@ from ..models import CAMERA_PRESETS, DURATIONS, MODES, VIDEO_MODELS, Image2Video
 from ..outputs import video_result
 
 
-@node("KlingImageToVideo", category="video/kling", provider=KlingClient, display_name="Kling Image to Video")
+@node("KlingImageToVideo", category="video/kling", provider=KlingClient, display_name="Kling Image to Video",
+      price=Price("kling", key=("model", "mode", "duration")))
 async def kling_image_to_video(
     ctx: NodeContext,
     start_frame: Annotated[IMAGE, Input(tooltip="The first frame (≥ 300 px per side, aspect 1:2.5 to 2.5:1).")],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from keroro_graph.api import VIDEO, Combo, Float, NodeContext, Output, Text, node
+from keroro_graph.api import Combo, Float, NodeContext, Output, Price, Text, VIDEO, node
 
 from ..client import KlingClient
 from ..inputs import camera, cfg_for, check_prompt
@@ -12,7 +12,8 @@ from ..models import CAMERA_PRESETS, DURATIONS, MODES, VIDEO_ASPECT_RATIOS, VIDE
 from ..outputs import video_result
 
 
-@node("KlingTextToVideo", category="video/kling", provider=KlingClient, display_name="Kling Text to Video")
+@node("KlingTextToVideo", category="video/kling", provider=KlingClient, display_name="Kling Text to Video",
+      price=Price("kling", key=("model", "mode", "duration")))
 async def kling_text_to_video(
     ctx: NodeContext,
     prompt: Annotated[str, Text(multiline=True, default="",

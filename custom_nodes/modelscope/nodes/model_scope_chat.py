@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from keroro_graph.api import (IMAGE, Combo, Float, Input, Int, NodeContext, Text, node, provider_media,
+from keroro_graph.api import (IMAGE, Combo, Float, Input, Int, NodeContext, Price, Text, node, provider_media,
                               user_message)
 
 from ..choices import CHAT_MODELS, chosen_model
@@ -15,7 +15,8 @@ from ..client import ModelScopeClient
 MAX_IMAGES = 8
 
 
-@node("ModelScopeChat", display_name="ModelScope Chat", category="provider/modelscope", provider=ModelScopeClient)
+@node("ModelScopeChat", display_name="ModelScope Chat", category="provider/modelscope", provider=ModelScopeClient,
+      price=Price("modelscope", key=("model",)))
 async def model_scope_chat(
     ctx: NodeContext,
     prompt: Annotated[str, Text(multiline=True, default="Write a one-line product caption for a red ceramic mug.")],

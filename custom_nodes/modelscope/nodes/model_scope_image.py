@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from keroro_graph.api import (IMAGE, Combo, Float, Input, Int, NodeContext, Output, PollPlan, Text, node, poll,
+from keroro_graph.api import (IMAGE, Combo, Float, Input, Int, NodeContext, Output, PollPlan, Price, Text, node, poll,
                               provider_media)
 
 from ..choices import (IMAGE_MODELS, PROMPT_MAX_CHARS, SEED_MAX, check_image, chosen_model, is_edit_model,
@@ -28,7 +28,8 @@ def validate(model: str | None, custom_model: str | None, size: str | None, guid
 
 
 @node("ModelScopeImage", display_name="ModelScope Image", category="provider/modelscope",
-      provider=ModelScopeClient, validate=validate)
+      provider=ModelScopeClient, validate=validate,
+      price=Price("modelscope", key=("model",)))
 async def model_scope_image(
     ctx: NodeContext,
     prompt: Annotated[str, Text(multiline=True, default="A red ceramic mug on a marble table, soft studio light",

@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from typing import Annotated, Optional
 
-from keroro_graph.api import IMAGE, Bool, Combo, Float, Input, Int, NodeContext, Output, Text, node
+from keroro_graph.api import Bool, Combo, Float, IMAGE, Input, Int, NodeContext, Output, Price, Text, node
 
 from ..client import ENDPOINTS, client_for, resolve_model
 from ..inputs import chat_messages, check_prompt, image_data_urls
@@ -22,7 +22,8 @@ _MODEL_HINT = "; ".join(f"{name}: {kinds['chat'][0]}" for name, kinds in DEFAULT
 
 
 @node("OpenAIChat", category="provider/openai_compat", display_name="OpenAI-compatible Chat",
-      provider={"input": "endpoint", "clients": ENDPOINTS}, limit="openai_compat")
+      provider={"input": "endpoint", "clients": ENDPOINTS}, limit="openai_compat",
+      price=Price("openai_compat.{endpoint}", key=("model",), tokens=("prompt", "system_prompt"), max_tokens="max_tokens"))
 async def open_ai_chat(
     ctx: NodeContext,
     endpoint: Annotated[str, Combo(options=list(ENDPOINTS), default="ohmygpt",

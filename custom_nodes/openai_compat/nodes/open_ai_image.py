@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from keroro_graph.api import IMAGE, Combo, Int, NodeContext, Output, Text, node, provider_media
+from keroro_graph.api import Combo, IMAGE, Int, NodeContext, Output, Price, Text, node, provider_media
 
 from ..client import ENDPOINTS, client_for, resolve_model
 from ..inputs import IMAGE_SIZES, check_prompt, image_options
@@ -16,7 +16,8 @@ _MODEL_HINT = "; ".join(f"{name}: {kinds['image'][0]}" for name, kinds in DEFAUL
 
 
 @node("OpenAIImage", category="provider/openai_compat", display_name="OpenAI-compatible Image",
-      provider={"input": "endpoint", "clients": ENDPOINTS}, limit="openai_compat")
+      provider={"input": "endpoint", "clients": ENDPOINTS}, limit="openai_compat",
+      price=Price("openai_compat.{endpoint}", key=("model",), times=("n",)))
 async def open_ai_image(
     ctx: NodeContext,
     endpoint: Annotated[str, Combo(options=list(ENDPOINTS), default="ohmygpt",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from keroro_graph.api import (IMAGE, Bool, Combo, Int, NodeContext, Output, PollPlan, Text, node, poll,
+from keroro_graph.api import (IMAGE, Bool, Combo, Int, NodeContext, Output, PollPlan, Price, Text, node, poll,
                               provider_media)
 
 from ..choices import (IMAGE_MODELS, REGION_CHOICES, SIZE_CHOICES, STYLES, check_text_to_image,
@@ -26,7 +26,8 @@ def validate(model: str | None, size: str | None, style: str | None) -> bool | s
     return check_text_to_image(model=model, size=size, style=style) or True
 
 
-@node("QwenTextToImage", category="provider/qwen", provider=DashScopeClient, validate=validate)
+@node("QwenTextToImage", category="provider/qwen", provider=DashScopeClient, validate=validate,
+      price=Price("qwen", key=("model",), times=("n",)))
 async def qwen_text_to_image(
     ctx: NodeContext,
     prompt: Annotated[str, Text(multiline=True, default="A red ceramic mug on a marble table, soft studio light",

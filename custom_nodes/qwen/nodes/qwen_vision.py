@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from keroro_graph.api import (IMAGE, Combo, Float, Input, Int, NodeContext, Text, node, provider_media,
+from keroro_graph.api import (IMAGE, Combo, Float, Input, Int, NodeContext, Price, Text, node, provider_media,
                               user_message)
 
 from ..choices import CHAT_MODELS, REGION_CHOICES
@@ -17,7 +17,7 @@ MAX_SIDE = 2048
 MAX_IMAGES = 16
 
 
-@node("QwenVision", category="provider/qwen", provider=DashScopeClient)
+@node("QwenVision", category="provider/qwen", provider=DashScopeClient, price=Price("qwen", key=("model",), tokens=("prompt", "system_prompt"), max_tokens="max_tokens"))
 async def qwen_vision(
     ctx: NodeContext,
     prompt: Annotated[str, Text(multiline=True, default="Describe this image in one paragraph.",

@@ -15,7 +15,8 @@ from .running_hub_workflow import OVERRIDES_HELP
 
 
 @node("RunningHubAIApp", category="provider/runninghub", provider=RunningHubClient,
-      display_name="RunningHub AI App")
+      display_name="RunningHub AI App",
+      paid=True)
 async def running_hub_ai_app(
     ctx: NodeContext,
     webapp_id: Annotated[str, Text(default="", tooltip="The AI app's id (from its RunningHub page URL).")],

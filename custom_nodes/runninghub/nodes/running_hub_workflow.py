@@ -18,7 +18,8 @@ OVERRIDES_HELP = ('JSON list of field overrides, e.g. [{"nodeId": "6", "fieldNam
 
 
 @node("RunningHubWorkflow", category="provider/runninghub", provider=RunningHubClient,
-      display_name="RunningHub Workflow")
+      display_name="RunningHub Workflow",
+      paid=True)
 async def running_hub_workflow(
     ctx: NodeContext,
     workflow_id: Annotated[str, Text(default="", tooltip="The workflow's id (from its RunningHub page URL).")],

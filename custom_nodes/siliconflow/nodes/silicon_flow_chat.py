@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from typing import Annotated, Optional
 
-from keroro_graph.api import IMAGE, Bool, Float, Input, Int, NodeContext, Output, Text, node
+from keroro_graph.api import Bool, Float, IMAGE, Input, Int, NodeContext, Output, Price, Text, node
 
 from ..client import SiliconFlowClient
 from ..inputs import chat_messages, check_prompt
@@ -20,7 +20,8 @@ SHOW_CHARS = 4000
 
 
 @node("SiliconFlowChat", category="provider/siliconflow", provider=SiliconFlowClient,
-      display_name="SiliconFlow Chat")
+      display_name="SiliconFlow Chat",
+      price=Price("siliconflow", key=("model",), tokens=("prompt", "system_prompt"), max_tokens="max_tokens"))
 async def silicon_flow_chat(
     ctx: NodeContext,
     model: Annotated[str, Text(default=CHAT_MODELS[0],

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Optional
 
-from keroro_graph.api import IMAGE, Combo, Float, Input, Int, NodeContext, Output, Text, node, provider_media
+from keroro_graph.api import Combo, Float, IMAGE, Input, Int, NodeContext, Output, Price, Text, node, provider_media
 
 from ..client import SiliconFlowClient
 from ..inputs import check_prompt, data_url, frames, is_edit_model
@@ -14,7 +14,8 @@ from ..models import IMAGE_MODELS, IMAGE_SIZES, MAX_SEED, ImageRequest
 
 
 @node("SiliconFlowImage", category="provider/siliconflow", provider=SiliconFlowClient,
-      display_name="SiliconFlow Image")
+      display_name="SiliconFlow Image",
+      price=Price("siliconflow", key=("model",), times=("batch_size",)))
 async def silicon_flow_image(
     ctx: NodeContext,
     model: Annotated[str, Combo(options=list(IMAGE_MODELS), default=IMAGE_MODELS[0],

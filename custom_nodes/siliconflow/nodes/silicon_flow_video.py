@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Optional
 
-from keroro_graph.api import (IMAGE, VIDEO, Combo, Input, Int, NodeContext, Output, PollPlan, Result, Text, node,
+from keroro_graph.api import (IMAGE, Combo, Input, Int, NodeContext, Output, PollPlan, Price, Result, Text, VIDEO, node,
                               poll, provider_media)
 
 from ..client import SiliconFlowClient
@@ -21,7 +21,8 @@ POLL_PLAN = PollPlan(interval_s=5.0, max_interval_s=15.0, backoff=1.3, timeout_s
 
 
 @node("SiliconFlowVideo", category="provider/siliconflow", provider=SiliconFlowClient,
-      display_name="SiliconFlow Video")
+      display_name="SiliconFlow Video",
+      price=Price("siliconflow", key=("model",)))
 async def silicon_flow_video(
     ctx: NodeContext,
     model: Annotated[str, Combo(options=list(VIDEO_MODELS), default=VIDEO_MODELS[0],
