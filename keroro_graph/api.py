@@ -2,7 +2,8 @@
 keroro_graph. Types, the ``@node`` declaration and its options, the context a running
 node receives, results, blockers, media helpers, and the provider SDK (clients,
 errors, retries, task polling, provider media helpers, signed tokens)."""
-from . import media
+from . import audio, media, video
+from .audio import AudioError, make_audio
 from .engine.context import NodeContext
 from .errors import ExecutionInterruptedError, NodeDeclarationError
 from .providers import media as provider_media
@@ -20,11 +21,11 @@ from .registry.env import NodeEnv, Paths
 from .registry.native import Result, node
 from .registry.pricing import Price
 from .registry.options import Bool, Combo, Float, Input, Int, Output, Text
-from .registry.types import (ANY, AUDIO, IMAGE, LATENT, MASK, VIDEO, AudioRef, Socket, VideoRef,
-                             socket)
+from .registry.types import ANY, AUDIO, IMAGE, LATENT, MASK, VIDEO, Socket, VideoRef, socket
+from .video import Video, VideoComponents, VideoError
 
 __all__ = [
-    "ANY", "AUDIO", "AuthError", "ChatResult", "OpenAICompatClient", "sse_events", "user_message", "AudioRef", "BadRequestError", "Bool", "Combo", "ContentPolicyError",
+    "ANY", "AUDIO", "AuthError", "ChatResult", "OpenAICompatClient", "sse_events", "user_message", "AudioError", "make_audio", "audio", "video", "Video", "VideoComponents", "VideoError", "BadRequestError", "Bool", "Combo", "ContentPolicyError",
     "DEFAULT_MAX_DOWNLOAD_BYTES", "ExecutionBlocker", "ExecutionInterruptedError", "Float", "IMAGE", "Input",
     "Int", "JwtCache", "LATENT", "MASK", "MissingCredentialsError", "NodeContext", "NodeDeclarationError",
     "NodeEnv", "Output", "PROVIDERS", "Paths", "Price", "ProviderInfo", "PollPlan", "ProviderClient", "ProviderError", "ProviderUnavailableError",

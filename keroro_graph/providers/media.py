@@ -1,13 +1,13 @@
 """Media for provider calls: IMAGE batches to PNG/JPEG bytes, raw base64 and data
 URLs (each provider wants one or the other), shrinking to a provider's limits,
 decoding result images, saving results under the output folder keyed by job and node
-(a retried job overwrites instead of duplicating), and VIDEO references with width,
-height, duration and fps read from the MP4 file itself."""
+(a retried job overwrites instead of duplicating), and VIDEO values probed from the
+saved file."""
 from __future__ import annotations
 
+import asyncio
 import base64
 import re
-import struct
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,7 @@ import numpy as np
 from PIL import Image
 
 from .. import media
-from ..registry.types import VideoRef
+from ..video import Video
 
 _B64 = re.compile(r"^data:([\w/+.-]+);base64,(.*)$", re.S)
 
@@ -78,93 +78,28 @@ def save_result(ctx: Any, data: bytes, *, provider: str, ext: str, index: int = 
     return path
 
 
-def video_ref(path: Path) -> VideoRef:
-    """A VIDEO value for ``path``, with what the file says about itself."""
-    info = probe_mp4(path.read_bytes()[:64 * 1024 * 1024]) if path.suffix.lower() in (".mp4", ".mov", ".m4v") else {}
-    return VideoRef(path=path, width=info.get("width"), height=info.get("height"),
-                    duration_s=info.get("duration_s"), fps=info.get("fps"), format=path.suffix.lstrip(".").lower())
+def video_ref(path: Path) -> Video:
+    """The VIDEO value of a downloaded result file, probed with PyAV. Raises
+    VideoError (a ValueError) naming the file when it is not a decodable video."""
+    return Video.open(path)
 
 
-# --- a tiny ISO-BMFF reader: enough for duration, size and frame rate -----------------------
-
-_CONTAINERS = {b"moov", b"trak", b"mdia", b"minf", b"stbl"}
-
-
-def probe_mp4(data: bytes) -> dict[str, Any]:
-    """Width, height, duration and fps of the first video track; {} if unreadable."""
-    try:
-        boxes = dict(_walk(data, 0, len(data)))
-        moov = boxes.get(b"moov")
-        if moov is None:
-            return {}
-        info: dict[str, Any] = {}
-        scale, duration = _mvhd(data, boxes)
-        if scale:
-            info["duration_s"] = round(duration / scale, 3)
-        for start, end in _children(data, *moov, b"trak"):
-            track = _track(data, start, end)
-            if track.get("video"):
-                info.update({k: v for k, v in track.items() if k != "video"})
-                break
-        return info
-    except (struct.error, ValueError, IndexError):
-        return {}
+async def save_video(ctx: Any, data: bytes, *, provider: str, ext: str = "mp4", index: int = 0) -> Video:
+    """Save downloaded video bytes as ``output/<provider>/<job>_<node>_<index>.<ext>`` and
+    return its VIDEO value; the file is written and probed off the event loop. Raises
+    VideoError naming the file when the bytes are not a decodable video (the file is
+    removed then). Cap the download itself: ``client.download(url, max_bytes=...)``."""
+    def write_and_probe() -> Video:
+        path = save_result(ctx, data, provider=provider, ext=ext, index=index)
+        try:
+            return Video.open(path)
+        except ValueError:
+            path.unlink(missing_ok=True)
+            raise
+    return await asyncio.to_thread(write_and_probe)
 
 
-def _walk(data: bytes, start: int, end: int) -> Any:
-    pos = start
-    while pos + 8 <= end:
-        size, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        header = 8
-        if size == 1:
-            size, header = struct.unpack(">Q", data[pos + 8:pos + 16])[0], 16
-        elif size == 0:
-            size = end - pos
-        if size < header:
-            return
-        yield kind, (pos + header, min(pos + size, end))
-        pos += size
-
-
-def _children(data: bytes, start: int, end: int, kind: bytes) -> list[tuple[int, int]]:
-    return [span for k, span in _walk(data, start, end) if k == kind]
-
-
-def _find(data: bytes, start: int, end: int, path: list[bytes]) -> tuple[int, int] | None:
-    for kind, span in _walk(data, start, end):
-        if kind == path[0]:
-            return span if len(path) == 1 else _find(data, *span, path[1:])
-    return None
-
-
-def _mvhd(data: bytes, boxes: dict[bytes, tuple[int, int]]) -> tuple[int, int]:
-    span = _find(data, *boxes[b"moov"], [b"mvhd"])
-    if span is None:
-        return 0, 0
-    return _scale_and_duration(data, span[0])
-
-
-def _scale_and_duration(data: bytes, at: int) -> tuple[int, int]:
-    version = data[at]
-    if version == 1:
-        return struct.unpack(">IQ", data[at + 20:at + 32])
-    return struct.unpack(">II", data[at + 12:at + 20])
-
-
-def _track(data: bytes, start: int, end: int) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    hdlr = _find(data, start, end, [b"mdia", b"hdlr"])
-    out["video"] = hdlr is not None and data[hdlr[0] + 8:hdlr[0] + 12] == b"vide"
-    tkhd = _find(data, start, end, [b"tkhd"])
-    if tkhd is not None:
-        w, h = struct.unpack(">II", data[tkhd[1] - 8:tkhd[1]])
-        out["width"], out["height"] = w >> 16, h >> 16
-    mdhd = _find(data, start, end, [b"mdia", b"mdhd"])
-    stts = _find(data, start, end, [b"mdia", b"minf", b"stbl", b"stts"])
-    if mdhd is not None and stts is not None:
-        scale, duration = _scale_and_duration(data, mdhd[0])
-        count = struct.unpack(">I", data[stts[0] + 4:stts[0] + 8])[0]
-        samples = sum(struct.unpack(">I", data[stts[0] + 8 + i * 8:stts[0] + 12 + i * 8])[0] for i in range(count))
-        if scale and duration:
-            out["fps"] = round(samples / (duration / scale), 3)
-    return out
+def saved_result_ui(ctx: Any, path: Path) -> dict[str, str]:
+    """A saved result as ComfyUI's ``{"filename", "subfolder", "type": "output"}`` entry."""
+    subfolder = path.parent.relative_to(Path(ctx.paths.output)).as_posix()
+    return {"filename": path.name, "subfolder": "" if subfolder == "." else subfolder, "type": "output"}

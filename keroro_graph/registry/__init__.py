@@ -10,10 +10,10 @@ from .options import Bool, Combo, Float, Input, Int, Output, Text
 from .pricing import Price
 from .registry import PackRecord, Registry
 from .spec import WIDGET_TYPES, Behaviour, InputSpec, NodeOutput, NodeSpec, OutputSpec
-from .types import ANY, AUDIO, IMAGE, LATENT, MASK, VIDEO, AudioRef, Socket, VideoRef, socket, types_compatible
+from .types import ANY, AUDIO, IMAGE, LATENT, MASK, VIDEO, Socket, VideoRef, socket, types_compatible
 
 __all__ = [
-    "ANY", "AUDIO", "IMAGE", "LATENT", "MASK", "VIDEO", "AudioRef", "Behaviour", "Bool", "Combo",
+    "ANY", "AUDIO", "IMAGE", "LATENT", "MASK", "VIDEO", "Behaviour", "Bool", "Combo",
     "ExecutionBlocker", "Float", "NodeEnv", "Paths", "Input", "InputSpec", "Int", "NodeOutput", "NodeSpec", "Output",
     "OutputSpec", "PackRecord", "Price", "Registry", "Result", "Socket", "Text", "VideoRef", "WIDGET_TYPES",
     "combo_choices", "default_builtin_dir", "load_custom_folder", "load_registry", "node",

@@ -2,17 +2,19 @@
 rule that decides whether an output may feed an input.
 
 ``IMAGE`` is a float32 numpy array ``[batch, height, width, channels]`` in 0..1,
-``MASK`` is ``[batch, height, width]`` (ComfyUI's layouts); ``VIDEO`` and ``AUDIO`` are
-file references with metadata. Any other upper-case name a pack declares is a socket
+``MASK`` is ``[batch, height, width]`` (ComfyUI's layouts); ``VIDEO`` is a
+``keroro_graph.video.Video`` (a file, frames and audio decoded on demand) and ``AUDIO``
+is ComfyUI's ``{"waveform", "sample_rate"}`` dict. Any other upper-case name a pack declares is a socket
 type too.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import numpy as np
+
+from ..video import Video
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,34 +29,16 @@ def socket(name: str, python_type: Any = object) -> Any:
     return Annotated[python_type, Socket(name)]
 
 
-@dataclass(frozen=True, slots=True)
-class VideoRef:
-    """A video on disk and what is known about it."""
-
-    path: Path
-    width: int | None = None
-    height: int | None = None
-    duration_s: float | None = None
-    fps: float | None = None
-    format: str | None = None
-    metadata: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
-
-
-@dataclass(frozen=True, slots=True)
-class AudioRef:
-    """An audio file on disk and what is known about it."""
-
-    path: Path
-    duration_s: float | None = None
-    sample_rate: int | None = None
-    format: str | None = None
+#: The VIDEO value (a file plus frames and audio decoded on demand); the old name stays.
+VideoRef = Video
 
 
 IMAGE = Annotated[np.ndarray, Socket("IMAGE")]
 MASK = Annotated[np.ndarray, Socket("MASK")]
 LATENT = Annotated[dict, Socket("LATENT")]
-VIDEO = Annotated[VideoRef, Socket("VIDEO")]
-AUDIO = Annotated[AudioRef, Socket("AUDIO")]
+VIDEO = Annotated[Video, Socket("VIDEO")]
+#: ComfyUI's AUDIO: ``{"waveform": float32 [batch, channels, samples], "sample_rate": int}``.
+AUDIO = Annotated[dict, Socket("AUDIO")]
 ANY = Annotated[Any, Socket("*")]
 
 #: Python scalar annotations that become widget types.

@@ -5,12 +5,15 @@ distinct TCP connections clients opened (to show pooling)."""
 from __future__ import annotations
 
 import asyncio
+import functools
+import io
 import json
 import struct
 import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from aiohttp import web
 
 
@@ -134,24 +137,23 @@ def png_bytes(width: int = 64, height: int = 48, rgb: tuple[int, int, int] = (20
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
 
 
+@functools.lru_cache(maxsize=16)
 def mp4_bytes(width: int = 640, height: int = 360, fps: int = 24, seconds: float = 5.0) -> bytes:
-    """An ISO-BMFF file whose boxes describe one video track (size, duration, frame
-    count), with placeholder sample data: enough for anything that reads the header."""
-    frames = int(fps * seconds)
-    scale = 1000
+    """A real H.264 MP4 of a colour ramp (encoded once per size with PyAV), as a provider
+    would return: it probes, decodes and plays."""
+    import av
 
-    def box(kind: bytes, payload: bytes) -> bytes:
-        return struct.pack(">I", 8 + len(payload)) + kind + payload
-
-    mvhd = box(b"mvhd", b"\x00\x00\x00\x00" + struct.pack(">IIII", 0, 0, scale, int(seconds * scale)) + b"\x00" * 80)
-    tkhd = box(b"tkhd", b"\x00\x00\x00\x03" + b"\x00" * 72 + struct.pack(">II", width << 16, height << 16))
-    mdhd = box(b"mdhd", b"\x00\x00\x00\x00" + struct.pack(">IIII", 0, 0, fps * 100, frames * 100) + b"\x00" * 4)
-    hdlr = box(b"hdlr", b"\x00\x00\x00\x00" + b"\x00" * 4 + b"vide" + b"\x00" * 12 + b"VideoHandler\x00")
-    stts = box(b"stts", b"\x00\x00\x00\x00" + struct.pack(">III", 1, frames, 100))
-    stbl = box(b"stbl", stts)
-    minf = box(b"minf", stbl)
-    mdia = box(b"mdia", mdhd + hdlr + minf)
-    trak = box(b"trak", tkhd + mdia)
-    moov = box(b"moov", mvhd + trak)
-    ftyp = box(b"ftyp", b"isom" + struct.pack(">I", 512) + b"isomiso2mp41")
-    return ftyp + moov + box(b"mdat", b"\x00" * 1024)
+    frames = max(1, int(round(fps * seconds)))
+    buffer = io.BytesIO()
+    with av.open(buffer, mode="w", format="mp4") as out:
+        stream = out.add_stream("libx264", rate=fps)
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        stream.options = {"preset": "ultrafast", "crf": "35"}
+        for index in range(frames):
+            shade = int(255 * index / max(1, frames - 1))
+            pixels = np.full((height, width, 3), (shade, 80, 255 - shade), dtype=np.uint8)
+            for packet in stream.encode(av.VideoFrame.from_ndarray(pixels, format="rgb24")):
+                out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    return buffer.getvalue()

@@ -189,7 +189,9 @@ def test_media_helpers(tmp_path):
     assert path == tmp_path / "output" / "kling" / "job1_7_0.mp4"
     ref = pmedia.video_ref(path)
     assert (ref.width, ref.height, ref.duration_s, ref.fps) == (1280, 720, 5.0, 30.0)
-    assert pmedia.probe_mp4(b"not a video") == {}
+    broken = pmedia.save_result(ctx, b"not a video", provider="kling", ext="mp4", index=1)
+    with pytest.raises(ValueError, match="job1_7_1.mp4 is not a decodable video"):
+        pmedia.video_ref(broken)
 
 
 async def test_hub_credentials_message_and_base_urls(hub):
