@@ -41,6 +41,9 @@ class Settings(BaseModel):
     #: Required on every request when set; the server refuses to listen beyond
     #: loopback without one.
     token: str | None = Field(default=None, repr=False)
+    #: Without a token, requests must be addressed (``Host``) to a loopback name or one
+    #: of these (``name`` for any port, ``name:port`` for one); see server/middlewares.
+    allowed_hosts: list[str] = Field(default_factory=list)
     max_body_bytes: int = 100 * 1024 * 1024
     upload_max_pixels: int = 8192 * 8192
     preview_max_side: int = 512
@@ -91,6 +94,8 @@ class Settings(BaseModel):
                 values[name] = env[var]
         if env.get("KERORO_CUSTOM_NODES_DIRS"):
             values["custom_nodes_dirs"] = [Path(p) for p in env["KERORO_CUSTOM_NODES_DIRS"].split(os.pathsep) if p]
+        if env.get("KERORO_ALLOWED_HOSTS"):
+            values["allowed_hosts"] = [h.strip() for h in env["KERORO_ALLOWED_HOSTS"].split(",") if h.strip()]
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 

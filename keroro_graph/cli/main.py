@@ -30,6 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="port (default 8188)")
     serve.add_argument("--token", help="access token required on every request (or KERORO_TOKEN); "
                                        "mandatory when listening beyond loopback")
+    serve.add_argument("--allowed-host", action="append", metavar="HOST",
+                       help="another name (or name:port) requests may be addressed to without a token "
+                            "(DNS-rebinding protection; or KERORO_ALLOWED_HOSTS=a,b); repeatable")
     serve.add_argument("--max-jobs", type=int, help="jobs running at once (default 4)")
     serve.add_argument("--open", action="store_true", help="open the canvas in a browser")
     serve.add_argument("--queue", metavar="redis://HOST:PORT/DB",

@@ -17,7 +17,7 @@ from ..settings import Settings
 from . import ws
 from .keys import HUB, METRICS, PROVIDER_SETTINGS, REGISTRY, RUNTIME, SECRETS, SETTINGS
 from .metrics import Metrics
-from .middlewares import errors_as_json, refuse_cross_origin, require_token
+from .middlewares import errors_as_json, refuse_cross_origin, refuse_foreign_host, require_token
 from .routes import (convert, files, health, history, object_info, prompt, providers, queue, runs, system,
                      templates, userdata, workflows)
 
@@ -30,7 +30,7 @@ ROUTE_TABLES = (prompt.routes, queue.routes, history.routes, object_info.routes,
 
 def create_app(settings: Settings, *, registry: Registry | None = None) -> web.Application:
     """Build the server for ``settings``; ``registry`` skips loading packs (tests)."""
-    app = web.Application(middlewares=[errors_as_json, require_token, refuse_cross_origin],
+    app = web.Application(middlewares=[errors_as_json, require_token, refuse_foreign_host, refuse_cross_origin],
                           client_max_size=settings.max_body_bytes)
     app[SETTINGS] = settings
     app[METRICS] = Metrics()

@@ -3,13 +3,14 @@ wrong (ComfyUI mostly sends empty bodies; clients deserve better)."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, NoReturn
 
 from aiohttp import web
 
 _REASONS = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
             405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
-            415: "unsupported_media_type", 500: "internal_error"}
+            415: "unsupported_media_type", 421: "misdirected_request", 500: "internal_error"}
 _CLASSES: dict[int, type[web.HTTPException]] = {
     400: web.HTTPBadRequest, 401: web.HTTPUnauthorized, 403: web.HTTPForbidden,
     404: web.HTTPNotFound, 409: web.HTTPConflict, 415: web.HTTPUnsupportedMediaType}
@@ -36,10 +37,57 @@ async def json_body(request: web.Request, *, required: bool = True) -> Any:
         if required:
             fail(400, "request body must be JSON (it is empty)")
         return {}
+    return parse_json(raw, "request body")
+
+
+#: A \uD800-\uDFFF escape: the text may hold a lone surrogate, which no store,
+#: file or UTF-8 answer can carry.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def parse_json(raw: bytes | str, what: str) -> Any:
+    """``raw`` parsed as JSON, or a 400 naming ``what`` and the problem: invalid
+    syntax or encoding, nesting too deep for the parser, or a string holding a lone
+    UTF-16 surrogate (``"\\ud800"``) that could not be stored or sent back."""
     try:
-        return json.loads(raw)
+        doc = json.loads(raw)
+    except RecursionError:
+        fail(400, f"{what} is nested too deeply")
     except (ValueError, UnicodeDecodeError) as exc:
-        fail(400, f"request body is not valid JSON: {exc}")
+        fail(400, f"{what} is not valid JSON: {exc}")
+    data = raw if isinstance(raw, bytes) else raw.encode("utf-8", "surrogatepass")
+    if _SURROGATE_ESCAPE.search(data):
+        where = _lone_surrogate(doc)
+        if where is not None:
+            fail(400, f"{what} holds a lone UTF-16 surrogate (an unpaired \\ud800-\\udfff escape) at {where}; "
+                      "strings must be valid Unicode")
+    return doc
+
+
+def _lone_surrogate(doc: Any) -> str | None:
+    """The JSON path of the first string (or key) that is not valid Unicode."""
+    stack: list[tuple[str, Any]] = [("$", doc)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            if not _encodable(value):
+                return path
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if not _encodable(key):
+                    return f"{path} (a key)"
+                stack.append((f"{path}.{key}", item))
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{i}]", item) for i, item in enumerate(value))
+    return None
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 async def json_object(request: web.Request, *, required: bool = True) -> dict[str, Any]:

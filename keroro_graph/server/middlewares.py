@@ -1,12 +1,18 @@
-"""Request middlewares, outermost first: errors as JSON, the access token, and the
-cross-origin rule (ComfyUI's: a loopback Host with a different Origin host is refused
-for state-changing requests and WebSocket upgrades)."""
+"""Request middlewares, outermost first: errors as JSON, the access token, the Host
+rule (DNS rebinding) and the cross-origin rule.
+
+Without a token the server trusts only its own machine, so it must know a request
+really comes from a page on this machine: a page whose domain an attacker re-points
+at 127.0.0.1 sends ``Host: evil.example:8188``. Such requests are refused (421) unless
+the name is loopback or given with ``--allowed-host``. The cross-origin rule is
+ComfyUI's, with the port compared too: when Host is one of ours, a state-changing
+request or WebSocket upgrade whose Origin is another host:port is refused (403)."""
 from __future__ import annotations
 
 import hmac
 import ipaddress
 import logging
-from typing import Awaitable, Callable
+from typing import Awaitable, Callable, Iterable
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -17,6 +23,7 @@ from .keys import SETTINGS
 log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
 
 
 @web.middleware
@@ -30,6 +37,9 @@ async def errors_as_json(request: web.Request, handler: Handler) -> web.StreamRe
         if exc.status == 413:
             message = f"request body is larger than the limit of {request.app[SETTINGS].max_body_bytes} bytes"
         return web.json_response(error_body(exc.status, message), status=exc.status, headers=_keep(exc))
+    except RecursionError:
+        # A document the parser accepted but that is too deep for the code walking it.
+        return json_error(400, "the request holds JSON nested too deeply")
     except Exception:
         log.exception("unhandled error in %s %s", request.method, request.path)
         return json_error(500, "internal error; the server log has the details")
@@ -45,9 +55,22 @@ async def require_token(request: web.Request, handler: Handler) -> web.StreamRes
     if token:
         given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip() or \
             request.query.get("token", "")
-        if not hmac.compare_digest(given.encode(), token.encode()):
+        if not hmac.compare_digest(given.encode("utf-8", "replace"), token.encode()):
             return json_error(401, "an access token is required: send 'Authorization: Bearer <token>' "
                                    "or ?token=<token>")
+    return await handler(request)
+
+
+@web.middleware
+async def refuse_foreign_host(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Loopback mode (no token): answer only requests addressed to a loopback name or
+    an allowed host. Token mode is unchanged: the token is the guard there."""
+    settings = request.app[SETTINGS]
+    host = request.headers.get("Host")
+    if not settings.token and host is not None and not is_our_host(host, settings.allowed_hosts):
+        return json_error(421, f"this server answers only requests addressed to localhost, 127.0.0.1 or "
+                               f"[::1] (or an --allowed-host), not Host {host[:200]!r}; a web page may be "
+                               "trying to reach it through DNS rebinding")
     return await handler(request)
 
 
@@ -56,23 +79,59 @@ async def refuse_cross_origin(request: web.Request, handler: Handler) -> web.Str
     is_upgrade = request.headers.get("Upgrade", "").lower() == "websocket"
     if request.method not in _SAFE_METHODS or is_upgrade:
         host, origin = request.headers.get("Host"), request.headers.get("Origin")
-        if host and origin and is_loopback(_hostname(f"//{host}")) and \
-                _hostname(origin) != _hostname(f"//{host}"):
-            return json_error(403, f"cross-origin request from {origin} refused")
+        if host and origin and is_our_host(host, request.app[SETTINGS].allowed_hosts) and \
+                _origin_address(origin) != _host_address(host, _scheme(origin)):
+            return json_error(403, f"cross-origin request from {origin[:200]} refused")
     return await handler(request)
 
 
-def _hostname(url: str) -> str:
-    try:
-        return (urlsplit(url).hostname or "").lower()
-    except ValueError:
-        return ""
+def is_our_host(host_header: str, allowed: Iterable[str] = ()) -> bool:
+    """Whether a ``Host`` header names this machine's loopback or an allowed host.
+    An allowed entry is a name (any port) or ``name:port`` (that port only)."""
+    name, port = _host_address(host_header, "http")
+    if not name:
+        return False
+    if is_loopback(name):
+        return True
+    for entry in allowed:
+        want_name, want_port = _address(f"http://{entry.strip()}", default_port=False)
+        if want_name == name and (want_port is None or want_port == port):
+            return True
+    return False
 
 
 def is_loopback(host: str) -> bool:
-    if host in ("localhost", ""):
+    """``localhost`` or a loopback address. An empty host is not loopback: binding to
+    it listens on every interface."""
+    host = host.strip().lower()
+    if host == "localhost":
         return True
     try:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def _scheme(origin: str) -> str:
+    return origin.split(":", 1)[0].lower() if "://" in origin else "http"
+
+
+def _host_address(host: str, scheme: str) -> tuple[str, int | None]:
+    return _address(f"{scheme}://{host}")
+
+
+def _origin_address(origin: str) -> tuple[str, int | None]:
+    return _address(origin)
+
+
+def _address(url: str, *, default_port: bool = True) -> tuple[str, int | None]:
+    """(lower-case host name, port, with the scheme's default filled in unless
+    ``default_port`` is False); ("", None) for anything that does not parse."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return "", None
+    if port is None and default_port:
+        port = _DEFAULT_PORTS.get(parts.scheme.lower())
+    return (parts.hostname or "").lower(), port

@@ -168,7 +168,7 @@ async def _read(ws: web.WebSocketResponse, client: Client, request: web.Request)
 def _feature_flags(text: str) -> dict[str, Any] | None:
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     if isinstance(data, dict) and data.get("type") == "feature_flags" and isinstance(data.get("data"), dict):
         return data["data"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import HealthCheck, given, settings as hyp_settings, strategies as st
 
 from tests.conftest import chain
@@ -76,3 +77,49 @@ async def test_get_requests_never_cause_a_500(client, path, suffix, query):
 async def test_server_still_answers_after_the_fuzzing(client):
     response = await client.post("/prompt", json={"prompt": chain(2)})
     assert response.status == 200
+
+
+# --- bodies json accepts but nothing downstream can carry, and what json refuses ----------
+
+def _deep(depth: int, leaf: str = "1") -> str:
+    return "[" * depth + leaf + "]" * depth
+
+
+_HOSTILE = [
+    _deep(1000), _deep(5000), '{"a":' * 990 + "1" + "}" * 990,
+    '{"prompt": {"1": {"class_type": "TestConst", "inputs": {"value": ' + _deep(985) + '}}}}',
+    '{"prompt": {"1": {"class_type": "TestAdd", "inputs": {"a": ' + _deep(900) + ', "b": 1}}}}',
+    '{"prompt": ' + _deep(600) + '}',
+    '{"prompt": {}, "extra_data": ' + _deep(990) + '}',
+    '{"prompt": {}, "client_id": "\\ud800"}', '{"prompt": {}, "prompt_id": "\\udfff"}',
+    '{"prompt": {"1": {"class_type": "TestConst\\ud800", "inputs": {}}}}',
+    '{"\\ud800": 1}', '"\\ud800"', '{"api_key": "\\udbff\\u0041"}', '{"base_url": "http://a\\ud800.b"}',
+    '{"a": 1e999999}', '{"a": ' + "9" * 5000 + '}', '\xff\xfe{', '{"a": NaN}', '{"a": "\x00"}',
+]
+_SURROGATE_PATHS = ["/prompt", "/api/providers/dashscope/secrets", "/api/providers/dashscope/settings",
+                    "/api/workflows/fuzz.json", "/settings", "/userdata/fuzz.json", "/api/runs/x/retry",
+                    "/api/templates/fuzz.json", "/queue", "/history", "/api/convert"]
+
+
+@pytest.mark.parametrize("body", _HOSTILE, ids=range(len(_HOSTILE)))
+async def test_hostile_json_is_a_400_on_every_json_route(client, body):
+    raw = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else body
+    for path in _SURROGATE_PATHS:
+        for method in ("POST", "PUT"):
+            response = await client.request(method, path, data=raw, headers={"Content-Type": "application/json"})
+            assert response.status < 500, (method, path, body[:80], await response.text())
+    response = await client.post("/prompt", data=raw, headers={"Content-Type": "application/json"})
+    if "\\ud8" in body or "\\udf" in body or "\\udb" in body or body.startswith(("[[[", '{"a":{')):
+        assert response.status == 400, (body[:80], await response.text())
+        assert (await response.json())["error"]["message"]
+
+
+async def test_a_lone_surrogate_is_named_where_it_is(client):
+    response = await client.post("/prompt", data=b'{"prompt": {}, "client_id": "x\\ud800"}',
+                                 headers={"Content-Type": "application/json"})
+    assert response.status == 400
+    assert "$.client_id" in (await response.json())["error"]["message"]
+    paired = await client.post("/prompt", data=b'{"prompt": {"1": {"class_type": "TestConst", "inputs": '
+                                                b'{"value": 1}, "_meta": {"title": "\\ud83d\\ude00"}}}}',
+                               headers={"Content-Type": "application/json"})
+    assert paired.status != 400 or "surrogate" not in await paired.text()

@@ -19,7 +19,7 @@ from PIL.PngImagePlugin import PngInfo
 
 from ...media import MediaError, encode, open_image
 from ...settings import Settings
-from ..errors import error_body, fail
+from ..errors import error_body, fail, parse_json
 from ..keys import SETTINGS
 from ..paths import (confined, content_disposition, link_new, plain_name, relative_parts,
                      same_content, served_type, staged, write_atomic)
@@ -119,10 +119,7 @@ def parse_original_ref(original_ref: str | None) -> dict[str, str]:
     """``original_ref`` of a mask upload: ``{filename, subfolder?, type?}``."""
     if original_ref is None:
         fail(400, "the form has no 'original_ref' field")
-    try:
-        ref = json.loads(original_ref)
-    except ValueError as exc:
-        fail(400, f"'original_ref' is not valid JSON: {exc}")
+    ref = parse_json(original_ref, "'original_ref'")
     if not isinstance(ref, dict) or not isinstance(ref.get("filename"), str) or \
             not all(isinstance(ref.get(k, ""), str) for k in ("subfolder", "type")):
         fail(400, "'original_ref' must be an object {filename, subfolder, type} of strings")

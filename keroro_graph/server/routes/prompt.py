@@ -2,6 +2,7 @@
 read the queue's size."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from aiohttp import web
@@ -22,7 +23,7 @@ async def post_prompt(request: web.Request) -> web.Response:
         return web.json_response(_NO_PROMPT, status=400)
     result = await request.app[RUNTIME].jobs.submit(
         body["prompt"], client_id=_optional(body, "client_id", str),
-        extra_data=_optional(body, "extra_data", dict), prompt_id=_optional(body, "prompt_id", str),
+        extra_data=_optional(body, "extra_data", dict), prompt_id=_prompt_id(body),
         number=_number(body.get("number")), front=bool(body.get("front")),
         partial_targets=_targets(body.get("partial_execution_targets")))
     return web.json_response(result.as_json(), status=200 if result.accepted else 400)
@@ -38,6 +39,25 @@ def _optional(body: dict[str, Any], key: str, kind: type) -> Any:
     value = body.get(key)
     if value is not None and not isinstance(value, kind):
         fail(400, f"'{key}' must be a {'string' if kind is str else 'JSON object'}, got {type(value).__name__}")
+    return value
+
+
+#: Characters a route's ``{id}`` segment cannot carry (aiohttp matches ``[^{}/]+`` on the
+#: decoded path), plus control characters: an id holding one could never be read back.
+_UNREACHABLE_ID = re.compile(r"[/{}\\\x00-\x1f\x7f]")
+MAX_PROMPT_ID_CHARS = 200
+
+
+def _prompt_id(body: dict[str, Any]) -> str | None:
+    """A client-chosen ``prompt_id`` that every route (``/history/{id}``,
+    ``/api/runs/{id}``, ``/api/jobs/{id}``, cancel) can address, or a 400."""
+    value = _optional(body, "prompt_id", str)
+    if value is None:
+        return None
+    if not value.strip() or len(value) > MAX_PROMPT_ID_CHARS or _UNREACHABLE_ID.search(value) \
+            or value != value.strip():
+        fail(400, f"'prompt_id' must be 1-{MAX_PROMPT_ID_CHARS} characters without '/', '\\', '{{', '}}', "
+                  "control characters or surrounding spaces, so that every route can address the job")
     return value
 
 

@@ -18,7 +18,8 @@ from ...registry.registry import PackRecord
 from ...settings import REPO_ROOT
 from ..errors import fail, json_object
 from ..keys import REGISTRY, SECRETS, SETTINGS
-from .workflows import WorkflowFolder, check_document, check_name, file_errors_as_http, query_flag
+from .workflows import (WorkflowFolder, WorkflowOutsideError, check_document, check_name, file_errors_as_http,
+                        inside, query_flag)
 
 log = logging.getLogger(__name__)
 routes = web.RouteTableDef()
@@ -53,7 +54,7 @@ class TemplateLibrary:
         WorkflowNameError for a bad name and FileNotFoundError when absent."""
         name = check_name(name)
         for folder in self.folders[source]:
-            candidate = folder / f"{name}.json"
+            candidate = inside(folder, folder / f"{name}.json")
             if candidate.is_file():
                 return candidate
         raise FileNotFoundError(name)
@@ -67,6 +68,11 @@ class TemplateLibrary:
 def _entries(source: str, folder: Path) -> list[dict[str, Any]]:
     entries = []
     for file in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        try:
+            inside(folder, file)
+        except WorkflowOutsideError as exc:
+            log.warning("template skipped: %s", exc)
+            continue
         kind = _format(file)
         if kind is not None:
             entries.append({"name": file.stem, "source": source, "format": kind})

@@ -29,6 +29,23 @@ class WorkflowNameError(ValueError):
     """A workflow name breaks the naming rules; the message says which."""
 
 
+class WorkflowOutsideError(PermissionError):
+    """A file in the folder is a symlink leading outside it (refused like the
+    input/output folders refuse theirs)."""
+
+
+def inside(folder: Path, file: Path) -> Path:
+    """``file`` when it resolves inside ``folder`` (or does not exist yet); raises
+    WorkflowOutsideError for a symlink, or a symlink loop, leading elsewhere."""
+    try:
+        real, root = file.resolve(), folder.resolve()
+    except (OSError, RuntimeError):
+        raise WorkflowOutsideError(f"{file.name} cannot be resolved (a symlink loop?)") from None
+    if not real.is_relative_to(root):
+        raise WorkflowOutsideError(f"{file.name} is a symlink leading outside its folder; refused")
+    return file
+
+
 def check_name(name: str) -> str:
     """The name stripped of surrounding spaces and a trailing ``.json``. Raises
     WorkflowNameError unless it is 1–120 characters of letters, digits, space,
@@ -57,15 +74,15 @@ class WorkflowFolder:
         self.root = Path(root)
 
     def path(self, name: str) -> Path:
-        return self.root / f"{check_name(name)}.json"
+        return inside(self.root, self.root / f"{check_name(name)}.json")
 
     def list(self) -> list[dict[str, Any]]:
         if not self.root.is_dir():
             return []
         found = []
         for file in sorted(self.root.glob("*.json")):
-            with contextlib.suppress(WorkflowNameError):
-                if file.is_file() and check_name(file.stem) == file.stem:
+            with contextlib.suppress(WorkflowNameError, WorkflowOutsideError):
+                if inside(self.root, file).is_file() and check_name(file.stem) == file.stem:
                     found.append(self.info(file.stem))
         return found
 
@@ -108,6 +125,8 @@ def file_errors_as_http(name: str) -> Iterator[None]:
     """Turn WorkflowFolder's exceptions into 400/404/409 JSON answers."""
     try:
         yield
+    except WorkflowOutsideError as exc:
+        fail(403, str(exc))
     except WorkflowNameError as exc:
         fail(400, str(exc))
     except FileNotFoundError:
