@@ -28,8 +28,9 @@ _LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 
 def is_loopback(host: str) -> bool:
     """``localhost`` or a loopback address (the MCP HTTP listener's own check; the
-    server package is not imported unless --embedded asks for it)."""
-    if host in ("localhost", ""):
+    server package is not imported unless --embedded asks for it). An empty host binds
+    every interface, so it is not loopback."""
+    if host.strip().lower() == "localhost":
         return True
     try:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
