@@ -52,7 +52,7 @@ def test_build_a_graph_with_the_mouse_and_run_it(canvas: Canvas) -> None:
     canvas.run()
     canvas.page.wait_for_selector(f'.react-flow__node[data-id="{save["id"]}"] .kg-media img')
     canvas.wait_idle()
-    state = canvas.js("() => window.__app.runtime.getState().nodes")
+    state = canvas.js("() => window.__app.runNodes()")
     assert state[gradient]["state"] == "finished" and state[save["id"]]["state"] == "finished"
     assert state[save["id"]]["output"]["images"][0]["filename"].endswith(".png")
     caption = canvas.node(save["id"]).locator("figcaption")
@@ -62,7 +62,7 @@ def test_build_a_graph_with_the_mouse_and_run_it(canvas: Canvas) -> None:
     canvas.js("() => window.__app.runtime.setState({ lastDone: null })")
     canvas.page.keyboard.press("Control+Enter")
     canvas.wait_idle()
-    assert canvas.js(f"() => window.__app.runtime.getState().nodes['{gradient}'].state") == "cached"
+    assert canvas.js(f"() => window.__app.runNodes()['{gradient}'].state") == "cached"
     assert canvas.node(gradient).locator(".kg-badge.cached").count() == 1
     canvas.screenshot("run.png")
 
@@ -156,7 +156,7 @@ def test_progress_bar_and_text_while_running(canvas: Canvas) -> None:
                  "2": {"class_type": "TestTicker", "inputs": {"value": ["1", 0], "ticks": 30, "interval_s": 0.05}},
                  "3": {"class_type": "TestOutput", "inputs": {"source": ["2", 0]}}})
     canvas.run()
-    canvas.page.wait_for_function("() => { const r = window.__app.runtime.getState().nodes['2']; return r && r.state === 'running' && r.value > 3; }")
+    canvas.page.wait_for_function("() => { const r = window.__app.runNodes()['2']; return r && r.state === 'running' && r.value > 3; }")
     assert "state-running" in canvas.node("2").locator(".kg-node").get_attribute("class")
     bar = canvas.node("2").locator(".kg-progress > div").get_attribute("style")
     assert "scaleX(" in bar and "scaleX(0)" not in bar

@@ -62,7 +62,7 @@ def test_kling_text_to_video_runs_from_the_canvas(canvas: Canvas, kling_fake: Kl
     # Kling polls every 5 s and the fake walks submitted -> processing -> succeed.
     canvas.wait_idle(timeout_ms=90000)
 
-    state = canvas.js("() => window.__app.runtime.getState().nodes")
+    state = canvas.js("() => window.__app.runNodes()")
     assert state["1"]["state"] == "finished", state["1"]
     assert state["2"]["state"] == "finished", state["2"]
     assert canvas.page.locator(".kg-node-error").count() == 0

@@ -15,7 +15,7 @@ import { toPrompt } from "./graph/prompt";
 import { defsNow, loadCatalogue, useCatalogue } from "./store/catalogue-store";
 import * as graph from "./store/graph-store";
 import { restore, save, startAutosave } from "./store/persistence";
-import { applyEvents, useRuntimeStore } from "./store/runtime-store";
+import { applyEvents, followTabs, useRuntimeStore } from "./store/runtime-store";
 import { toast, useUI } from "./store/ui-store";
 
 // Tabs come back once the node catalogue is known (nodes need their definitions).
@@ -29,6 +29,9 @@ connectSocket({
   onOpen: () => useRuntimeStore.setState({ connected: true }),
   onClose: () => useRuntimeStore.setState({ connected: false }),
 });
+const follow = (s: ReturnType<typeof graph.useGraph.getState>) => followTabs(s.activeTab, s.tabs.map((t) => t.id));
+follow(graph.useGraph.getState());
+graph.useGraph.subscribe((s, prev) => { if (s.activeTab !== prev.activeTab || s.tabs !== prev.tabs) follow(s); });
 useRuntimeStore.subscribe((s, prev) => {
   if (s.lastError && s.lastError !== prev.lastError) toast(`${s.lastError.nodeType} (#${s.lastError.nodeId}) failed: ${s.lastError.message}`, "error");
 });
@@ -42,6 +45,7 @@ window.__app = {
   graph: graph.useGraph,
   actions: graph,
   runtime: useRuntimeStore,
+  runNodes: () => { const r = useRuntimeStore.getState(); return r.tabs[r.active]?.nodes ?? {}; },
   ui: useUI,
   catalogue: useCatalogue,
   run: runGraph,

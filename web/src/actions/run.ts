@@ -11,7 +11,7 @@ import { applyControl } from "../graph/widgets";
 import { toWorkflow } from "../graph/workflow";
 import { defsNow } from "../store/catalogue-store";
 import { setWidgetsQuietly, useGraph } from "../store/graph-store";
-import { markOurs, setValidationErrors, useRuntimeStore } from "../store/runtime-store";
+import { markOurs, setValidationErrors, submitting, useRuntimeStore } from "../store/runtime-store";
 import { toast } from "../store/ui-store";
 
 export const clientId: string = (() => {
@@ -38,12 +38,14 @@ export async function runGraph(opts: { front?: boolean } = {}): Promise<string |
     return null;
   }
   const workflow = currentWorkflow();
-  setValidationErrors({});
+  const tab = s.activeTab;
+  const name = s.tabs.find((t) => t.id === tab)?.title ?? "";
+  setValidationErrors(tab, {});
   try {
-    const res = await queuePrompt({ prompt, client_id: clientId, extra_data: { extra_pnginfo: { workflow } }, front: opts.front });
-    markOurs(res.prompt_id);
+    const res = await submitting(() => queuePrompt({ prompt, client_id: clientId, extra_data: { extra_pnginfo: { workflow }, workflow_name: name }, front: opts.front }));
+    markOurs(res.prompt_id, tab);
     applyControls();
-    toast(`Queued (#${res.number})`);
+    toast(`Queued (#${res.number + 1})`);
     return res.prompt_id;
   } catch (e) {
     if (e instanceof ApiError && e.body && typeof e.body === "object" && "node_errors" in e.body) {
@@ -52,7 +54,7 @@ export async function runGraph(opts: { front?: boolean } = {}): Promise<string |
       for (const [id, ne] of Object.entries(body.node_errors)) {
         map[id] = ne.errors.map((x) => `${x.extra_info?.input_name ? x.extra_info.input_name + ": " : ""}${x.message}${x.details && x.details !== x.extra_info?.input_name ? ` (${x.details})` : ""}`);
       }
-      setValidationErrors(map);
+      setValidationErrors(tab, map);
       toast(`${body.error.message}${body.error.details ? `: ${body.error.details}` : ""}`, "error");
     } else {
       toast(`Could not queue: ${(e as Error).message}`, "error");

@@ -193,6 +193,7 @@ function GraphNodeView({ id, data, selected }: NodeProps<Node<GraphNodeData, "gr
         </button>
         <Title id={id} data={data} fallback={def?.displayName ?? data.classType} />
         {state === "cached" && <span className="kg-badge cached" title="Output taken from the cache">cached</span>}
+        {state === "interrupted" && <span className="kg-badge interrupted" title="Stopped while this node was running">interrupted</span>}
         {data.mode === 4 && <span className="kg-badge">bypass</span>}
         {data.mode === 2 && <span className="kg-badge">muted</span>}
         {missing && <span className="kg-badge missing" title="This node type is not installed on the server">missing</span>}

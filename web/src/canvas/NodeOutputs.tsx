@@ -6,7 +6,7 @@
 import { memo, useState } from "react";
 import { viewUrl } from "../api/files";
 import type { OutputImage } from "../graph/runtime-events";
-import { useNodeRuntime, useRuntimeStore } from "../store/runtime-store";
+import { useNodeRuntime, useValidation } from "../store/runtime-store";
 import { useUI } from "../store/ui-store";
 
 export const NodeProgress = memo(function NodeProgress({ nodeId }: { nodeId: string }) {
@@ -68,7 +68,7 @@ export const NodeOutputs = memo(function NodeOutputs({ nodeId }: { nodeId: strin
 
 export const NodeError = memo(function NodeError({ nodeId }: { nodeId: string }) {
   const error = useNodeRuntime(nodeId, (r) => (r?.state === "error" ? r.error : undefined));
-  const validation = useRuntimeStore((s) => s.validation[nodeId]);
+  const validation = useValidation(nodeId);
   if (!error && !validation) return null;
   return (
     <div className="kg-node-error" role="alert">

@@ -50,9 +50,10 @@ describe("WebSocket event reducer (message orders of comfy-compat §2.4)", () =>
     expect(s.lastError).toMatchObject({ nodeId: "2", message: "boom" });
   });
 
-  it("clears running marks on interrupt", () => {
+  it("leaves an interrupted note on the running node", () => {
     const s = run([ev("execution_start"), ev("executing", { node: "2" }), ev("execution_interrupted", { node_id: "2" }), ev("executing", { node: null })]);
-    expect(s.nodes["2"].state).toBeUndefined();
+    expect(s.nodes["2"].state).toBe("interrupted");
+    expect(run([ev("execution_start"), ev("executing", { node: "2" }), ev("execution_interrupted", { node_id: "2" }), ev("execution_start")]).nodes["2"].state).toBeUndefined();
     expect(s.lastDone?.status).toBe("interrupted");
     expect(s.running).toBeNull();
   });

@@ -5,7 +5,7 @@
  * only the nodes it touches. Expansion ids ("2.0.0.3") are shown on their display node.
  */
 
-export type RunState = "running" | "finished" | "error" | "cached";
+export type RunState = "running" | "finished" | "error" | "cached" | "interrupted";
 
 export interface OutputImage {
   filename: string;
@@ -139,7 +139,9 @@ export function reduceRuntime(state: RuntimeState, events: readonly RuntimeEvent
       }
       case "execution_interrupted":
         set({ lastDone: { promptId: String(d.prompt_id), status: "interrupted" } });
-        for (const [k, v] of Object.entries(nodes)) if (v.state === "running") touch(k, { state: undefined });
+        // The node that was running keeps an "interrupted" note until the next run.
+        for (const [k, v] of Object.entries(nodes)) if (v.state === "running") touch(k, { state: "interrupted", value: undefined, max: undefined });
+        if (display(d, "node_id") !== null) touch(display(d, "node_id")!, { state: "interrupted", value: undefined, max: undefined });
         break;
     }
   }

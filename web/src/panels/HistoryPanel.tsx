@@ -5,8 +5,10 @@ import { getJob, listJobs, type Job } from "../api/queue";
 import { openResult } from "../actions/files";
 import { importDocument } from "../graph/import-document";
 import { defsNow } from "../store/catalogue-store";
+import { useGraph } from "../store/graph-store";
 import { showOutputs, useRuntimeStore } from "../store/runtime-store";
 import { toast } from "../store/ui-store";
+import { jobNames, nameOf } from "./job-names";
 
 const thumbs = (job: Job) =>
   Object.values(job.outputs ?? {})
@@ -20,8 +22,8 @@ async function openJob(job: Job): Promise<void> {
     const doc = full.extra_data?.extra_pnginfo?.workflow ?? full.prompt;
     if (!doc) throw new Error("the job carries no graph");
     const when = new Date((job.created_at ?? 0) * 1000).toLocaleTimeString();
-    openResult(importDocument(doc, defsNow()), `Run ${job.number} (${when})`);
-    showOutputs(full.outputs as never);
+    openResult(importDocument(doc, defsNow()), `${nameOf(full.extra_data as Record<string, unknown> | undefined, full.prompt) || "Run"} #${job.number + 1} (${when})`);
+    showOutputs(useGraph.getState().activeTab, full.outputs as never);
   } catch (e) {
     toast(`Could not open job: ${(e as Error).message}`, "error");
   }
@@ -29,10 +31,13 @@ async function openJob(job: Job): Promise<void> {
 
 export function HistoryPanel() {
   const [jobs, setJobs] = useState<Job[]>([]);
+  const [names, setNames] = useState<Record<string, string>>({});
   const lastDone = useRuntimeStore((s) => s.lastDone);
   const refresh = useCallback(async () => {
     try {
-      setJobs((await listJobs("success,error,interrupted,cancelled", 40)).jobs);
+      const list = (await listJobs("success,error,interrupted,cancelled", 40)).jobs;
+      setJobs(list);
+      setNames(await jobNames(list));
     } catch (e) {
       toast(`History: ${(e as Error).message}`, "error");
     }
@@ -50,7 +55,7 @@ export function HistoryPanel() {
           <li key={job.id}>
             <button className={`kg-job kg-history-item status-${job.status}`} onClick={() => void openJob(job)} data-job-id={job.id}>
               <span className={`kg-status ${job.status}`}>{job.status}</span>
-              <span className="kg-job-title">#{job.number}</span>
+              <span className="kg-job-title">#{job.number + 1} {names[job.id] ?? ""}</span>
               <span className="kg-duration">{job.duration_s != null ? `${job.duration_s.toFixed(1)} s` : ""}</span>
               <span className="kg-thumbs">
                 {thumbs(job).map((img) => (

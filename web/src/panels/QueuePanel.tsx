@@ -3,11 +3,12 @@ import { useCallback, useEffect, useState } from "react";
 import { clearQueue, deleteQueued, getQueue, interrupt, type QueueItem } from "../api/queue";
 import { useRuntimeStore } from "../store/runtime-store";
 import { toast } from "../store/ui-store";
+import { nameOf } from "./job-names";
 
+/** "#3 My workflow · 5 nodes": 1-based number, the workflow's name, its size. */
 function title(item: QueueItem): string {
   const prompt = item[2] ?? {};
-  const outs = Object.values(prompt).map((n) => n._meta?.title || n.class_type);
-  return `${Object.keys(prompt).length} nodes · ${outs.slice(-1)[0] ?? ""}`;
+  return `#${item[0] + 1} ${nameOf(item[3], prompt)} · ${Object.keys(prompt).length} nodes`;
 }
 
 export function QueuePanel() {
@@ -39,8 +40,8 @@ export function QueuePanel() {
         {queue.running.map((item) => (
           <li key={item[1]} className="kg-job running">
             <span className="kg-spinner" aria-hidden="true" />
-            <span className="kg-job-title">#{item[0]} {title(item)}{ours[item[1]] ? "" : " (other client)"}</span>
-            <button onClick={() => void act(() => interrupt(item[1]))} aria-label={`Interrupt job ${item[0]}`}>Stop</button>
+            <span className="kg-job-title">{title(item)}{ours[item[1]] ? "" : " (other client)"}</span>
+            <button onClick={() => void act(() => interrupt(item[1]))} aria-label={`Interrupt job ${item[0] + 1}`}>Stop</button>
           </li>
         ))}
         {!queue.running.length && <li className="empty">Nothing running</li>}
@@ -56,8 +57,8 @@ export function QueuePanel() {
       <ul className="kg-list" data-testid="queue-pending">
         {queue.pending.map((item) => (
           <li key={item[1]} className="kg-job" data-prompt-id={item[1]}>
-            <span className="kg-job-title">#{item[0]} {title(item)}</span>
-            <button onClick={() => void act(() => deleteQueued([item[1]]))} aria-label={`Cancel job ${item[0]}`}>Cancel</button>
+            <span className="kg-job-title">{title(item)}</span>
+            <button onClick={() => void act(() => deleteQueued([item[1]]))} aria-label={`Cancel job ${item[0] + 1}`}>Cancel</button>
           </li>
         ))}
         {!queue.pending.length && <li className="empty">No pending jobs</li>}
