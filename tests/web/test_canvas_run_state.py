@@ -35,7 +35,7 @@ def test_results_stay_on_their_tab_and_client(canvas: Canvas) -> None:
     # Our run is still on its own tab; history names it, numbered from 1.
     canvas.page.get_by_role("tab", name="mine").click()
     canvas.node("3").locator(".kg-media img").wait_for()
-    jobs = canvas.server.get("/api/jobs?limit=5")["jobs"]
+    jobs = canvas.server.get("/api/runs?limit=5")["jobs"]
     ours = next(j for j in jobs if j["id"] != foreign)
     item = canvas.page.locator(f'[data-job-id="{ours["id"]}"] .kg-job-title')
     item.filter(has_text="mine").wait_for()

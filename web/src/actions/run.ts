@@ -42,8 +42,12 @@ export async function runGraph(opts: { front?: boolean } = {}): Promise<string |
   const name = s.tabs.find((t) => t.id === tab)?.title ?? "";
   setValidationErrors(tab, {});
   try {
-    const res = await submitting(() => queuePrompt({ prompt, client_id: clientId, extra_data: { extra_pnginfo: { workflow }, workflow_name: name }, front: opts.front }));
-    markOurs(res.prompt_id, tab);
+    // Marked inside the submission, so events that came before the reply are replayed.
+    const res = await submitting(async () => {
+      const r = await queuePrompt({ prompt, client_id: clientId, extra_data: { extra_pnginfo: { workflow }, workflow_name: name }, front: opts.front });
+      markOurs(r.prompt_id, tab);
+      return r;
+    });
     applyControls();
     toast(`Queued (#${res.number + 1})`);
     return res.prompt_id;

@@ -1,4 +1,4 @@
-/** Running graphs: POST /prompt, the queue, interrupt, and finished jobs (/api/jobs). */
+/** Running graphs: POST /prompt, the queue, interrupt, and finished jobs (/api/runs). */
 import type { ApiPrompt } from "../graph/prompt";
 import type { OutputImage } from "../graph/runtime-events";
 import { request } from "./http";
@@ -48,11 +48,11 @@ export interface Job {
 }
 
 export function listJobs(status: string, limit = 50): Promise<{ jobs: Job[]; total: number }> {
-  return request(`/api/jobs?status=${status}&limit=${limit}`);
+  return request(`/api/runs?status=${status}&limit=${limit}`);
 }
 export function getJob(id: string): Promise<Job> {
-  return request(`/api/jobs/${encodeURIComponent(id)}`);
+  return request(`/api/runs/${encodeURIComponent(id)}`);
 }
 export function cancelJob(id: string): Promise<{ status: string }> {
-  return request(`/api/jobs/${encodeURIComponent(id)}/cancel`, { method: "POST" });
+  return request(`/api/runs/${encodeURIComponent(id)}/cancel`, { method: "POST" });
 }
