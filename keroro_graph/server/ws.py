@@ -50,9 +50,28 @@ class Hub:
         self.clients: dict[str, Client] = {}
         self._owner: dict[str, str | None] = {}
         self._last_node: dict[str, str] = {}
+        #: job id → its events kept back until the submitter has its answer (see hold).
+        self._held: dict[str, list[Event]] = {}
+
+    # --- answer before announcing ----------------------------------------------------
+    def hold(self, job_id: str) -> None:
+        """Keep ``job_id``'s events (and the queue status it causes) back until
+        ``release``: ``POST /prompt`` holds a job while it is accepted and its answer is
+        written, so no client hears of a job before its submitter knows its id (as in
+        ComfyUI). The job runs meanwhile; only its messages wait, in order."""
+        self._held.setdefault(job_id, [])
+
+    def release(self, job_id: str) -> None:
+        """Send what ``hold`` kept back, in order; later events flow directly."""
+        for event in self._held.pop(job_id, ()):
+            self.on_event(event)
 
     # --- routing events -------------------------------------------------------------
     def on_event(self, event: Event) -> None:
+        held = self._held.get(event.job_id)
+        if held is not None:
+            held.append(event)
+            return
         if isinstance(event, JobStarted):
             self._owner[event.job_id] = event.client_id
         if isinstance(event, NodeStarted):

@@ -2,31 +2,48 @@
 read the queue's size."""
 from __future__ import annotations
 
+import asyncio
 import re
+import uuid
 from typing import Any
 
 from aiohttp import web
 
 from ..errors import fail, json_object
-from ..keys import RUNTIME
+from ..keys import HUB, RUNTIME
 
 routes = web.RouteTableDef()
 
+#: How long after its answer is written a job's first WebSocket message may follow: the
+#: client reads the answer, parses it and registers the prompt id before that message
+#: must find it (ComfyUI's own start-up lag gives clients a few milliseconds).
+ANNOUNCE_GRACE_S = 0.002
 _NO_PROMPT = {"error": {"type": "no_prompt", "message": "No prompt provided", "details": "No prompt provided",
                         "extra_info": {}}, "node_errors": {}}
 
 
 @routes.post("/prompt")
 async def post_prompt(request: web.Request) -> web.Response:
+    """Accept a prompt. Its WebSocket messages are held back until this answer has been
+    written (ComfyUI's order: clients such as comfy-script hang when ``execution_start``
+    or even the final ``executing`` of a cached run comes before the prompt id)."""
     body = await json_object(request)
     if "prompt" not in body:
         return web.json_response(_NO_PROMPT, status=400)
-    result = await request.app[RUNTIME].jobs.submit(
-        body["prompt"], client_id=_optional(body, "client_id", str),
-        extra_data=_optional(body, "extra_data", dict), prompt_id=_prompt_id(body),
-        number=_number(body.get("number")), front=bool(body.get("front")),
-        partial_targets=_targets(body.get("partial_execution_targets")))
-    return web.json_response(result.as_json(), status=200 if result.accepted else 400)
+    options = dict(client_id=_optional(body, "client_id", str), extra_data=_optional(body, "extra_data", dict),
+                   number=_number(body.get("number")), front=bool(body.get("front")),
+                   partial_targets=_targets(body.get("partial_execution_targets")))
+    job_id = _prompt_id(body) or str(uuid.uuid4())
+    hub = request.app[HUB]
+    hub.hold(job_id)
+    try:
+        result = await request.app[RUNTIME].jobs.submit(body["prompt"], prompt_id=job_id, **options)
+        response = web.json_response(result.as_json(), status=200 if result.accepted else 400)
+        await response.prepare(request)
+        await response.write_eof()
+    finally:
+        asyncio.get_running_loop().call_later(ANNOUNCE_GRACE_S, hub.release, job_id)
+    return response
 
 
 @routes.get("/prompt")
