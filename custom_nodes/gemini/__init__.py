@@ -9,6 +9,6 @@ under the 20 MB inline limit) and the same trick of finding images inside text; 
 keeps its own client module (``relay_client.py``) since it speaks the OpenAI wire
 format, not Gemini's.
 """
-from . import nodes
+from . import comfy, nodes
 
-__all__ = ["nodes"]
+__all__ = ["comfy", "nodes"]

@@ -25,6 +25,7 @@ Sleep = Callable[[float], Awaitable[None]]
 _RPC = "type.googleapis.com/google.rpc."
 #: finishReason values that mean moderation stopped the answer.
 BLOCKING_FINISH = {"SAFETY", "PROHIBITED_CONTENT", "IMAGE_SAFETY", "IMAGE_PROHIBITED_CONTENT", "BLOCKLIST", "SPII"}
+GOOGLE_HOST_SUFFIX = ".googleapis.com"
 _RETRY_STATUSES = {"UNAVAILABLE", "DEADLINE_EXCEEDED", "INTERNAL"}
 
 
@@ -35,7 +36,13 @@ class GeminiClient(ProviderClient):
     max_result_bytes: ClassVar[int] = 64 * 1024 * 1024
 
     def auth_headers(self) -> dict[str, str]:
-        return {"x-goog-api-key": self.secrets.get("api_key", "")}
+        key = self.secrets.get("api_key", "")
+        headers = {"x-goog-api-key": key}
+        if not httpx.URL(self.base_url).host.endswith(GOOGLE_HOST_SUFFIX):
+            # A relay's Gemini-native passthrough (spec §4.4): T8Star reads a bearer key,
+            # others the Google header; the key is the relay's own, so both may carry it.
+            headers["Authorization"] = f"Bearer {key}"
+        return headers
 
     def parse_error(self, response: httpx.Response, body: Any) -> ProviderError | None:
         """google.rpc ``{"error": {code, message, status, details}}`` → an error class
@@ -83,13 +90,17 @@ class GeminiClient(ProviderClient):
             raise self.error(ContentPolicyError, f"the answer was stopped by moderation (finishReason {reason})",
                              code=reason)
 
-    async def result_images(self, answer: GenerateContentResponse, *, sleep: Sleep | None = None) -> list[bytes]:
+    async def result_images(self, answer: GenerateContentResponse, *, sleep: Sleep | None = None,
+                            thought: bool | None = None) -> list[bytes]:
         """Result images: inline parts (camelCase or snake_case), else data URLs,
-        markdown images or image URLs found in the text. Raises TaskFailedError,
-        quoting the model, when there is none."""
+        markdown images or image URLs found in the text. ``thought`` keeps only the
+        thinking model's draft images (True) or only its answer (False). Raises
+        TaskFailedError, quoting the model, when there is none."""
         blobs = [self._inline(part.inline_data.data) for part in answer.parts()
                  if part.inline_data is not None and part.inline_data.mime_type.startswith("image/")
-                 and part.inline_data.data]
+                 and part.inline_data.data and (thought is None or bool(part.thought) == thought)]
+        if not blobs and thought:
+            return []
         if not blobs:
             # Only image-looking links: a bare URL in a refusal is not a result.
             refs = image_refs(answer.text(), any_url=False)

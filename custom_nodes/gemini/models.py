@@ -48,7 +48,11 @@ class ImageConfig(_Wire):
 
 class GenerationConfig(_Wire):
     temperature: float | None = None
+    top_p: float | None = None
+    max_output_tokens: int | None = None
     seed: int | None = None
+    #: ``{"thinkingLevel": "HIGH"}`` on thinking models.
+    thinking_config: dict[str, Any] | None = None
     response_modalities: list[str] | None = None
     image_config: ImageConfig | None = None
 

@@ -163,7 +163,7 @@ class _Validator:
         env = NodeEnv(paths=self.paths, node_id=node.id, class_type=node.class_type,
                       prompt=self.graph.source)
         for item in spec.inputs:
-            if item.section == "hidden":
+            if item.section == "hidden" or item.virtual:
                 continue
             if item.name not in node.inputs:
                 if item.section == "required" and item.type in WIDGET_TYPES and "default" in item.options:

@@ -41,7 +41,7 @@ class WidgetSlot:
 
 def is_widget(item: InputSpec) -> bool:
     """True for inputs the canvas edits as widgets (they own a ``widgets_values`` slot)."""
-    return (item.section != "hidden" and item.type in WIDGET_TYPES
+    return (item.section != "hidden" and item.type in WIDGET_TYPES and item.parent is None
             and not item.options.get("forceInput"))
 
 

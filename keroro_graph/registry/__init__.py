@@ -3,6 +3,7 @@
 from .blocker import ExecutionBlocker
 from .env import NodeEnv, Paths
 from .comfy_v1 import spec_from_v1
+from .declared import comfy_node
 from .loader import default_builtin_dir, load_custom_folder, load_registry
 from .native import Result, node
 from .object_info import combo_choices, node_info, object_info
@@ -16,6 +17,6 @@ __all__ = [
     "ANY", "AUDIO", "IMAGE", "LATENT", "MASK", "VIDEO", "Behaviour", "Bool", "Combo",
     "ExecutionBlocker", "Float", "NodeEnv", "Paths", "Input", "InputSpec", "Int", "NodeOutput", "NodeSpec", "Output",
     "OutputSpec", "PackRecord", "Price", "Registry", "Result", "Socket", "Text", "VideoRef", "WIDGET_TYPES",
-    "combo_choices", "default_builtin_dir", "load_custom_folder", "load_registry", "node",
+    "combo_choices", "comfy_node", "default_builtin_dir", "load_custom_folder", "load_registry", "node",
     "node_info", "object_info", "socket", "spec_from_v1", "types_compatible",
 ]

@@ -249,6 +249,22 @@ def _behaviour(func: Callable[..., Any], n_outputs: int, fingerprint: Callable[.
     def call(_state: Any, ctx: Any, kwargs: dict[str, Any]) -> Any:
         return func(**kwargs, ctx=ctx) if wants_ctx else func(**kwargs)
 
+    validate_names = accepted_names(validate) if validate else None
+    return Behaviour(
+        call=call,
+        normalise=normaliser(n_outputs),
+        is_async=inspect.iscoroutinefunction(func),
+        fingerprint=_hook(fingerprint) if fingerprint else None,
+        validate=_hook(validate) if validate else None,
+        validate_names=validate_names - {"input_types"} if validate_names is not None else None,
+        validate_wants_types=bool(validate) and _takes(validate, "input_types"),
+        check_lazy=_lazy_hook(check_lazy) if check_lazy else None,
+        extra={"items": _hook(items)} if items else {},
+    )
+
+
+def normaliser(n_outputs: int) -> Callable[[Any], NodeOutput]:
+    """How a node function's return (a Result, one value, or a tuple) becomes a NodeOutput."""
     def normalise(raw: Any) -> NodeOutput:
         if isinstance(raw, Result):
             return NodeOutput(values=raw.values, ui=raw.ui, expand=raw.expand)
@@ -259,19 +275,7 @@ def _behaviour(func: Callable[..., Any], n_outputs: int, fingerprint: Callable[.
         if not isinstance(raw, tuple) or len(raw) != n_outputs:
             raise TypeError(f"node returned {type(raw).__name__}; expected a tuple of {n_outputs} values")
         return NodeOutput(values=raw)
-
-    validate_names = accepted_names(validate) if validate else None
-    return Behaviour(
-        call=call,
-        normalise=normalise,
-        is_async=inspect.iscoroutinefunction(func),
-        fingerprint=_hook(fingerprint) if fingerprint else None,
-        validate=_hook(validate) if validate else None,
-        validate_names=validate_names - {"input_types"} if validate_names is not None else None,
-        validate_wants_types=bool(validate) and _takes(validate, "input_types"),
-        check_lazy=_lazy_hook(check_lazy) if check_lazy else None,
-        extra={"items": _hook(items)} if items else {},
-    )
+    return normalise
 
 
 def _hook(fn: Callable[..., Any]) -> Callable[[Any, dict[str, Any]], Any]:

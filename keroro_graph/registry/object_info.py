@@ -14,6 +14,8 @@ def node_info(spec: NodeSpec, ctx: Any = None) -> dict[str, Any]:
     inputs: dict[str, dict[str, Any]] = {"required": {}}
     order: dict[str, list[str]] = {"required": []}
     for item in spec.inputs:
+        if item.parent is not None:
+            continue  # shown inside its dynamic parent, as ComfyUI does
         inputs.setdefault(item.section, {})[item.name] = _input_entry(item, ctx)
         order.setdefault(item.section, []).append(item.name)
     info: dict[str, Any] = {
@@ -53,6 +55,8 @@ def combo_choices(item: InputSpec, ctx: Any = None) -> list[Any]:
 def _input_entry(item: InputSpec, ctx: Any) -> list[Any]:
     if item.section == "hidden":
         return item.hidden_kind or item.type  # type: ignore[return-value]
+    if item.dynamic is not None:
+        return [item.dynamic["type"], item.dynamic["options"]]
     if item.is_combo:
         entry: list[Any] = [combo_choices(item, ctx)]
         if item.options:

@@ -43,6 +43,13 @@ class InputSpec(BaseModel):
     raw_link: bool = False
     #: For hidden inputs: the magic string (UNIQUE_ID, PROMPT, ...).
     hidden_kind: str | None = None
+    #: ComfyUI V3 dynamic inputs (see ``declared.py``): the parent's declaration in
+    #: ComfyUI's shape (``{"type", "options"}``) for ``/object_info``; on a flattened
+    #: sub-input ("model.resolution"), the parent's name; ``virtual`` parents carry no
+    #: value themselves (an autogrow list), so validation skips them.
+    dynamic: dict[str, Any] | None = None
+    parent: str | None = None
+    virtual: bool = False
 
     @property
     def is_combo(self) -> bool:

@@ -21,11 +21,17 @@ from tests.fakes.base import FakeServer, png_bytes
 
 GOOD_KEY = "AIza-fake-good-key"
 IMAGE_MODELS = {"gemini-2.5-flash-image", "gemini-2.5-flash-image-preview", "gemini-3-pro-image-preview",
-                "gemini-3.1-flash-image-preview", "gemini-2.0-flash-preview-image-generation"}
-TEXT_MODELS = {"gemini-2.5-flash", "gemini-2.5-flash-lite"}
+                "gemini-3.1-flash-image-preview", "gemini-3.1-flash-lite-image-preview",
+                "gemini-2.0-flash-preview-image-generation"}
+TEXT_MODELS = {"gemini-2.5-flash", "gemini-2.5-flash-lite", "gemini-2.5-pro", "gemini-3.1-pro-preview",
+               "gemini-3.1-flash-lite-preview", "gemini-3.5-flash"}
+#: Models that take thinkingConfig.thinkingLevel.
+THINKING_MODELS = {"gemini-3.1-flash-image-preview", "gemini-3.1-flash-lite-image-preview", "gemini-3.1-pro-preview",
+                   "gemini-3.1-flash-lite-preview", "gemini-3.5-flash"}
 RATIOS = {"1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9"}
 RATIOS_31 = {"1:4", "4:1", "1:8", "8:1"}
-MIME_TYPES = {"image/png", "image/jpeg", "image/webp", "image/heic", "image/heif"}
+MIME_TYPES = {"image/png", "image/jpeg", "image/webp", "image/heic", "image/heif", "application/pdf", "text/plain",
+              "audio/wav", "audio/mp3", "audio/aac", "audio/flac", "audio/ogg", "video/mp4"}
 LIMIT_BYTES = 20 * 1024 * 1024
 RPC = "type.googleapis.com/google.rpc."
 
@@ -59,6 +65,8 @@ class GeminiFake(FakeServer):
         self.finish_reason: str | None = None
         #: RGB colour of generated images.
         self.colour = (30, 160, 90)
+        #: Also answer with a thinking image (a part marked ``thought``) in this colour.
+        self.thought_colour: tuple[int, int, int] | None = None
         self.bodies: list[dict[str, Any]] = []
         self.app.router.add_post("/v1beta/models/{call}", self._call)
 
@@ -134,6 +142,10 @@ class GeminiFake(FakeServer):
         size = _get(image, "imageSize", "image_size")
         if size is not None and (not model.startswith("gemini-3") or size not in ("1K", "2K", "4K")):
             return f"imageSize {size} is not supported for {model}"
+        thinking = _get(config, "thinkingConfig", "thinking_config")
+        if thinking is not None and (model not in THINKING_MODELS
+                                     or thinking.get("thinkingLevel") not in ("MINIMAL", "LOW", "MEDIUM", "HIGH")):
+            return f"thinkingConfig {thinking} is not supported for {model}"
         return None
 
     # --- answers ----------------------------------------------------------------------------
@@ -157,19 +169,28 @@ class GeminiFake(FakeServer):
         if self.image_in_text == "markdown":
             return [{"text": f"Here you go: ![result]({self.add_file('gemini-result.png', png, 'image/png')})"}]
         key, mime = ("inline_data", "mime_type") if self.snake_case else ("inlineData", "mimeType")
-        return [{"text": "Here is your image."}, {key: {mime: "image/png", "data": data}}]
+        parts: list[dict[str, Any]] = [{"text": "Here is your image."}, {key: {mime: "image/png", "data": data}}]
+        if self.thought_colour is not None:
+            draft = base64.b64encode(png_bytes(16, 16, rgb=self.thought_colour)).decode("ascii")
+            parts.insert(0, {key: {mime: "image/png", "data": draft}, "thought": True})
+        return parts
 
     def _describe(self, body: dict[str, Any]) -> str:
-        sizes = []
+        sizes, others = [], []
         for content in body["contents"]:
             for part in content.get("parts") or []:
                 inline = _get(part, "inlineData", "inline_data")
-                if inline:
+                if inline and _get(inline, "mimeType", "mime_type").startswith("image/"):
                     img = Image.open(io.BytesIO(base64.b64decode(inline["data"])))
                     sizes.append(f"{img.width}x{img.height}")
+                elif inline:
+                    others.append(f"{_get(inline, 'mimeType', 'mime_type')} "
+                                  f"({len(base64.b64decode(inline['data']))} bytes)")
         system = _get(body, "systemInstruction", "system_instruction")
         said = " ".join(p.get("text", "") for p in (system or {}).get("parts") or [])
-        return f"I see {len(sizes)} image(s): {', '.join(sizes) or 'none'}." + (f" System: {said}" if said else "")
+        files = f" Files: {', '.join(others)}." if others else ""
+        return (f"I see {len(sizes)} image(s): {', '.join(sizes) or 'none'}." + files
+                + (f" System: {said}" if said else ""))
 
 
 def _check_part(part: dict[str, Any]) -> str | None:
