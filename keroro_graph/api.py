@@ -4,7 +4,7 @@ node receives, results, blockers, media helpers, and the provider SDK (clients,
 errors, retries, task polling, provider media helpers, signed tokens)."""
 from . import audio, media, video
 from .audio import AudioError, make_audio
-from .engine.context import NodeContext
+from .engine.context import NodeContext, current_context, expansion_prefix
 from .errors import ExecutionInterruptedError, NodeDeclarationError
 from .providers import media as provider_media
 from .providers.catalog import PROVIDERS, ProviderInfo
@@ -27,7 +27,7 @@ from .video import Video, VideoComponents, VideoError
 
 __all__ = [
     "ANY", "AUDIO", "AuthError", "ChatResult", "OpenAICompatClient", "sse_events", "user_message", "AudioError", "make_audio", "audio", "video", "Video", "VideoComponents", "VideoError", "BadRequestError", "Bool", "Combo", "ContentPolicyError",
-    "DEFAULT_MAX_DOWNLOAD_BYTES", "ExecutionBlocker", "ExecutionInterruptedError", "Float", "IMAGE", "Input",
+    "DEFAULT_MAX_DOWNLOAD_BYTES", "ExecutionBlocker", "ExecutionInterruptedError", "current_context", "expansion_prefix", "Float", "IMAGE", "Input",
     "Int", "JwtCache", "LATENT", "MASK", "MissingCredentialsError", "NodeContext", "NodeDeclarationError",
     "NodeEnv", "Output", "PROVIDERS", "Paths", "Price", "ProviderInfo", "PollPlan", "ProviderClient", "ProviderError", "ProviderUnavailableError",
     "QuotaError", "RateLimitedError", "Result", "ResultTooLargeError", "RetryPolicy", "Socket",

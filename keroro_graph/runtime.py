@@ -87,6 +87,7 @@ def build_runtime(settings: Settings, *, registry: Registry | None = None,
         thread_workers=settings.thread_workers, limits={**limits, **settings.limits},
         redact=secrets.redact),
         services={SERVICE_NAME: hub})
+    engine.specs = registry.get
     relay = None
     if backend is None and settings.queue_url:
         backend, relay = shared_queue(settings.queue_url, engine.bus)

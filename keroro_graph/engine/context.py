@@ -24,6 +24,34 @@ from .events import Event, NodePreview, NodeProgress, NodeText
 current_context: contextvars.ContextVar["NodeContext | None"] = contextvars.ContextVar(
     "keroro_current_node_context", default=None)
 
+
+
+class CallScope:
+    """Which call of which node is running (a node runs once per list item): the
+    root of the ids its expansion graphs get."""
+    __slots__ = ("node_id", "index", "graphs")
+
+    def __init__(self, node_id: str, index: int) -> None:
+        self.node_id, self.index, self.graphs = node_id, index, 0
+
+
+current_call: contextvars.ContextVar["CallScope | None"] = contextvars.ContextVar(
+    "keroro_current_call", default=None)
+_loose_graphs = [0]
+
+
+def expansion_prefix() -> str:
+    """A fresh id prefix for a graph a node builds to expand into, unique within the
+    run and deterministic across runs: ``"<node id>.<call index>.<graph index>."``
+    (ComfyUI's GraphBuilder prefixes; outside a node, ``".0.<n>."``)."""
+    scope = current_call.get()
+    if scope is None:
+        _loose_graphs[0] += 1
+        return f".0.{_loose_graphs[0] - 1}."
+    scope.graphs += 1
+    return f"{scope.node_id}.{scope.index}.{scope.graphs - 1}."
+
+
 _PROGRESS_MIN_INTERVAL_S = 0.05
 PREVIEW_MAX_SIDE = 512
 

@@ -75,6 +75,8 @@ class Engine:
         #: signature → future of the entry being computed right now (any job).
         self.inflight: dict[bytes, asyncio.Future[CacheEntry]] = {}
         self.node_runs = 0
+        #: class type → NodeSpec, for the nodes an expansion adds (set by the host).
+        self.specs: Callable[[str], NodeSpec | None] | None = None
 
     @property
     def paths(self) -> Paths:

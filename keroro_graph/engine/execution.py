@@ -18,16 +18,20 @@ from collections import defaultdict
 from typing import Any
 
 from ..errors import DependencyCycleError, ExecutionInterruptedError, _qualified
-from ..graph.model import GraphNode, Link
+from ..graph.model import Graph, GraphNode, Link
+from ..registry.blocker import ExecutionBlocker
 from ..registry.env import NodeEnv
 from ..registry.spec import NodeSpec
 from .cache import CacheEntry
-from .context import CancelToken, NodeContext, current_context
+from .context import CallScope, CancelToken, NodeContext, current_call, current_context
 from .engine import Engine, RunRequest, RunResult
 from .events import (JobFailed, JobInterrupted, JobStarted, JobSucceeded, NodeBlocked,
                      NodeFinished, NodesCached, NodeStarted, now_ms)
+from .expansion import (DynamicPrompt, PendingExpansion, ephemeral_nodes, link_sources, resolve,
+                        unsigned_order)
 from .mapping import Merged, ResultMerger, blocker_in, plan_calls
-from .plan import make_plan
+from .plan import _fingerprints, make_plan
+from .signature import compute_signatures, strict_literal
 
 _INPUT_PREVIEW_CHARS = 200
 #: Nodes started per turn of the event loop (see Execution._pump).
@@ -56,6 +60,9 @@ class Execution:
         self.interrupted = False
         self.finished = asyncio.Event()
         self._pump_scheduled = False
+        #: The prompt plus expanded nodes; made when a node asks for it or expands.
+        self._dynprompt: DynamicPrompt | None = None
+        self.pending_expansions: dict[str, PendingExpansion] = {}
 
     # --- the run ------------------------------------------------------------------
     async def run(self) -> RunResult:
@@ -85,8 +92,7 @@ class Execution:
 
     def _result(self, started: int, cached: list[str]) -> RunResult:
         job, finished = self.req.job_id, now_ms()
-        meta = {n: {"node_id": n, "display_node": n, "parent_node": None, "real_node_id": n}
-                for n in self.ui}
+        meta = {n: self._meta(n) for n in self.ui}
         result = RunResult(status="success", ui=dict(self.ui), meta=meta, executed=list(self.executed),
                            cached=cached, started_ms=started, finished_ms=finished)
         if self.interrupted:
@@ -105,6 +111,23 @@ class Execution:
         else:
             self._emit(JobSucceeded(job_id=job))
         return result
+
+    def _meta(self, node_id: str) -> dict[str, Any]:
+        dyn = self._dynprompt
+        if dyn is None or node_id not in dyn.ephemeral_parents:
+            return {"node_id": node_id, "display_node": node_id, "parent_node": None, "real_node_id": node_id}
+        return {"node_id": node_id, "display_node": dyn.get_display_node_id(node_id),
+                "parent_node": dyn.get_parent_node_id(node_id), "real_node_id": dyn.get_real_node_id(node_id)}
+
+    @property
+    def dynprompt(self) -> DynamicPrompt:
+        if self._dynprompt is None:
+            self._dynprompt = DynamicPrompt(self.graph.source)
+        return self._dynprompt
+
+    def _display(self, node_id: str) -> str:
+        dyn = self._dynprompt
+        return node_id if dyn is None else dyn.get_display_node_id(node_id)
 
     # --- demand and readiness ---------------------------------------------------------
     def _demand(self, root: str) -> None:
@@ -147,7 +170,8 @@ class Execution:
         if ui:
             self.ui[node_id] = ui
         if ui or not cached:
-            self._emit(NodeFinished(job_id=self.req.job_id, node_id=node_id, display_node_id=node_id,
+            self._emit(NodeFinished(job_id=self.req.job_id, node_id=node_id,
+                                    display_node_id=self._display(node_id),
                                     class_type=node.class_type, ui=ui, cached=cached))
         for dependent in self.dependents.pop(node_id, ()):
             self.waiting[dependent] -= 1
@@ -177,10 +201,8 @@ class Execution:
             return
         if not stopping and len(self.done) < len(self.demanded):
             stuck = sorted(self.demanded - self.done)
-            self.failure = {"node_id": stuck[0], "node_type": self.graph.nodes[stuck[0]].class_type,
-                            "exception_type": "graph.DependencyCycleError",
-                            "exception_message": "Dependency cycle detected", "traceback": [],
-                            "current_inputs": {}}
+            blamed = next((self._display(n) for n in stuck if self._display(n) != n), stuck[0])
+            self.failure = _cycle_failure(blamed, self.graph)
         self.finished.set()
 
     # --- one node ---------------------------------------------------------------------
@@ -190,6 +212,9 @@ class Execution:
         try:
             ctx = self._context(node)
             current_context.set(ctx)
+            if node_id in self.pending_expansions:
+                self._finish_expansion(node, self.pending_expansions.pop(node_id))
+                return
             state = self.engine.instance(node_id, node.spec)
             if node.spec.lazy_inputs and node.spec.behaviour.check_lazy is not None:
                 if await self._needs_more(node, state, ctx):
@@ -226,9 +251,10 @@ class Execution:
                         merged = await self._call(node, state, ctx, inputs)
                 else:
                     merged = await self._call(node, state, ctx, inputs)
-            if merged.expand:
-                raise NotImplementedError("node expansion is not supported yet")
             self.engine.node_runs += 1
+            if merged.expand:
+                await self._expand(node, merged)
+                return
             entry = self.engine.cache.put(sig, merged.outputs, merged.ui)
             if merged.block_message is not None:
                 self._emit(NodeBlocked(job_id=self.req.job_id, node_id=node.id,
@@ -238,6 +264,46 @@ class Execution:
             if self.engine.inflight.get(sig) is future:
                 del self.engine.inflight[sig]
             future.set_result(entry)
+
+    # --- node expansion -------------------------------------------------------------
+    async def _expand(self, node: GraphNode, merged: Merged) -> None:
+        """Add the node's expansion graphs to the run; the node finishes once the
+        outputs its results link to are ready (see _finish_expansion)."""
+        if self.graph is self.req.graph:  # the request's graph stays as submitted
+            self.graph = Graph(nodes=dict(self.graph.nodes), source=self.graph.source,
+                               order=list(self.graph.order))
+        added = ephemeral_nodes(self.graph, self.dynprompt, node.id, merged.expand, self._spec_of)
+        try:
+            order = unsigned_order(self.graph, [n.id for n in added], self.sigs)
+        except DependencyCycleError:
+            self.failure = _cycle_failure(self._display(node.id), self.graph)
+            return
+        fingerprints = await _fingerprints(self.graph, order, self._env, self.engine.pool)
+        compute_signatures(self.graph, order, fingerprints, into=self.sigs, literal=strict_literal)
+        pending = PendingExpansion(calls=merged.calls, ui=merged.ui, sources=link_sources(merged.calls))
+        self.pending_expansions[node.id] = pending
+        self.waiting[node.id] = 0
+        missing = [src for src in dict.fromkeys(pending.sources) if self._wait_on(node.id, src)]
+        for added_node in added:
+            if added_node.spec.output_node:
+                self._demand(added_node.id)
+        for source in missing:
+            self._demand(source)
+        if self.waiting[node.id] == 0:
+            self.ready.append(node.id)
+
+    def _finish_expansion(self, node: GraphNode, pending: PendingExpansion) -> None:
+        merger = ResultMerger(node.spec)
+        for output in resolve(pending, self.results):
+            merger.add(output)
+        merged = merger.result()
+        entry = self.engine.cache.put(self.sigs[node.id], merged.outputs, pending.ui)
+        self._complete(node.id, entry.outputs, entry.ui, cached=False)
+
+    def _spec_of(self, class_type: str) -> NodeSpec | None:
+        if self.engine.specs is not None:
+            return self.engine.specs(class_type)
+        return next((n.spec for n in self.graph.nodes.values() if n.class_type == class_type), None)
 
     async def _shared_entry(self, node_id: str) -> CacheEntry | None:
         """An entry another job computed meanwhile or is computing right now."""
@@ -251,21 +317,31 @@ class Execution:
         return await asyncio.shield(future)
 
     async def _needs_more(self, node: GraphNode, state: Any, ctx: NodeContext) -> bool:
-        """Ask ``check_lazy`` which lazy inputs it needs; demand the missing ones.
-        True when the node must wait for them (it becomes ready again later)."""
+        """Ask ``check_lazy`` which lazy inputs it needs — once per list item, as
+        ComfyUI maps it like the node function, and the union of the answers — and
+        demand the missing ones. True when the node must wait for them (it becomes
+        ready again later)."""
         while True:
-            kwargs = {k: v[0] if len(v) == 1 else v for k, v in self._gather(node).items()}
-            asked = node.spec.behaviour.check_lazy(state, ctx, kwargs)
-            if asyncio.iscoroutine(asked):
-                asked = await asked
-            new = [n for n in (asked or []) if n not in self.requested_lazy[node.id]]
+            asked: set[str] = set()
+            for call in plan_calls(node.spec, self._gather(node)):
+                answer = node.spec.behaviour.check_lazy(state, ctx, call)
+                if asyncio.iscoroutine(answer):
+                    answer = await answer
+                if isinstance(answer, (list, tuple, set)):
+                    asked.update(n for n in answer if isinstance(n, str))
+            new = [n for n in asked if n not in self.requested_lazy[node.id]]
             if not new:
                 return False
+            # Count every wait before demanding any: a cached source completes at once,
+            # and must not make the node ready while another source is still missing.
+            sources = []
             for name in new:
                 self.requested_lazy[node.id].add(name)
                 link = node.inputs.get(name)
                 if type(link) is Link and self._wait_on(node.id, link.node):
-                    self._demand(link.node)
+                    sources.append(link.node)
+            for source in sources:
+                self._demand(source)
             if self.waiting[node.id] > 0:
                 return True
 
@@ -288,6 +364,8 @@ class Execution:
     def _hidden(self, kind: str, node_id: str) -> Any:
         if kind == "UNIQUE_ID":
             return node_id
+        if kind == "DYNPROMPT":
+            return self.dynprompt
         if kind == "PROMPT":
             return self.graph.source
         if kind == "EXTRA_PNGINFO":
@@ -298,7 +376,7 @@ class Execution:
                     inputs: dict[str, list[Any]]) -> Merged:
         spec = node.spec
         calls = plan_calls(spec, inputs)
-        self._emit(NodeStarted(job_id=self.req.job_id, node_id=node.id, display_node_id=node.id,
+        self._emit(NodeStarted(job_id=self.req.job_id, node_id=node.id, display_node_id=self._display(node.id),
                                class_type=spec.class_type))
         if spec.behaviour.is_async:
             return await _call_async(spec, state, ctx, calls)
@@ -329,8 +407,9 @@ class Execution:
         if self.failure is not None or self.interrupted:
             return
         clean = self.engine.config.redact or (lambda text: text)
+        real = self._dynprompt.get_real_node_id(node.id) if self._dynprompt is not None else node.id
         self.failure = {
-            "node_id": node.id, "node_type": node.class_type,
+            "node_id": real, "node_type": self.graph.nodes[real].class_type,
             "exception_type": _qualified(type(exc)), "exception_message": clean(str(exc)),
             "traceback": [clean(line) for line in traceback.format_exception(exc)],
             "current_inputs": {k: [clean(_preview(v)) for v in vals] for k, vals in inputs.items()},
@@ -353,12 +432,13 @@ class Execution:
 def _call_sync(spec: NodeSpec, state: Any, ctx: NodeContext, calls: list[dict[str, Any]]) -> Merged:
     current_context.set(ctx)
     behaviour, merger = spec.behaviour, ResultMerger(spec)
-    for call in calls:
+    for index, call in enumerate(calls):
         ctx.check_cancelled()
         blocker = blocker_in(call, spec.input_is_list)
         if blocker is not None:
             merger.add_blocked(blocker)
             continue
+        current_call.set(CallScope(ctx.node_id, index))
         merger.add(behaviour.normalise(behaviour.call(state, ctx, call)))
     return merger.result()
 
@@ -366,18 +446,35 @@ def _call_sync(spec: NodeSpec, state: Any, ctx: NodeContext, calls: list[dict[st
 async def _call_async(spec: NodeSpec, state: Any, ctx: NodeContext,
                       calls: list[dict[str, Any]]) -> Merged:
     behaviour, merger = spec.behaviour, ResultMerger(spec)
-    pending = []
-    for call in calls:
+    pending: list[Any] = []
+    for index, call in enumerate(calls):
         blocker = blocker_in(call, spec.input_is_list)
-        pending.append(blocker if blocker is not None else behaviour.call(state, ctx, call))
-    awaited = await asyncio.gather(*(p for p in pending if asyncio.iscoroutine(p)))
+        if blocker is not None:
+            pending.append(blocker)
+            continue
+        scope = current_call.set(CallScope(ctx.node_id, index))
+        try:  # each call's task copies the context: its expansion ids carry its index
+            result = behaviour.call(state, ctx, call)
+            pending.append(asyncio.ensure_future(result) if asyncio.iscoroutine(result) else result)
+        finally:
+            current_call.reset(scope)
+    awaited = await asyncio.gather(*(p for p in pending if isinstance(p, asyncio.Future)))
     results = iter(awaited)
     for item in pending:
-        if asyncio.iscoroutine(item):
+        if isinstance(item, asyncio.Future):
             merger.add(behaviour.normalise(next(results)))
-        else:
+        elif isinstance(item, ExecutionBlocker):
             merger.add_blocked(item)
+        else:
+            merger.add(behaviour.normalise(item))
     return merger.result()
+
+
+def _cycle_failure(blamed: str, graph: Graph) -> dict[str, Any]:
+    """ComfyUI's report of a cycle found while running (one an expansion made)."""
+    return {"node_id": blamed, "node_type": graph.nodes[blamed].class_type,
+            "exception_type": "graph.DependencyCycleError", "exception_message": "Dependency cycle detected",
+            "traceback": [], "current_inputs": {}}
 
 
 def _preview(value: Any) -> str:

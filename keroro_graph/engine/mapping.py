@@ -51,6 +51,8 @@ class Merged:
     #: The message of the first blocker with one (reported once, then silenced).
     block_message: str | None = None
     expand: list[dict[str, Any]] = field(default_factory=list)
+    #: Each call's own NodeOutput, kept when a call expanded (links resolve per call).
+    calls: list[NodeOutput] = field(default_factory=list)
 
 
 class ResultMerger:
@@ -61,6 +63,7 @@ class ResultMerger:
         self._lists: list[list[Any]] = [[] for _ in spec.outputs]
         self._ui: dict[str, list[Any]] | None = None
         self._expand: list[dict[str, Any]] = []
+        self._calls: list[NodeOutput] = []
         self.block_message: str | None = None
 
     def add_blocked(self, blocker: ExecutionBlocker) -> None:
@@ -69,8 +72,10 @@ class ResultMerger:
         silent = ExecutionBlocker(None)
         for out in self._lists:
             out.append(silent)
+        self._calls.append(NodeOutput(values=(silent,) * len(self._lists)))
 
     def add(self, result: NodeOutput) -> None:
+        self._calls.append(result)
         values = result.values
         for index, out in enumerate(self._lists):
             value = values[index] if index < len(values) else None
@@ -89,4 +94,4 @@ class ResultMerger:
 
     def result(self) -> Merged:
         return Merged(outputs=tuple(self._lists), ui=self._ui, block_message=self.block_message,
-                      expand=self._expand)
+                      expand=self._expand, calls=self._calls if self._expand else [])

@@ -32,10 +32,22 @@ def fingerprint_token(value: Any) -> bytes:
     return _canonical(value)
 
 
-def compute_signatures(graph: Graph, order: Iterable[str],
-                       fingerprints: dict[str, Any]) -> dict[str, bytes]:
-    """Signature of every node in ``order`` (which must be topological)."""
-    sigs: dict[str, bytes] = {}
+def strict_literal(value: Any) -> bytes:
+    """Canonical JSON of a constant, or a fresh random token for a value that has none
+    (an object an expansion passed straight in): such a node is never a cache hit, as
+    in ComfyUI, rather than a wrong one."""
+    try:
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), allow_nan=True).encode()
+    except (TypeError, ValueError):
+        return os.urandom(16)
+
+
+def compute_signatures(graph: Graph, order: Iterable[str], fingerprints: dict[str, Any],
+                       into: dict[str, bytes] | None = None,
+                       literal: Any = _canonical) -> dict[str, bytes]:
+    """Signature of every node in ``order`` (which must be topological), added to
+    ``into`` (which must already hold the signatures of the nodes they link to)."""
+    sigs: dict[str, bytes] = {} if into is None else into
     for node_id in order:
         node = graph.nodes[node_id]
         h = hashlib.blake2b(node.spec.class_type.encode(), digest_size=16)
@@ -52,6 +64,6 @@ def compute_signatures(graph: Graph, order: Iterable[str],
                 h.update(sigs[value.node])
                 h.update(b"#%d" % value.slot)
             else:
-                h.update(_canonical(value))
+                h.update(literal(value))
         sigs[node_id] = h.digest()
     return sigs
