@@ -67,6 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
                                           "mandatory when binding beyond loopback")
     mcp.add_argument("--allowed-host", action="append", metavar="HOST",
                      help="http: another Host/Origin name clients may use (DNS-rebinding protection); repeatable")
+    mcp.add_argument("--preview-budget-kib", type=int, metavar="KIB",
+                     help="inline previews of one tool result together stay under this (default 512)")
+    mcp.add_argument("--resource-max-mib", type=int, metavar="MIB",
+                     help="largest output file a resources/read returns (default 32)")
     _common(mcp)
     return parser
 

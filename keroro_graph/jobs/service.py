@@ -132,6 +132,11 @@ class JobService:
         await asyncio.sleep(0)
         return SubmitResult(job_id, float(number), True, checked.node_errors)
 
+    async def validate(self, prompt: Any, *, partial_targets: Iterable[str] | None = None) -> ValidationResult:
+        """What ``submit`` would refuse, without queueing anything (a dry run)."""
+        return await validate_prompt(prompt, self.registry, paths=self.engine.paths,
+                                     partial_targets=partial_targets, credentials=self.credentials)
+
     # --- control ---------------------------------------------------------------------
     async def cancel(self, job_id: str) -> JobStatus | None:
         """Cancel a queued job or interrupt a running one; returns the status after."""

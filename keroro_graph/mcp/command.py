@@ -18,6 +18,7 @@ import anyio
 
 from ..settings import Settings
 from .client import KeroroClient
+from .context import Limits
 from .server import Connect, build_server
 
 DEFAULT_SERVER = "http://127.0.0.1:8188"
@@ -69,6 +70,15 @@ def embedded(settings: Settings) -> Connect:
     return connect
 
 
+def limits_from(args: Any) -> Limits:
+    """The result limits asked for on the command line (defaults otherwise)."""
+    defaults = Limits()
+    preview = getattr(args, "preview_budget_kib", None)
+    resource = getattr(args, "resource_max_mib", None)
+    return Limits(preview_budget_bytes=preview * 1024 if preview is not None else defaults.preview_budget_bytes,
+                  resource_max_bytes=resource * 2**20 if resource is not None else defaults.resource_max_bytes)
+
+
 def mcp_command(args: Any) -> int:
     """Run until stdin closes (stdio) or the process is stopped (http)."""
     http_token = args.http_token or os.environ.get("KERORO_MCP_TOKEN") or None
@@ -82,7 +92,7 @@ def mcp_command(args: Any) -> int:
         connect = embedded(settings)
     else:
         connect = remote(args.server or DEFAULT_SERVER, args.token or os.environ.get("KERORO_TOKEN") or None)
-    server = build_server(connect)
+    server = build_server(connect, limits=limits_from(args))
     if args.transport == "stdio":
         anyio.run(server.run_stdio_async)
     else:

@@ -3,7 +3,10 @@ into MCP progress: ``progress`` counts finished nodes (plus the running node's o
 fraction) out of the graph's node count, every report is strictly larger than the
 last (the spec asks for that), and a heartbeat goes out whenever nothing else has
 for ``HEARTBEAT_S`` seconds, so clients that reset their timeout on progress keep
-waiting. The job record is polled at each heartbeat too, so a dropped socket only
+waiting. Reports are throttled to ``MAX_REPORTS_PER_S`` (the first and the last
+always go out; a change held back goes out when the interval has passed), and each
+names the job id, so an assistant whose own client timed out can still find the
+job with get_job. The job record is polled at each heartbeat too, so a dropped socket only
 slows the follow down. Knows the WebSocket message set, not the engine."""
 from __future__ import annotations
 
@@ -24,6 +27,9 @@ Report = Callable[[float, float | None, str], Awaitable[None]]
 HEARTBEAT_S = 5.0
 #: Progress within one node is reported at most this often.
 MIN_REPORT_INTERVAL_S = 0.25
+#: No run sends more notifications than this per second (a 1,000-node graph
+#: finishes hundreds of nodes a second).
+MAX_REPORTS_PER_S = 10
 FINISHED = frozenset({"success", "error", "interrupted", "cancelled"})
 _STEP = 1e-3
 
@@ -95,26 +101,31 @@ class Progress:
 
 async def follow(client: KeroroClient, ws: aiohttp.ClientWebSocketResponse | None, progress: Progress,
                  report: Report, *, timeout_s: float) -> dict[str, Any] | None:
-    """Follow the job until it ends and return its record (``GET /api/jobs/{id}``),
+    """Follow the job until it ends and return its record (``GET /api/runs/{id}``),
     or None when ``timeout_s`` runs out first."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout_s
-    last_report = loop.time()
+    gap_s = 1.0 / MAX_REPORTS_PER_S
     await _report(report, progress, "queued")
+    last_report, held = loop.time(), False
     while True:
         now = loop.time()
         if now >= deadline:
             return None
-        wait_s = max(0.01, min(deadline - now, HEARTBEAT_S - (now - last_report)))
-        msg, ws = await _receive(ws, wait_s)
+        due = HEARTBEAT_S - (now - last_report) if not held else gap_s - (now - last_report)
+        msg, ws = await _receive(ws, max(0.005, min(deadline - now, due)))
         urgent = progress.apply(msg) if msg is not None else False
         if progress.ended:
             await _report(report, progress, "finished")
             return await _record(client, progress.job_id)
         now = loop.time()
-        if urgent or (msg is not None and msg.get("type") == "progress" and now - last_report >= MIN_REPORT_INTERVAL_S):
-            await _report(report, progress, progress.message)
-            last_report = now
+        fine = msg is not None and msg.get("type") == "progress" and now - last_report >= MIN_REPORT_INTERVAL_S
+        if urgent or fine or held:
+            if now - last_report >= gap_s:
+                await _report(report, progress, progress.message)
+                last_report, held = now, False
+            else:
+                held = True
         elif now - last_report >= HEARTBEAT_S:
             record = await _record(client, progress.job_id)
             if record.get("status") in FINISHED:
@@ -147,7 +158,7 @@ async def _receive(ws: aiohttp.ClientWebSocketResponse | None, wait_s: float
 
 
 async def _record(client: KeroroClient, job_id: str) -> dict[str, Any]:
-    return await client.get(f"/api/jobs/{segment(job_id)}")
+    return await client.get(f"/api/runs/{segment(job_id)}")
 
 
 def _heartbeat_text(progress: Progress, record: dict[str, Any]) -> str:
@@ -161,6 +172,6 @@ def _heartbeat_text(progress: Progress, record: dict[str, Any]) -> str:
 
 async def _report(report: Report, progress: Progress, message: str) -> None:
     try:
-        await report(progress.next_value(), progress.total, message)
+        await report(progress.next_value(), progress.total, f"job {progress.job_id}: {message}")
     except Exception:  # a client that went away must not turn a finished run into an error
         log.debug("progress report failed", exc_info=True)

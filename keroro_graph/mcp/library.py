@@ -247,9 +247,14 @@ async def system_status(ctx: Context) -> dict[str, Any]:
     client = client_of(ctx)
     try:
         ready = await client.get("/api/health/ready", allow=(503,))
-        queued = await client.get("/api/jobs", params={"status": "queued", "limit": 1})
-        running = await client.get("/api/jobs", params={"status": "running", "limit": 50})
+        queued = await client.get("/api/runs", params={"status": "queued", "limit": 1})
+        running = await client.get("/api/runs", params={"status": "running", "limit": 50})
         stats = (await client.get("/system_stats")).get("system", {})
+    except ServerAnswerError as exc:
+        state = "unauthorized" if exc.status in (401, 403) else "error"
+        hint = (" — the server wants an access token: start the MCP server with --token (or KERORO_TOKEN)"
+                if state == "unauthorized" else "")
+        return {"server": client.base_url, "status": state, "error": f"{exc}{hint}", "versions": _versions({})}
     except KeroroServerError as exc:
         return {"server": client.base_url, "status": "unreachable", "error": str(exc), "versions": _versions({})}
     return {"server": client.base_url, "status": ready.get("status"), "checks": ready.get("checks"),

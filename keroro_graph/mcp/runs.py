@@ -11,6 +11,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult
 
 from .client import KeroroClient
+from .context import Limits
 from .follow import Progress, Report, follow
 from .outputs import job_handle, job_result
 from .workflows import validation_text
@@ -38,7 +39,8 @@ async def submit(client: KeroroClient, graph: dict[str, Any], *, client_id: str 
 
 
 async def run_and_wait(client: KeroroClient, graph: dict[str, Any], *, report: Report, wait_s: float,
-                       previews: bool = True, extra_data: dict[str, Any] | None = None) -> CallToolResult:
+                       previews: bool = True, extra_data: dict[str, Any] | None = None,
+                       limits: Limits = Limits()) -> CallToolResult:
     """Run ``graph`` and wait up to ``wait_s`` seconds: the finished job's result,
     else a job handle (0 returns the handle at once, without following)."""
     wait_s = max(0.0, min(wait_s, MAX_WAIT_S))
@@ -55,7 +57,7 @@ async def run_and_wait(client: KeroroClient, graph: dict[str, Any], *, report: R
             await ws.close()
     if record is None:
         return job_handle(job_id, "running", waited_s=wait_s)
-    result = await job_result(client, record, previews=previews, graph=graph)
+    result = await job_result(client, record, previews=previews, graph=graph, limits=limits)
     _note_dropped_outputs(result, answer, graph)
     return result
 

@@ -16,11 +16,13 @@ from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import Field
 
 from .. import __version__
-from . import library
+from . import library, planning, resources
+from .arguments import GraphJSON, JobId, Overrides, Previews, Wait, WorkflowName
 from .client import KeroroClient, ServerAnswerError, segment
-from .context import DELETE, READ, RUN, client_of, reporter
-from .outputs import DEFAULT_MAX_PREVIEWS, job_result, output_files
+from .context import DELETE, READ, RUN, Limits, State, client_of, limits_of, reporter
+from .outputs import DEFAULT_MAX_PREVIEWS, job_result
 from .runs import DEFAULT_WAIT_S, run_and_wait, submit_batch
+from .schemas import JOB_RESULT_SCHEMA, tidy
 from .workflows import overridable_inputs, resolve_graph, with_overrides
 
 Connect = Callable[[], AbstractAsyncContextManager[KeroroClient]]
@@ -28,23 +30,10 @@ JobStatusName = Literal["queued", "running", "success", "error", "interrupted", 
 
 INSTRUCTIONS = """Keroro Graph runs node graphs (workflows) for AI image and video work.
 Typical use: list_workflows or list_templates, describe_workflow to see the inputs you may
-override ("NODE.INPUT" keys), then run_workflow with overrides. Long runs return a job
-handle: follow up with get_job / get_outputs. Output files are linked by URL; small
-previews come inline."""
-
-WorkflowName = Annotated[str | None, Field(description="Name of a saved workflow (see list_workflows).")]
-GraphJSON = Annotated[dict[str, Any] | None, Field(
-    description="A graph instead of a saved name: an API graph {node_id: {class_type, inputs}}, "
-                "a POST /prompt body, or a UI workflow as saved by the canvas.")]
-Overrides = Annotated[dict[str, Any] | None, Field(
-    description='Input values to change, keyed "NODE.INPUT" where NODE is a node id or title, '
-                'e.g. {"3.seed": 42, "Headline.text": "Hello"}. describe_workflow lists the keys.')]
-Wait = Annotated[float, Field(ge=0, le=3600, description=(
-    "Seconds to wait for the run to finish. When it runs out you get a job handle (not an error) "
-    "to follow with get_job / get_outputs; 0 queues and returns at once."))]
-Previews = Annotated[bool, Field(description="Include small inline previews (≤512 px) of output images.")]
-JobId = Annotated[str, Field(description="A job id as returned by run_workflow, batch_run or list_jobs.")]
-
+override ("NODE.INPUT" keys), validate_workflow and estimate_cost to check a graph before
+paying for it, then run_workflow with overrides. Long runs return a job handle (every
+progress message names the job id too): follow up with get_job / get_outputs. Output files
+are linked by URL and MCP resource URI (list_outputs); small previews come inline."""
 
 async def list_workflows(ctx: Context) -> dict[str, Any]:
     """List the saved workflows (name, size in bytes, last modified as Unix seconds)."""
@@ -74,6 +63,7 @@ async def run_workflow(ctx: Context, workflow: WorkflowName = None, graph: Graph
     prepared = with_overrides(resolved.graph, overrides, await client.get("/object_info")) if overrides \
         else resolved.graph
     return await run_and_wait(client, prepared, report=reporter(ctx), wait_s=wait, previews=previews,
+                              limits=limits_of(ctx),
                               extra_data={"extra_pnginfo": resolved.extra_pnginfo} if resolved.extra_pnginfo else None)
 
 
@@ -108,7 +98,8 @@ async def run_node(ctx: Context, class_type: Annotated[str, Field(description="T
         for index, kind in enumerate(info.get("output") or []):
             viewer = ("PreviewImage", "images") if kind == "IMAGE" else ("PreviewAny", "source")
             graph[f"view{index}"] = {"class_type": viewer[0], "inputs": {viewer[1]: ["1", index]}}
-    return await run_and_wait(client, graph, report=reporter(ctx), wait_s=wait, previews=previews)
+    return await run_and_wait(client, graph, report=reporter(ctx), wait_s=wait, previews=previews,
+                              limits=limits_of(ctx))
 
 
 async def get_job(ctx: Context, job_id: JobId, previews: Annotated[bool, Field(
@@ -117,32 +108,21 @@ async def get_job(ctx: Context, job_id: JobId, previews: Annotated[bool, Field(
     handle; call again later."""
     client = client_of(ctx)
     record = await _job(client, job_id)
-    return await job_result(client, record, previews=previews, graph=record.get("prompt"), failure_is_error=False)
+    return await job_result(client, record, previews=previews, graph=record.get("prompt"), failure_is_error=False,
+                            limits=limits_of(ctx))
 
 
 async def get_outputs(ctx: Context, job_id: JobId, previews: Previews = True,
-                      max_previews: Annotated[int, Field(ge=0, le=16, description="At most this many previews.")]
-                      = DEFAULT_MAX_PREVIEWS) -> CallToolResult:
-    """A finished job's output files with their URLs (and text outputs), optionally with
-    small inline previews of the images."""
+                      max_previews: Annotated[int, Field(ge=0, le=16, description=(
+                          "At most this many previews; together they stay within the server's preview "
+                          "budget (the largest are left out first)."))] = DEFAULT_MAX_PREVIEWS) -> CallToolResult:
+    """A job's outputs: files with their URLs and resource URIs, texts and every other
+    value its nodes reported, optionally with small inline previews of the images.
+    A job that failed or was interrupted shows what it wrote before it stopped."""
     client = client_of(ctx)
     record = await _job(client, job_id)
-    if record.get("status") == "success":
-        return await job_result(client, record, previews=previews, max_previews=max_previews)
-    files, texts = output_files(client, record.get("outputs") or {})
-    if record.get("status") not in ("queued", "running") and (files or texts):
-        return _partial_outputs(record, files, texts)
-    return await job_result(client, record, graph=record.get("prompt"), failure_is_error=False)
-
-
-def _partial_outputs(record: dict[str, Any], files: list[dict[str, Any]],
-                     texts: list[dict[str, Any]]) -> CallToolResult:
-    lines = [f"Job {record['id']} ended {record.get('status')}; outputs written before it stopped:"]
-    lines += [f"- node {f['node_id']} {f['kind']}: {f['filename']} {f['url']}" for f in files]
-    lines += [f"- node {t['node_id']} text: {t['text'][:2000]}" for t in texts]
-    return CallToolResult(content=[TextContent(text="\n".join(lines))],
-                          structured_content={"status": record.get("status"), "job_id": record["id"],
-                                              "files": files, "texts": texts})
+    return await job_result(client, record, previews=previews, max_previews=max_previews,
+                            graph=record.get("prompt"), failure_is_error=False, limits=limits_of(ctx))
 
 
 async def list_jobs(ctx: Context, status: Annotated[list[JobStatusName] | None, Field(
@@ -153,7 +133,7 @@ async def list_jobs(ctx: Context, status: Annotated[list[JobStatusName] | None, 
     params: dict[str, Any] = {"limit": limit, "offset": offset}
     if status:
         params["status"] = ",".join(status)
-    answer = await client_of(ctx).get("/api/jobs", params=params)
+    answer = await client_of(ctx).get("/api/runs", params=params)
     keep = ("id", "status", "created_at", "started_at", "finished_at", "duration_s")
     jobs = [{**{k: j.get(k) for k in keep}, "error": (j.get("error") or {}).get("exception_message"),
              "output_nodes": sorted((j.get("outputs") or {}).keys())} for j in answer.get("jobs", [])]
@@ -163,7 +143,7 @@ async def list_jobs(ctx: Context, status: Annotated[list[JobStatusName] | None, 
 async def cancel_job(ctx: Context, job_id: JobId) -> dict[str, Any]:
     """Cancel a queued job or interrupt a running one."""
     try:
-        return await client_of(ctx).post(f"/api/jobs/{segment(job_id)}/cancel")
+        return await client_of(ctx).post(f"/api/runs/{segment(job_id)}/cancel")
     except ServerAnswerError as exc:
         if exc.status == 409:
             raise ToolError(f"job {job_id} has already finished ({exc}); nothing to cancel") from exc
@@ -172,7 +152,7 @@ async def cancel_job(ctx: Context, job_id: JobId) -> dict[str, Any]:
 
 async def _job(client: KeroroClient, job_id: str) -> dict[str, Any]:
     try:
-        return await client.get(f"/api/jobs/{segment(job_id)}")
+        return await client.get(f"/api/runs/{segment(job_id)}")
     except ServerAnswerError as exc:
         if exc.status == 404:
             raise ToolError(f"no job {job_id!r}; list_jobs shows recent ones") from exc
@@ -184,18 +164,27 @@ TOOLS: list[tuple[Callable[..., Any], ToolAnnotations]] = [
     (run_node, RUN), (get_job, READ), (list_jobs, READ), (get_outputs, READ),
     (cancel_job, DELETE),
 ]
+#: Tools whose result is a job result or handle (``outputs.job_result``).
+_JOB_RESULT_TOOLS = frozenset({"run_workflow", "run_node", "get_job", "get_outputs"})
 
 
-def build_server(connect: Connect, *, name: str = "keroro-graph") -> MCPServer:
+def build_server(connect: Connect, *, name: str = "keroro-graph", limits: Limits | None = None) -> MCPServer:
     """The MCP server; ``connect()`` is entered once for the server's lifetime and
-    yields the client every tool uses."""
+    yields the client every tool uses. ``limits`` bound what one answer carries."""
     @asynccontextmanager
-    async def lifespan(_server: MCPServer) -> AsyncIterator[KeroroClient]:
+    async def lifespan(_server: MCPServer) -> AsyncIterator[State]:
         async with connect() as client:
-            yield client
+            yield State(client, limits or Limits())
 
     server = MCPServer(name, title="Keroro Graph", instructions=INSTRUCTIONS, version=__version__,
                        lifespan=lifespan)
-    for fn, hints in [*TOOLS, *library.TOOLS]:
-        server.add_tool(fn, annotations=hints)
+    for fn, hints in [*TOOLS, *planning.TOOLS, *library.TOOLS]:
+        server.add_tool(fn, title=fn.__name__.replace("_", " ").capitalize(), annotations=hints)
+    for tool in server._tool_manager.list_tools():  # the SDK derives the schemas; we tidy them
+        tool.parameters = tidy(tool.parameters)
+        if tool.name in _JOB_RESULT_TOOLS:
+            tool.output_schema = JOB_RESULT_SCHEMA
+        elif tool.output_schema is not None:
+            tool.output_schema = tidy(tool.output_schema)
+    resources.register(server)
     return server

@@ -178,6 +178,10 @@ def _node_error(node_id: str, entry: dict[str, Any], item: dict[str, Any], graph
         text += f" (got {extra['received_value']!r}" + (f"; expected {expected})" if expected else ")")
     if item.get("details") and (item.get("type") == "value_not_in_list" or not name):
         text += f": {item['details']}"
+    if item.get("type") == "missing_credentials":
+        provider = extra.get("provider") or item.get("details") or "<provider>"
+        text += (f" — store the key with set_provider_key(provider={provider!r}, value=...); "
+                 "get_settings shows which credentials each provider needs")
     return text
 
 
