@@ -70,3 +70,18 @@ JOB_RESULT_SCHEMA: dict[str, Any] = {
     },
     "required": ["status", "job_id", "finished"],
 }
+
+OUTPUT_LINKS_SCHEMA: dict[str, Any] = {
+    "type": "object", "title": "OutputLinks",
+    "description": "A job's outputs as MCP resource URIs (read them with resources/read).",
+    "properties": {"job_id": {"type": "string"}, "status": {"type": "string"},
+                   "resources": {"type": "array", "items": {"type": "string"}}},
+    "required": ["job_id", "resources"], "additionalProperties": False,
+}
+
+#: Output schemas of the tools whose result the SDK cannot derive (they return a
+#: CallToolResult with text, images or links beside the structured content).
+OUTPUT_SCHEMAS: dict[str, dict[str, Any]] = {
+    "run_workflow": JOB_RESULT_SCHEMA, "run_node": JOB_RESULT_SCHEMA, "get_job": JOB_RESULT_SCHEMA,
+    "get_outputs": JOB_RESULT_SCHEMA, "list_outputs": OUTPUT_LINKS_SCHEMA,
+}

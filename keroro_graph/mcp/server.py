@@ -22,7 +22,7 @@ from .client import KeroroClient, ServerAnswerError, segment
 from .context import DELETE, READ, RUN, Limits, State, client_of, limits_of, reporter
 from .outputs import DEFAULT_MAX_PREVIEWS, job_result
 from .runs import DEFAULT_WAIT_S, run_and_wait, submit_batch
-from .schemas import JOB_RESULT_SCHEMA, tidy
+from .schemas import OUTPUT_SCHEMAS, tidy
 from .workflows import overridable_inputs, resolve_graph, with_overrides
 
 Connect = Callable[[], AbstractAsyncContextManager[KeroroClient]]
@@ -164,10 +164,6 @@ TOOLS: list[tuple[Callable[..., Any], ToolAnnotations]] = [
     (run_node, RUN), (get_job, READ), (list_jobs, READ), (get_outputs, READ),
     (cancel_job, DELETE),
 ]
-#: Tools whose result is a job result or handle (``outputs.job_result``).
-_JOB_RESULT_TOOLS = frozenset({"run_workflow", "run_node", "get_job", "get_outputs"})
-
-
 def build_server(connect: Connect, *, name: str = "keroro-graph", limits: Limits | None = None) -> MCPServer:
     """The MCP server; ``connect()`` is entered once for the server's lifetime and
     yields the client every tool uses. ``limits`` bound what one answer carries."""
@@ -182,8 +178,8 @@ def build_server(connect: Connect, *, name: str = "keroro-graph", limits: Limits
         server.add_tool(fn, title=fn.__name__.replace("_", " ").capitalize(), annotations=hints)
     for tool in server._tool_manager.list_tools():  # the SDK derives the schemas; we tidy them
         tool.parameters = tidy(tool.parameters)
-        if tool.name in _JOB_RESULT_TOOLS:
-            tool.output_schema = JOB_RESULT_SCHEMA
+        if tool.name in OUTPUT_SCHEMAS:
+            tool.output_schema = OUTPUT_SCHEMAS[tool.name]
         elif tool.output_schema is not None:
             tool.output_schema = tidy(tool.output_schema)
     resources.register(server)

@@ -5,6 +5,7 @@ DNS-rebinding protection on."""
 from __future__ import annotations
 
 import asyncio
+import re
 import socket
 import sys
 from contextlib import asynccontextmanager
@@ -13,6 +14,7 @@ from typing import AsyncIterator
 
 import aiohttp
 import httpx2
+import pytest
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
@@ -20,7 +22,7 @@ from mcp.client.streamable_http import streamable_http_client
 from keroro_graph.cli.main import main
 from keroro_graph.settings import REPO_ROOT
 from tests.conftest import FIXTURE_PACKS
-from tests.mcp.conftest import ProgressLog, gradient, images_of, sleeper, text_of
+from tests.mcp.conftest import ProgressLog, gradient, images_of, sleeper, text_of, wait_for_status
 
 EXE = str(Path(sys.executable).with_name("keroro-graph"))
 TOKEN = "mcp-test-token-5309"
@@ -38,8 +40,24 @@ async def run_with_progress(client: Client) -> None:
     assert not result.is_error, text_of(result)
     [(preview, _, mime)] = images_of(result)
     assert preview.size == (512, 273) and mime == "image/webp"
-    assert any("running node 2 (SaveImage)" in m for m in progress.messages)
+    job_id = result.structured_content["job_id"]
+    assert progress.messages[0] == f"job {job_id}: queued" and progress.messages[-1] == f"job {job_id}: finished"
     progress.assert_increasing()
+
+
+async def recover_after_the_client_gives_up(client: Client) -> None:
+    """A client whose own timeout (Cherry Studio: 60 s) fires before a long run ends
+    (here scaled down: 1 s against a 3 s run): the job keeps running, and the job id
+    in the first progress message is enough to get its result afterwards."""
+    progress = ProgressLog()
+    with pytest.raises(Exception) as gave_up:
+        await client.call_tool("run_workflow", {"graph": sleeper(3.0, value=90)}, read_timeout_seconds=1.0,
+                               progress_callback=progress)
+    assert "time" in f"{type(gave_up.value).__name__} {gave_up.value}".lower()
+    found = re.match(r"job (\S+): ", progress.messages[0])
+    assert found, progress.messages
+    facts = await wait_for_status(client, found.group(1), {"success"}, timeout_s=30)
+    assert facts["texts"] == [{"node_id": "3", "text": "90"}]
 
 
 async def test_stdio_against_a_server_on_loopback(keroro: str) -> None:
@@ -51,6 +69,7 @@ async def test_stdio_against_a_server_on_loopback(keroro: str) -> None:
         assert handle["finished"] is False
         failed = await client.call_tool("run_workflow", {"graph": gradient(), "overrides": {"1.nope": 1}})
         assert failed.is_error and "has no input 'nope'" in text_of(failed)
+        await recover_after_the_client_gives_up(client)
 
 
 async def test_stdio_embedded_starts_its_own_server(tmp_path: Path) -> None:
@@ -107,10 +126,11 @@ async def test_streamable_http_with_a_bearer_token(keroro: str, tmp_path: Path) 
         async with httpx2.AsyncClient(headers={"Authorization": f"Bearer {TOKEN}"},
                                       timeout=httpx2.Timeout(30, read=300)) as http:
             async with Client(streamable_http_client(url, http_client=http)) as client:
-                assert len((await client.list_tools()).tools) == 20
+                assert len((await client.list_tools()).tools) == 24
                 await run_with_progress(client)
                 jobs = (await client.call_tool("list_jobs", {})).structured_content["jobs"]
                 assert jobs and jobs[0]["status"] == "success"
+                await recover_after_the_client_gives_up(client)
         async with aiohttp.ClientSession() as raw:
             probe = {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
             async with raw.post(url, json=probe) as resp:

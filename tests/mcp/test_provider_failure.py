@@ -93,4 +93,9 @@ async def test_without_kling_keys_the_error_says_where_to_set_them(tmp_path: Pat
         text = text_of(result)
         assert "node 1 (KlingTextToVideo)" in text and "credentials are not set" in text, text
         assert "KERORO_KLING_ACCESS_KEY" in text and "/api/providers/kling/secrets" in text, text
+        assert "set_provider_key(provider='kling'" in text, text
+        async with mcp_client(url) as client:
+            checked = await client.call_tool("validate_workflow", {"graph": t2v_graph()})
+        assert checked.structured_content["valid"] is False
+        assert "set_provider_key(provider='kling'" in checked.structured_content["summary"]
         assert fake.requests == []

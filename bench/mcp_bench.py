@@ -1,0 +1,97 @@
+"""MCP benchmark (issue #15): what a tool call costs over the HTTP call it wraps, and
+how big a result gets.
+
+A real server (app factory, loopback TCP) and the MCP server driven by the SDK's own
+client in memory. For each pair, N calls one after the other, median and p90:
+``list_workflows`` vs ``GET /api/workflows``, ``get_job`` vs ``GET /api/runs/{id}``.
+Then the largest result on the wire for 16 output images with ``max_previews=16``.
+
+    .venv/bin/python -m bench.mcp_bench [--calls 300]
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Awaitable, Callable
+
+import aiohttp
+from aiohttp import web
+from mcp import Client
+
+from keroro_graph.mcp import build_server
+from keroro_graph.mcp.command import remote
+from keroro_graph.registry import load_registry
+from keroro_graph.server.app import create_app
+from keroro_graph.settings import REPO_ROOT, Settings
+
+FIXTURES = REPO_ROOT / "tests" / "fixtures" / "custom_nodes"
+
+
+async def timed(calls: int, fn: Callable[[], Awaitable[Any]]) -> list[float]:
+    for _ in range(20):
+        await fn()
+    samples = []
+    for _ in range(calls):
+        start = time.perf_counter()
+        await fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def summary(samples: list[float]) -> str:
+    ordered = sorted(samples)
+    return f"median {statistics.median(ordered):6.2f} ms  p90 {ordered[int(len(ordered) * 0.9)]:6.2f} ms"
+
+
+async def main(calls: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(user_dir=Path(tmp) / "user", custom_nodes_dirs=[FIXTURES])
+        runner = web.AppRunner(create_app(settings, registry=load_registry(custom_dirs=[FIXTURES])), access_log=None)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", 0).start()
+        url = f"http://127.0.0.1:{runner.addresses[0][1]}"
+        try:
+            async with aiohttp.ClientSession() as http, Client(build_server(remote(url, None))) as client:
+                graph = {"1": {"class_type": "TestConst", "inputs": {"value": 1}},
+                         "2": {"class_type": "TestOutput", "inputs": {"source": ["1", 0]}}}
+                job = (await client.call_tool("run_workflow", {"graph": graph})).structured_content["job_id"]
+
+                async def http_get(path: str) -> None:
+                    async with http.get(url + path) as resp:
+                        await resp.read()
+
+                rows = [("list_workflows", lambda: client.call_tool("list_workflows", {}),
+                         lambda: http_get("/api/workflows")),
+                        ("get_job", lambda: client.call_tool("get_job", {"job_id": job}),
+                         lambda: http_get(f"/api/runs/{job}"))]
+                for name, tool, plain in rows:
+                    over_mcp = await timed(calls, tool)
+                    over_http = await timed(calls, plain)
+                    overhead = statistics.median(over_mcp) - statistics.median(over_http)
+                    print(f"{name:15s} MCP  {summary(over_mcp)}")
+                    print(f"{'':15s} HTTP {summary(over_http)}   overhead (median) {overhead:5.2f} ms")
+                sheet: dict[str, Any] = {}
+                for i in range(16):
+                    sheet[f"n{i}"] = {"class_type": "ImageNoise", "inputs": {"width": 900, "height": 900, "seed": i,
+                                                                             "amount": 1.0, "monochrome": False}}
+                    sheet[f"s{i}"] = {"class_type": "SaveImage", "inputs": {"images": [f"n{i}", 0],
+                                                                            "filename_prefix": f"b{i}"}}
+                run = await client.call_tool("run_workflow", {"graph": sheet, "previews": False})
+                result = await client.call_tool("get_outputs", {"job_id": run.structured_content["job_id"],
+                                                                "max_previews": 16})
+                size = len(result.model_dump_json(by_alias=True, exclude_none=True))
+                print(f"get_outputs(max_previews=16) over 16 noise images: {size / 1024:.0f} KiB on the wire, "
+                      f"{result.structured_content['previews']} previews inline")
+        finally:
+            await runner.cleanup()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=300)
+    sys.exit(asyncio.run(main(parser.parse_args().calls)))
