@@ -5,6 +5,6 @@ choosing the relay. ``client.py`` speaks the protocol (on the SDK's
 ``OpenAICompatClient``), ``models.py`` holds the wire types and built-in model ids,
 ``inputs.py`` checks inputs before anything is sent, and ``nodes/`` holds one node
 per file."""
-from . import nodes
+from . import comfy, nodes
 
-__all__ = ["nodes"]
+__all__ = ["comfy", "nodes"]

@@ -28,6 +28,7 @@ Messages = list[dict[str, Any]]
 class RelayClient(OpenAICompatClient):
     """What every OpenAI-compatible relay shares beyond the SDK's wire format."""
 
+    edits_path = "/images/edits"
     #: Result images larger than this fail with ResultTooLargeError.
     max_result_bytes: ClassVar[int] = DEFAULT_MAX_DOWNLOAD_BYTES
     #: Reasoning models may think for minutes before a non-streamed answer's first
@@ -54,6 +55,22 @@ class RelayClient(OpenAICompatClient):
         if not items:
             raise self.error(ProviderError, "the image response holds no images")
         return [await self._image(item, sleep) for item in items]
+
+    async def edit_images(self, model: str, prompt: str, files: list[tuple[str, bytes]], *, sleep: Sleep,
+                          **fields: Any) -> list[bytes]:
+        """``/images/edits`` (multipart: ``(field, png)`` files such as ``image``,
+        ``image[]`` or ``mask``) → the encoded result images."""
+        form = {"model": model, "prompt": prompt, **{k: str(v) for k, v in fields.items()}}
+        parts = [(name, (f"{name.strip('[]')}_{i}.png", data, "image/png")) for i, (name, data) in enumerate(files)]
+        body = await self.request("POST", self.edits_path, data=form, files=parts, sleep=sleep,
+                                  timeout_s=self.chat_timeout_s)
+        data = body.get("data") if isinstance(body, dict) else None
+        if not isinstance(data, list) or not data:
+            raise self.error(ProviderError, "the image edit response holds no images")
+        try:
+            return [await self._image(ImageDatum.model_validate(d), sleep) for d in data]
+        except ValidationError:
+            raise self.error(ProviderError, "the image edit response was not understood") from None
 
     # --- helpers --------------------------------------------------------------------------
     async def _image(self, item: ImageDatum, sleep: Sleep) -> bytes:

@@ -66,6 +66,9 @@ PROVIDERS: dict[str, ProviderInfo] = {p.name: p for p in (
     ProviderInfo(
         "gemini", "Google Gemini", _api_key("GEMINI_API_KEY", "GOOGLE_API_KEY"),
         "https://generativelanguage.googleapis.com/v1beta",
+        # A relay's Gemini-native passthrough (spec §4.4), chosen here, serves ComfyUI's Gemini nodes too.
+        regions={"google": "https://generativelanguage.googleapis.com/v1beta",
+                 "comfly": "https://ai.comfly.chat/v1beta", "t8star": "https://ai.t8star.cn/v1beta"},
         models={"image": _GEMINI_IMAGE, "chat": ("gemini-2.5-flash", "gemini-2.5-flash-lite")},
         docs_url="https://ai.google.dev/gemini-api/docs"),
     ProviderInfo(
@@ -121,6 +124,9 @@ PROVIDERS: dict[str, ProviderInfo] = {p.name: p for p in (
     ProviderInfo(
         "openai_custom", "OpenAI-compatible (custom endpoint)", _api_key("OPENAI_API_KEY"),
         "https://api.openai.com/v1",
+        # ComfyUI's OpenAI nodes call this provider: OpenAI itself, or a relay chosen here.
+        regions={"openai": "https://api.openai.com/v1", "ohmygpt": "https://api.ohmygpt.com/v1",
+                 "cherryin": "https://open.cherryin.net/v1"},
         models={"chat": ("gpt-4o-mini", "gpt-4o"), "image": ("gpt-image-1",)}),
 )}
 

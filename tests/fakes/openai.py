@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import io
 import json
 import time
 import uuid
 from typing import Any
 
 from aiohttp import web
+from PIL import Image
 
 from tests.fakes.base import FakeServer, png_bytes
 
@@ -40,7 +42,11 @@ OVERLOADED = openai_error("The server is overloaded or not ready yet.", type="se
 #: OhMyGPT's own envelope (§9.3).
 OHMYGPT_BALANCE = {"statusCode": 402, "message": "User balance is insufficient, please recharge.",
                    "errorType": "insufficient_balance_error", "data": None}
-IMAGE_SIZES = {"256x256", "512x512", "1024x1024", "1792x1024", "1024x1792", "1536x1024", "1024x1536", "auto"}
+IMAGE_SIZES = {"256x256", "512x512", "1024x1024", "1792x1024", "1024x1792", "1536x1024", "1024x1536", "auto",
+               "2048x2048", "2048x1152", "1152x2048", "3840x2160", "2160x3840"}
+#: gpt-image models' extra fields (OpenAI's images API reference).
+QUALITIES = {"low", "medium", "high", "auto", "standard", "hd"}
+BACKGROUNDS = {"auto", "opaque", "transparent"}
 ROLES = {"system", "user", "assistant", "tool", "developer"}
 
 
@@ -74,6 +80,9 @@ class OpenAIFake(FakeServer):
         self.blocked_words = ("forbidden",)
         self.app.router.add_post(f"{prefix}/chat/completions", self._chat)
         self.app.router.add_post(f"{prefix}/images/generations", self._images)
+        self.app.router.add_post(f"{prefix}/images/edits", self._edits)
+        #: Each edit request: its form fields and, per file field, the (width, height) of the PNGs sent.
+        self.edits: list[tuple[dict[str, str], dict[str, list[tuple[int, int]]]]] = []
 
     # --- envelopes subclasses change -------------------------------------------------
     def error(self, status: int, message: str, *, code: str | None = None, param: str | None = None,
@@ -201,6 +210,36 @@ class OpenAIFake(FakeServer):
                 data.append({"url": self.add_file(f"img-{uuid.uuid4().hex[:10]}.png", png, "image/png")})
         return web.json_response({"created": int(time.time()), "data": data}, headers=self.rate_headers())
 
+    async def _edits(self, request: web.Request) -> web.Response:
+        """``/images/edits``: multipart with ``image`` (one) or ``image[]`` (several) PNGs
+        and an optional RGBA ``mask`` the size of the first image."""
+        refused = self.check_auth(request)
+        if refused is not None:
+            return refused
+        from tests.fakes.relay import multipart_form  # one multipart reader for the fakes
+        fields, parts = multipart_form(request.headers.get("Content-Type", ""), await request.read())
+        files: dict[str, list[tuple[int, int]]] = {}
+        for name, data in parts:
+            try:
+                files.setdefault(name, []).append(Image.open(io.BytesIO(data)).size)
+            except OSError:
+                return self.error(400, f"Invalid image file for {name}.", param=name)
+        self.edits.append((fields, files))
+        images = files.get("image", []) + files.get("image[]", [])
+        if not images:
+            return self.error(400, "image is required", param="image")
+        if "mask" in files and files["mask"][0] != images[0]:
+            return self.error(400, "Invalid mask image: the mask and image must be the same size.", param="mask")
+        try:
+            body = {**fields, "n": int(fields.get("n", "1"))}
+            count, size = self._check_images(body)
+        except (BadRequest, ValueError) as exc:
+            return self.error(400, str(exc), param=getattr(exc, "param", None))
+        width, height = (1024, 1024) if size == "auto" else map(int, size.split("x"))
+        data = [{"b64_json": base64.b64encode(png_bytes(width // 16, height // 16, colour(i))).decode()}
+                for i in range(count)]
+        return web.json_response({"created": int(time.time()), "data": data}, headers=self.rate_headers())
+
     def _check_images(self, body: dict[str, Any]) -> tuple[int, str]:
         model = body.get("model")
         if not isinstance(model, str) or not model:
@@ -217,6 +256,9 @@ class OpenAIFake(FakeServer):
             raise BadRequest(f"{size!r} is not one of the supported sizes", "size")
         if body.get("response_format", "url") not in ("url", "b64_json"):
             raise BadRequest("response_format must be url or b64_json", "response_format")
+        for name, allowed in (("quality", QUALITIES), ("background", BACKGROUNDS)):
+            if name in body and body[name] not in allowed:
+                raise BadRequest(f"{body[name]!r} is not valid for {name}", name)
         return count, size
 
 

@@ -150,7 +150,7 @@ class RelayFake(FakeServer):
         refused = self._auth(request)
         if refused is not None:
             return refused
-        fields, files = _multipart(request.headers.get("Content-Type", ""), await request.read())
+        fields, files = multipart_form(request.headers.get("Content-Type", ""), await request.read())
         images = [data for name, data in files if name == "image"]
         if not images:
             return web.json_response(openai_error("image is required", "missing_image"), status=400)
@@ -197,7 +197,7 @@ class RelayFake(FakeServer):
         return web.json_response(body)
 
 
-def _multipart(content_type: str, raw: bytes) -> tuple[dict[str, str], list[tuple[str, bytes]]]:
+def multipart_form(content_type: str, raw: bytes) -> tuple[dict[str, str], list[tuple[str, bytes]]]:
     """Form fields and files of a multipart body (the base fake has already read the
     stream, so the bytes are parsed here)."""
     message = BytesParser(policy=HTTP).parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + raw)
