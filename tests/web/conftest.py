@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -179,9 +180,17 @@ class Canvas:
             (out / name).write_bytes(image)
 
 
+def returning_user(context: Any, server: Server) -> None:
+    """A browser that has used the canvas before (no first-visit workflow) and a server
+    with no autosave left by earlier tests (a fresh browser would restore it)."""
+    shutil.rmtree(server.user_dir / "default" / "keroro" / "autosave", ignore_errors=True)
+    context.add_init_script("try { localStorage.setItem('kg.visited', '1'); } catch (e) {}")
+
+
 @pytest.fixture
 def canvas(browser: Any, server: Server) -> Iterator[Canvas]:
     context = browser.new_context(viewport={"width": 1400, "height": 860})
+    returning_user(context, server)
     page = context.new_page()
     page.set_default_timeout(15000)
     c = Canvas(page, server).open()

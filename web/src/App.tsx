@@ -10,23 +10,26 @@ import { ShortcutsDialog } from "./panels/ShortcutsDialog";
 import { Sidebar } from "./panels/Sidebar";
 import { Toasts } from "./panels/Toasts";
 import { TopBar } from "./panels/TopBar";
+import { FirstVisitHint } from "./panels/FirstVisitHint";
 import { useCatalogue } from "./store/catalogue-store";
 import { useUI } from "./store/ui-store";
 
 export function App() {
   const theme = useUI((s) => s.prefs.theme);
   const loaded = useCatalogue((s) => s.loaded);
+  const ready = useUI((s) => s.ready);
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
   return (
     <ReactFlowProvider>
-      <div className="kg-app" data-ready={loaded ? "true" : "false"}>
+      <div className="kg-app" data-ready={loaded && ready ? "true" : "false"}>
         <TopBar />
         <div className="kg-main">
           <Sidebar />
           <main className="kg-canvas-area" aria-label="Graph canvas">
             <Canvas />
+            <FirstVisitHint />
           </main>
         </div>
         <SearchBox />

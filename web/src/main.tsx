@@ -8,7 +8,8 @@ import "@xyflow/react/dist/base.css";
 import "./styles.css";
 import { connectSocket } from "./api/socket";
 import { clientId, currentWorkflow, runGraph } from "./actions/run";
-import { openResult } from "./actions/files";
+import { isFirstVisit, openFirstVisit, openResult } from "./actions/files";
+import { t } from "./i18n";
 import { App } from "./App";
 import { importDocument } from "./graph/import-document";
 import { toPrompt } from "./graph/prompt";
@@ -18,9 +19,13 @@ import { restore, save, startAutosave } from "./store/persistence";
 import { applyEvents, followTabs, useRuntimeStore } from "./store/runtime-store";
 import { toast, useUI } from "./store/ui-store";
 
-// Tabs come back once the node catalogue is known (nodes need their definitions).
-void loadCatalogue().then((defs) => {
-  restore(defs);
+// Tabs come back once the node catalogue is known (nodes need their definitions); a
+// first visit gets a default workflow that runs offline and a hint.
+void loadCatalogue().then(async (defs) => {
+  const restored = await restore(defs);
+  if (restored === "server") toast(t("restore.fromServer", { count: graph.useGraph.getState().tabs.length }));
+  if (!restored && (await isFirstVisit())) await openFirstVisit();
+  useUI.setState({ ready: true });
   startAutosave();
 });
 connectSocket({

@@ -33,6 +33,8 @@ export function HistoryPanel() {
   const [jobs, setJobs] = useState<Job[]>([]);
   const [names, setNames] = useState<Record<string, string>>({});
   const lastDone = useRuntimeStore((s) => s.lastDone);
+  // Jobs of other clients finish without events here; the queue status everyone gets moves.
+  const remaining = useRuntimeStore((s) => s.queueRemaining);
   const refresh = useCallback(async () => {
     try {
       const list = (await listJobs("success,error,interrupted,cancelled", 40)).jobs;
@@ -44,7 +46,7 @@ export function HistoryPanel() {
   }, []);
   useEffect(() => {
     void refresh();
-  }, [refresh, lastDone]);
+  }, [refresh, lastDone, remaining]);
   return (
     <div className="kg-history">
       <h2>

@@ -1,12 +1,15 @@
 /** The top bar: tabs (every open workflow), file actions, Run, and the theme/settings/help buttons. */
 import { cancelRunning, runGraph } from "../actions/run";
-import { exportApi, exportWorkflow, openFile, saveActive } from "../actions/files";
-import { autoArrange, closeTab, newTab, redoEdit, switchTab, undoEdit, useGraph } from "../store/graph-store";
+import { exportApi, exportWorkflow, openFile, requestCloseTab, saveActive } from "../actions/files";
+import { usePresence } from "../store/presence";
+import { autoArrange, newTab, redoEdit, switchTab, undoEdit, useGraph } from "../store/graph-store";
 import { useRuntimeStore } from "../store/runtime-store";
 import { setPrefs, useUI } from "../store/ui-store";
 import { useRef } from "react";
+import { useT } from "../i18n";
 
 export function TopBar() {
+  const tr = useT();
   const tabs = useGraph((s) => s.tabs);
   const active = useGraph((s) => s.activeTab);
   const running = useRuntimeStore((s) => s.running !== null);
@@ -14,6 +17,7 @@ export function TopBar() {
   const connected = useRuntimeStore((s) => s.connected);
   const theme = useUI((s) => s.prefs.theme);
   const file = useRef<HTMLInputElement>(null);
+  const others = usePresence((s) => s.others);
   return (
     <header className="kg-topbar">
       <div className="kg-brand" title="Keroro Graph 作战室">Keroro Graph</div>
@@ -23,8 +27,12 @@ export function TopBar() {
             <button role="tab" aria-selected={t.id === active} onClick={() => switchTab(t.id)} title={t.savedName ? `Saved as ${t.savedName}` : "Not saved on the server"}>
               {t.title}
               {t.dirty && <span className="kg-dirty" aria-label="unsaved changes">●</span>}
+              {t.savedName && others[t.savedName] && (
+                <span className={`kg-elsewhere ${others[t.savedName]}`} data-testid="open-elsewhere"
+                  title={others[t.savedName] === "editing" ? tr("tab.otherEditing", { name: t.savedName }) : tr("tab.otherOpen")}>⚠</span>
+              )}
             </button>
-            <button className="kg-tab-close" aria-label={`Close ${t.title}`} onClick={() => closeTab(t.id)}>
+            <button className="kg-tab-close" aria-label={`Close ${t.title}`} onClick={() => requestCloseTab(t.id)}>
               ×
             </button>
           </div>
@@ -38,7 +46,7 @@ export function TopBar() {
         <button onClick={redoEdit} aria-label="Redo" title="Redo (Ctrl+Y)">↷</button>
         <button onClick={autoArrange} title="Auto-arrange (Ctrl+Shift+L)">Arrange</button>
         <button onClick={() => void saveActive()} title="Save to the server (Ctrl+S)">Save</button>
-        <button onClick={() => { const n = window.prompt("Save as"); if (n) void saveActive(n.trim()); }}>Save as…</button>
+        <button onClick={() => { const n = window.prompt(tr("save.prompt")); if (n?.trim()) void saveActive(n.trim()); }}>Save as…</button>
         <button onClick={() => file.current?.click()} title="Open a workflow JSON or an image carrying one">Import…</button>
         <input ref={file} type="file" hidden accept=".json,.png,.webp,application/json,image/png,image/webp" data-testid="import-file"
           onChange={(e) => { const f = e.target.files?.[0]; e.target.value = ""; if (f) void openFile(f); }} />

@@ -19,6 +19,8 @@ export interface TabMeta {
   title: string;
   savedName: string | null;
   dirty: boolean;
+  /** The saved file's modification time (server seconds) when this tab last read or wrote it. */
+  savedAt?: number;
 }
 
 export interface TabContent {

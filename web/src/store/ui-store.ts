@@ -49,6 +49,10 @@ interface UI {
   lightbox: string | null;
   contextMenu: { nodeId: string; x: number; y: number } | null;
   renaming: string | null;
+  /** Start-up done (catalogue loaded and tabs restored). */
+  ready: boolean;
+  /** The first-visit hint on how to add nodes. */
+  hint: boolean;
 }
 
 const defaults: Prefs = { theme: "dark", background: "grid", wallpaper: null, snap: false, gridSize: 20, minimap: true };
@@ -71,6 +75,8 @@ export const useUI = create<UI>(() => ({
   lightbox: null,
   contextMenu: null,
   renaming: null,
+  ready: false,
+  hint: false,
 }));
 
 export function setPrefs(patch: Partial<Prefs>): void {
