@@ -19,6 +19,7 @@ from pydantic import Field
 
 from .. import __version__
 from .client import KeroroClient, KeroroServerError, ServerAnswerError, segment
+from . import shapes
 from .context import DELETE, READ, WRITE, client_of
 from .workflows import input_type
 
@@ -42,13 +43,13 @@ Credential = Annotated[str | None, Field(
 
 
 async def list_templates(ctx: Context, source: Annotated[str | None, Field(
-        description='Only this source: "app", "user" or "pack:<name>".')] = None) -> dict[str, Any]:
+        description='Only this source: "app", "user" or "pack:<name>".')] = None) -> shapes.TemplateList:
     """Example workflows to start from: name, source (app, pack:<name> or user) and format."""
     return await client_of(ctx).get("/api/templates", params={"source": source} if source else None)
 
 
 async def get_template(ctx: Context, name: TemplateName, source: Annotated[str | None, Field(
-        description="Its source, when several templates share the name.")] = None) -> dict[str, Any]:
+        description="Its source, when several templates share the name.")] = None) -> shapes.TemplateDocument:
     """A template's workflow document. Run it with run_workflow(graph=...) or save it
     with save_template."""
     client = client_of(ctx)
@@ -76,7 +77,7 @@ async def _template_source(client: KeroroClient, name: str) -> str:
 async def save_template(ctx: Context, name: TemplateName,
                         graph: Annotated[dict[str, Any], Field(description="The workflow: API graph or UI workflow.")],
                         overwrite: Annotated[bool, Field(description="Replace a user template of that name.")] = True
-                        ) -> dict[str, Any]:
+                        ) -> shapes.Saved:
     """Save a workflow as a user template (known secret values in it are masked)."""
     try:
         return await client_of(ctx).put(f"/api/templates/user/{segment(name)}", json_body=graph,
@@ -85,7 +86,7 @@ async def save_template(ctx: Context, name: TemplateName,
         raise ToolError(f"template {name!r} not saved: {exc}") from exc
 
 
-async def delete_template(ctx: Context, name: TemplateName) -> dict[str, Any]:
+async def delete_template(ctx: Context, name: TemplateName) -> shapes.Saved:
     """Delete a user template (app and pack templates are read-only)."""
     try:
         return await client_of(ctx).delete(f"/api/templates/user/{segment(name)}")
@@ -94,7 +95,7 @@ async def delete_template(ctx: Context, name: TemplateName) -> dict[str, Any]:
 
 
 async def list_nodes(ctx: Context, category: Category = None, type: SocketType = None, search: Search = None,
-                     limit: Annotated[int, Field(ge=1, le=1000)] = 200) -> dict[str, Any]:
+                     limit: Annotated[int, Field(ge=1, le=1000)] = 200) -> shapes.NodeList:
     """The node catalogue, filtered: class type, display name, category, input and output
     types. describe_node gives one node's full inputs."""
     info: dict[str, Any] = await client_of(ctx).get("/object_info")
@@ -136,7 +137,7 @@ async def node_info(client: KeroroClient, class_type: str) -> dict[str, Any]:
 
 
 async def describe_node(ctx: Context, class_type: Annotated[str, Field(description="The node type, e.g. SaveImage.")]
-                        ) -> dict[str, Any]:
+                        ) -> shapes.NodeDescription:
     """One node type: description, category, each input (type, default, limits, choices,
     required or optional) and outputs."""
     spec = await node_info(client_of(ctx), class_type)
@@ -151,7 +152,7 @@ async def describe_node(ctx: Context, class_type: Annotated[str, Field(descripti
 async def list_models(ctx: Context, provider: Annotated[str | None, Field(
                           description="One provider; all providers when left out.")] = None,
                       kind: Annotated[str | None, Field(description='Only this kind, e.g. "image" or "video".')] = None
-                      ) -> dict[str, Any]:
+                      ) -> shapes.ModelList:
     """Model ids each provider offers, by kind (image, video, chat, …)."""
     client = client_of(ctx)
     names = [provider] if provider else [p["name"] for p in (await client.get("/api/providers"))["providers"]]
@@ -171,7 +172,7 @@ async def list_models(ctx: Context, provider: Annotated[str | None, Field(
 async def upload_image(ctx: Context, image_base64: ImageBase64 = None, path: LocalPath = None,
                        filename: FileName = None,
                        overwrite: Annotated[bool, Field(description="Replace a file of the same name.")] = False
-                       ) -> dict[str, Any]:
+                       ) -> shapes.Uploaded:
     """Upload an image into the server's input folder; returns the name to put in
     LoadImage's `image` input."""
     data, default_name = await _upload_bytes(image_base64, path)
@@ -210,7 +211,7 @@ async def _upload_bytes(image_base64: str | None, path: str | None) -> tuple[byt
     return data, f"upload{ext}"
 
 
-async def get_settings(ctx: Context) -> dict[str, Any]:
+async def get_settings(ctx: Context) -> shapes.Settings:
     """Provider settings: which credentials are set (masked, never the values), base URL,
     region, concurrency limit and model kinds for each provider."""
     client = client_of(ctx)
@@ -224,7 +225,7 @@ async def get_settings(ctx: Context) -> dict[str, Any]:
 
 
 async def set_provider_key(ctx: Context, provider: Provider, value: Secret,
-                           credential: Credential = None) -> dict[str, Any]:
+                           credential: Credential = None) -> shapes.KeyStored:
     """Store a provider credential on the server; answers with the masked state only."""
     client = client_of(ctx)
     try:
@@ -241,7 +242,7 @@ async def set_provider_key(ctx: Context, provider: Provider, value: Secret,
             "credentials": [{k: c.get(k) for k in ("name", "set", "masked", "source")} for c in view["credentials"]]}
 
 
-async def system_status(ctx: Context) -> dict[str, Any]:
+async def system_status(ctx: Context) -> shapes.Status:
     """Health of the Keroro Graph server: readiness checks, queue depth, running jobs
     and versions. Reports an unreachable server as such instead of failing."""
     client = client_of(ctx)

@@ -14,6 +14,7 @@ from pydantic import Field
 from typing_extensions import TypedDict
 
 from .client import ServerAnswerError, segment
+from . import shapes
 from .arguments import GraphJSON, Overrides, WorkflowName
 from .context import READ, WRITE, client_of, limits_of
 from .outputs import collect_outputs
@@ -32,14 +33,6 @@ class Estimate(TypedDict, total=False):
     summary: str
     total: dict[str, float]
     nodes: dict[str, Any]
-
-
-class Saved(TypedDict, total=False):
-    name: str
-    size: int
-    modified: float
-    format: str
-    redacted: bool
 
 
 async def _prepared(ctx: Context, workflow: str | None, graph: Any, overrides: dict[str, Any] | None
@@ -92,7 +85,7 @@ async def save_workflow(ctx: Context, name: Annotated[str, Field(description="Th
                         graph: Annotated[dict[str, Any], Field(description="The workflow: API graph or UI workflow.")],
                         overwrite: Annotated[bool, Field(
                             description="Replace a saved workflow of that name (refused otherwise).")] = False
-                        ) -> Saved:
+                        ) -> shapes.Saved:
     """Save a workflow on the server so run_workflow can run it by name (known secret
     values in it are masked). Refuses to replace an existing one unless overwrite is true."""
     try:

@@ -19,6 +19,7 @@ from .. import __version__
 from . import library, planning, resources
 from .arguments import GraphJSON, JobId, Overrides, Previews, Wait, WorkflowName
 from .client import KeroroClient, ServerAnswerError, segment
+from . import shapes
 from .context import DELETE, READ, RUN, Limits, State, client_of, limits_of, reporter
 from .outputs import DEFAULT_MAX_PREVIEWS, job_result
 from .runs import DEFAULT_WAIT_S, run_and_wait, submit_batch
@@ -35,12 +36,12 @@ paying for it, then run_workflow with overrides. Long runs return a job handle (
 progress message names the job id too): follow up with get_job / get_outputs. Output files
 are linked by URL and MCP resource URI (list_outputs); small previews come inline."""
 
-async def list_workflows(ctx: Context) -> dict[str, Any]:
+async def list_workflows(ctx: Context) -> shapes.WorkflowList:
     """List the saved workflows (name, size in bytes, last modified as Unix seconds)."""
     return await client_of(ctx).get("/api/workflows")
 
 
-async def describe_workflow(ctx: Context, workflow: WorkflowName = None, graph: GraphJSON = None) -> dict[str, Any]:
+async def describe_workflow(ctx: Context, workflow: WorkflowName = None, graph: GraphJSON = None) -> shapes.WorkflowDescription:
     """Show a workflow's nodes and every input a caller may override: the override key
     ("NODE.INPUT"), node id, title, class type, input name, type, current value and limits."""
     client = client_of(ctx)
@@ -70,7 +71,7 @@ async def run_workflow(ctx: Context, workflow: WorkflowName = None, graph: Graph
 async def batch_run(ctx: Context, override_sets: Annotated[list[dict[str, Any]], Field(
                         min_length=1, max_length=100,
                         description='One overrides mapping per run, e.g. [{"3.seed": 1}, {"3.seed": 2}].')],
-                    workflow: WorkflowName = None, graph: GraphJSON = None) -> dict[str, Any]:
+                    workflow: WorkflowName = None, graph: GraphJSON = None) -> shapes.BatchAnswer:
     """Queue one workflow once per override set without waiting; returns a job handle per
     run (follow them with get_job / get_outputs)."""
     client = client_of(ctx)
@@ -128,7 +129,7 @@ async def get_outputs(ctx: Context, job_id: JobId, previews: Previews = True,
 async def list_jobs(ctx: Context, status: Annotated[list[JobStatusName] | None, Field(
                         description="Only jobs with these statuses.")] = None,
                     limit: Annotated[int, Field(ge=1, le=200)] = 20,
-                    offset: Annotated[int, Field(ge=0)] = 0) -> dict[str, Any]:
+                    offset: Annotated[int, Field(ge=0)] = 0) -> shapes.JobList:
     """Recent jobs, newest first: id, status, timing and error summary."""
     params: dict[str, Any] = {"limit": limit, "offset": offset}
     if status:
@@ -140,7 +141,7 @@ async def list_jobs(ctx: Context, status: Annotated[list[JobStatusName] | None, 
     return {"jobs": jobs, "total": answer.get("total"), "limit": limit, "offset": offset}
 
 
-async def cancel_job(ctx: Context, job_id: JobId) -> dict[str, Any]:
+async def cancel_job(ctx: Context, job_id: JobId) -> shapes.CancelAnswer:
     """Cancel a queued job or interrupt a running one."""
     try:
         return await client_of(ctx).post(f"/api/runs/{segment(job_id)}/cancel")
@@ -180,7 +181,5 @@ def build_server(connect: Connect, *, name: str = "keroro-graph", limits: Limits
         tool.parameters = tidy(tool.parameters)
         if tool.name in OUTPUT_SCHEMAS:
             tool.output_schema = OUTPUT_SCHEMAS[tool.name]
-        elif tool.output_schema is not None:
-            tool.output_schema = tidy(tool.output_schema)
     resources.register(server)
     return server
