@@ -93,7 +93,8 @@ def build_runtime(settings: Settings, *, registry: Registry | None = None,
         backend, relay = shared_queue(settings.queue_url, engine.bus)
     jobs = JobService(registry=registry, engine=engine,
                       backend=backend or EmbeddedBackend(settings.jobs_store),
-                      max_jobs=settings.max_jobs, run_workers=run_workers and settings.run_workers,
+                      max_jobs=settings.max_jobs, max_waiting_jobs=settings.max_waiting_jobs,
+                      run_workers=run_workers and settings.run_workers,
                       worker_id=relay.origin if relay else None,
                       credentials=hub.missing_credentials, redact_json=secrets.redact_json)
     if relay is not None:

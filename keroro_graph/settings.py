@@ -24,7 +24,11 @@ class Settings(BaseModel):
     jobs_db: Path | str | None = None
     builtin_nodes_dir: Path | None = None
     custom_nodes_dirs: list[Path] = Field(default_factory=lambda: [REPO_ROOT / "custom_nodes"])
+    #: Job slots: jobs doing CPU work (sync nodes) at once.
     max_jobs: int = 4
+    #: Jobs that may run beyond ``max_jobs`` while they only wait on async nodes (provider
+    #: I/O, named limits) and hold no slot; 0 makes every running job hold a slot.
+    max_waiting_jobs: int = 256
     #: A job queue shared by several processes: ``redis://host:port/db`` with optional
     #: ``?prefix=…&claim_idle_s=…&max_deliveries=…``. None keeps the embedded store.
     #: Every process on one queue must see the same output folder (a shared mount).
@@ -108,6 +112,7 @@ _ENV = {
     "workflows_dir": "KERORO_WORKFLOWS_DIR",
     "jobs_db": "KERORO_JOBS_DB",
     "max_jobs": "KERORO_MAX_JOBS",
+    "max_waiting_jobs": "KERORO_MAX_WAITING_JOBS",
     "queue_url": "KERORO_QUEUE",
     "cache_bytes": "KERORO_CACHE_BYTES",
     "max_concurrent_nodes": "KERORO_MAX_CONCURRENT_NODES",

@@ -33,7 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--allowed-host", action="append", metavar="HOST",
                        help="another name (or name:port) requests may be addressed to without a token "
                             "(DNS-rebinding protection; or KERORO_ALLOWED_HOSTS=a,b); repeatable")
-    serve.add_argument("--max-jobs", type=int, help="jobs running at once (default 4)")
+    serve.add_argument("--max-jobs", type=int, help="job slots: jobs doing CPU work at once (default 4)")
+    serve.add_argument("--max-waiting-jobs", type=int,
+                       help="jobs that may run beyond --max-jobs while only waiting on providers (default 256)")
     serve.add_argument("--open", action="store_true", help="open the canvas in a browser")
     serve.add_argument("--queue", metavar="redis://HOST:PORT/DB",
                        help="share a job queue with other processes (or KERORO_QUEUE); default: this process's own")
@@ -43,7 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     worker = sub.add_parser("worker", help="run jobs from a shared queue (no HTTP)")
     worker.add_argument("--queue", metavar="redis://HOST:PORT/DB", help="the shared queue (or KERORO_QUEUE)")
-    worker.add_argument("--max-jobs", type=int, help="jobs running at once in this worker (default 4)")
+    worker.add_argument("--max-jobs", type=int, help="job slots: jobs doing CPU work at once here (default 4)")
+    worker.add_argument("--max-waiting-jobs", type=int,
+                        help="jobs that may run beyond --max-jobs while only waiting on providers (default 256)")
     worker.add_argument("--output-dir", type=Path,
                         help="output folder: the same shared folder every server and worker mounts")
     _common(worker)

@@ -21,6 +21,7 @@ log = logging.getLogger("keroro_graph")
 def serve_settings(args: Any) -> Settings:
     return Settings.from_env(user_dir=args.user_dir, host=args.host, port=args.port, token=args.token,
                              custom_nodes_dirs=args.custom_nodes_dir or None, max_jobs=args.max_jobs,
+                             max_waiting_jobs=getattr(args, "max_waiting_jobs", None),
                              allowed_hosts=getattr(args, "allowed_host", None) or None,
                              queue_url=getattr(args, "queue", None),
                              run_workers=False if getattr(args, "no_worker", False) else None)

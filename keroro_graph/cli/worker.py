@@ -21,7 +21,8 @@ from ..settings import Settings
 
 def worker_settings(args: Any) -> Settings:
     return Settings.from_env(user_dir=args.user_dir, custom_nodes_dirs=args.custom_nodes_dir or None,
-                             max_jobs=args.max_jobs, output_dir=args.output_dir, queue_url=args.queue,
+                             max_jobs=args.max_jobs,
+                             max_waiting_jobs=getattr(args, "max_waiting_jobs", None), output_dir=args.output_dir, queue_url=args.queue,
                              run_workers=True)
 
 

@@ -18,6 +18,7 @@ from ..registry.spec import NodeSpec
 from .cache import CacheEntry, OutputCache
 from .context import CancelToken
 from .events import EventBus
+from .slots import JobSlot
 
 _MAX_INSTANCES = 4096
 
@@ -44,6 +45,8 @@ class RunRequest:
     graph: Graph
     outputs: list[str]
     extra_data: dict[str, Any] = field(default_factory=dict)
+    #: The job's slot, parked while the run only waits on async nodes (see slots.py).
+    slot: JobSlot | None = None
 
 
 @dataclass

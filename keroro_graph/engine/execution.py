@@ -198,12 +198,23 @@ class Execution:
             self.running[node_id] = loop.create_task(self._run_node(node_id))
             started += 1
         if self.running:
+            self._park_if_waiting()
             return
         if not stopping and len(self.done) < len(self.demanded):
             stuck = sorted(self.demanded - self.done)
             blamed = next((self._display(n) for n in stuck if self._display(n) != n), stuck[0])
             self.failure = _cycle_failure(blamed, self.graph)
         self.finished.set()
+
+    def _park_if_waiting(self) -> None:
+        """Give the job's slot back when nothing is ready and every running node is async
+        (a provider wait, a named limit): slots bound CPU work, not waiting."""
+        slot = self.req.slot
+        if slot is None or not slot.held or self.ready:
+            return
+        nodes = self.graph.nodes
+        if all(nodes[n].spec.behaviour.is_async for n in self.running):
+            slot.park()
 
     # --- one node ---------------------------------------------------------------------
     async def _run_node(self, node_id: str) -> None:
@@ -244,6 +255,8 @@ class Execution:
         entry: CacheEntry | None = None
         try:
             inputs.update(self._gather(node))
+            if self.req.slot is not None and not node.spec.behaviour.is_async:
+                await self.req.slot.resume()  # before the global limit: never hold one waiting
             limit = self.engine.named_limit(node.spec.limit) if node.spec.limit else None
             async with self.engine.global_limit():
                 if limit is not None:

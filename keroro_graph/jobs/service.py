@@ -2,8 +2,10 @@
 execute — and the workers that lease jobs from the backend and run them on the engine.
 
 HTTP, the CLI, MCP and tests all call ``submit``; nobody else talks to the engine
-directly. Several jobs run at once (``max_jobs``); cancelling a queued job removes
-it, cancelling a running one interrupts it.
+directly. ``max_jobs`` jobs hold a slot at once, and a job that only waits on async
+nodes (provider I/O) gives its slot back meanwhile, so up to ``max_jobs +
+max_waiting_jobs`` run at once; cancelling a queued job removes it, cancelling a
+running one interrupts it.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from typing import Any, Callable, Iterable
 from ..engine.context import CancelToken
 from ..engine.engine import Engine, RunRequest, RunResult
 from ..engine.events import JobCancelled, JobQueued, JobRecorded, QueueChanged
+from ..engine.slots import JobSlot
 from ..errors import JobError
 from ..graph.validate import CredentialCheck, ValidationResult, error_dict, validate_prompt
 from ..registry.registry import Registry
@@ -50,7 +53,8 @@ class SubmitResult:
 
 class JobService:
     def __init__(self, *, registry: Registry, engine: Engine, backend: JobBackend,
-                 max_jobs: int = 4, worker_id: str | None = None, run_workers: bool = True,
+                 max_jobs: int = 4, max_waiting_jobs: int = 0, worker_id: str | None = None,
+                 run_workers: bool = True,
                  credentials: CredentialCheck | None = None,
                  redact_json: Callable[[Any], Any] | None = None) -> None:
         self.registry = registry
@@ -60,6 +64,11 @@ class JobService:
         self.engine = engine
         self.backend = backend
         self.max_jobs = max_jobs
+        #: Jobs that may run beyond ``max_jobs`` while they only wait on async nodes.
+        self.max_waiting_jobs = max_waiting_jobs
+        self._slots = asyncio.Semaphore(max_jobs)
+        self._leases = asyncio.Semaphore(max_jobs + max_waiting_jobs)
+        self._running: set[asyncio.Task[None]] = set()
         self.worker_id = worker_id or f"worker-{uuid.uuid4().hex[:8]}"
         self.run_workers = run_workers
         self._counter = 0
@@ -91,9 +100,9 @@ class JobService:
         self._stopping = True
         for token in self._tokens.values():
             token.cancel()
-        for task in self._workers:
+        for task in [*self._workers, *self._running]:
             task.cancel()
-        await asyncio.gather(*self._workers, return_exceptions=True)
+        await asyncio.gather(*self._workers, *self._running, return_exceptions=True)
         self._workers = []
         await self.backend.close()
 
@@ -222,21 +231,49 @@ class JobService:
 
     # --- workers ---------------------------------------------------------------------
     async def _work(self, index: int) -> None:
+        """Lease a job whenever a slot is free (and fewer than ``max_jobs +
+        max_waiting_jobs`` run) and start it; the job gives its slot back when it ends or
+        only waits, which lets this worker lease the next one."""
         worker = f"{self.worker_id}/{index}"
         while not self._stopping:
+            slot = None
             try:
+                await self._leases.acquire()
+                await self._slots.acquire()
+                slot = JobSlot(self._slots)
                 job = await self.backend.lease(worker)
                 if job is None:
+                    self._free(slot)
                     await self.backend.wait_for_work(_IDLE_WAIT_S)
                     continue
-                await self._run(job, worker)
+                task = asyncio.create_task(self._run_leased(job, worker, slot), name=f"job-{job.id}")
+                self._running.add(task)
+                task.add_done_callback(self._running.discard)
             except asyncio.CancelledError:
+                if slot is not None:
+                    self._free(slot)
                 raise
             except Exception:
+                if slot is not None:
+                    self._free(slot)
                 log.exception("job worker %s hit an error; continuing", worker)
                 await asyncio.sleep(0.5)
 
-    async def _run(self, job: JobRecord, worker: str) -> None:
+    def _free(self, slot: JobSlot) -> None:
+        slot.release()
+        self._leases.release()
+
+    async def _run_leased(self, job: JobRecord, worker: str, slot: JobSlot) -> None:
+        try:
+            await self._run(job, worker, slot)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("job %s hit an error in worker %s", job.id, worker)
+        finally:
+            self._free(slot)
+
+    async def _run(self, job: JobRecord, worker: str, slot: JobSlot | None = None) -> None:
         token = self._tokens[job.id] = CancelToken()
         heartbeat = asyncio.create_task(self._heartbeat(job.id, worker))
         await self._queue_changed(job.id)  # ComfyUI announces the queue on put, get and done
@@ -247,7 +284,7 @@ class JobService:
             if checked.ok and checked.graph is not None:
                 result = await self.engine.execute(
                     RunRequest(job_id=job.id, graph=checked.graph, outputs=checked.outputs,
-                               extra_data=job.extra_data), token)
+                               extra_data=job.extra_data, slot=slot), token)
             else:
                 result = _invalid_at_run(job.id, checked)
             status = {"success": JobStatus.SUCCESS, "error": JobStatus.ERROR,

@@ -299,6 +299,7 @@ async def test_cache_never_exceeds_its_budget(settings, registry):
 async def test_front_of_queue_runs_first(settings, registry):
     from keroro_graph.runtime import build_runtime
     settings.max_jobs = 1
+    settings.max_waiting_jobs = 0  # the sleeping blocker keeps its slot
     rt = build_runtime(settings, registry=registry)
     order = []
     rt.bus.subscribe(lambda e: order.append(e.job_id) if isinstance(e, JobStarted) else None)

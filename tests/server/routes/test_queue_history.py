@@ -2,12 +2,22 @@
 credentials shown, paging, clearing, and history that survives a restart."""
 from __future__ import annotations
 
+import pytest
+
 from keroro_graph.server.app import create_app
+from keroro_graph.settings import Settings
 from tests.conftest import chain
 
 SLOW = {"c": {"class_type": "TestConst", "inputs": {"value": 1}},
         "s": {"class_type": "TestSleep", "inputs": {"value": ["c", 0], "seconds": 30}},
         "o": {"class_type": "TestOutput", "inputs": {"source": ["s", 0]}}}
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """Every running job holds a slot (the sleeping blockers would otherwise give theirs
+    back while they wait, and the pending jobs would run)."""
+    return settings.model_copy(update={"max_waiting_jobs": 0})
 
 
 async def fill_queue(client, settings):

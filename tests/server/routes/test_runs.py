@@ -22,7 +22,7 @@ SLEEP = {"c": {"class_type": "TestConst", "inputs": {"value": 1}},
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
     """One job at a time, so a second job stays queued behind a sleeping one."""
-    return settings.model_copy(update={"max_jobs": 1})
+    return settings.model_copy(update={"max_jobs": 1, "max_waiting_jobs": 0})
 
 
 async def submit(client: TestClient, graph: dict[str, Any], **extra: Any) -> str:

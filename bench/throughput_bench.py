@@ -1,0 +1,221 @@
+"""Throughput benchmarks (issue 18) and event-loop lag under large documents (issue 17),
+over real HTTP and WebSocket against a server process started as a user starts it
+(``keroro-graph serve``, every pack loaded):
+
+- 500 tiny prompts POSTed back to back: accepted per second, and how long after the
+  last answer the last job is done (``executing: null`` on the WebSocket);
+- N separate jobs that each wait 1 s on provider-like I/O (the test pack's async
+  ``TestSleep``), posted at once: submit of the first → all done;
+- chains of 800 / 2,500 / 10,000 trivial nodes: POST → the final ``executing: null``;
+- loop lag: a probe asks ``GET /prompt`` every 5 ms while a 200k-node graph is posted,
+  and while ``/api/runs``, ``/api/jobs``, ``/history`` and ``/queue`` are read with
+  200k-node jobs stored; lag = the probe's slowest answer.
+
+    .venv/bin/python bench/throughput_bench.py [submit|waits|chains|lag ...]
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from bench.engine_bench import int_chain  # noqa: E402
+from bench.server_bench import print_rows, start_server  # noqa: E402
+
+Row = tuple[str, float, str, str]
+
+
+class Watcher:
+    """One WebSocket client; resolves a future per prompt id at its ``executing: null``."""
+
+    def __init__(self, ws: Any) -> None:
+        self.ws = ws
+        self.done: dict[str, asyncio.Future[float]] = {}
+        self.task = asyncio.create_task(self._read())
+
+    def future(self, prompt_id: str) -> asyncio.Future[float]:
+        return self.done.setdefault(prompt_id, asyncio.get_running_loop().create_future())
+
+    async def _read(self) -> None:
+        async for msg in self.ws:
+            if msg.type is not aiohttp.WSMsgType.TEXT or '"executing"' not in msg.data and \
+                    '"execution_error"' not in msg.data:
+                continue
+            data = json.loads(msg.data)
+            if data["type"] == "execution_error":
+                raise SystemExit(f"benchmark job failed: {data['data']}")
+            if data["type"] == "executing" and data["data"]["node"] is None:
+                fut = self.future(data["data"]["prompt_id"])
+                if not fut.done():
+                    fut.set_result(time.perf_counter())
+
+
+async def post(session: aiohttp.ClientSession, url: str, graph: dict[str, Any], **extra: Any) -> str:
+    prompt_id = uuid.uuid4().hex
+    async with session.post(f"{url}/prompt", json={"prompt": graph, "client_id": "bench",
+                                                  "prompt_id": prompt_id, **extra}) as r:
+        if r.status != 200:
+            raise SystemExit(f"POST /prompt: {r.status} {await r.text()}")
+    return prompt_id
+
+
+async def submit_rate(url: str, count: int = 500) -> list[Row]:
+    rates, tails = [], []
+    async with aiohttp.ClientSession() as session, session.ws_connect(f"{url}/ws?clientId=bench") as ws:
+        watcher = Watcher(ws)
+        for attempt in range(3):
+            ids = []
+            started = time.perf_counter()
+            for i in range(count):
+                graph = {"c": {"class_type": "PrimitiveInt", "inputs": {"value": attempt * 100_000 + i}},
+                         "o": {"class_type": "PreviewAny", "inputs": {"source": ["c", 0]}}}
+                ids.append(await post(session, url, graph))
+            accepted = time.perf_counter()
+            ends = await asyncio.gather(*(watcher.future(i) for i in ids))
+            rates.append(count / (accepted - started))
+            tails.append(max(ends) - accepted)
+        watcher.task.cancel()
+    return [(f"{count} tiny prompts POSTed back to back (accepted/s, median of 3)", statistics.median(rates),
+             "≥ 1,000/s", "504/s"),
+            (f"{count} tiny prompts: last done after the last answer (median of 3)", statistics.median(tails),
+             "≤ 1 s", "—")]
+
+
+async def provider_waits(url: str, counts: tuple[int, ...] = (20, 100)) -> list[Row]:
+    rows = []
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session, \
+            session.ws_connect(f"{url}/ws?clientId=bench") as ws:
+        watcher = Watcher(ws)
+        for count in counts:
+            seed = time.time_ns()
+            graphs = [{"c": {"class_type": "PrimitiveInt", "inputs": {"value": (seed + i) % 2**31}},
+                       "s": {"class_type": "TestSleep", "inputs": {"value": ["c", 0], "seconds": 1.0}},
+                       "o": {"class_type": "PreviewAny", "inputs": {"source": ["s", 0]}}} for i in range(count)]
+            started = time.perf_counter()
+            ids = await asyncio.gather(*(post(session, url, g) for g in graphs))
+            ends = await asyncio.gather(*(watcher.future(i) for i in ids))
+            target = "≤ 1.2 s" if count <= 20 else "≤ 1.5 s"
+            rows.append((f"{count} jobs × 1 s provider wait, posted at once → all done", max(ends) - started,
+                         target, "20.6 s" if count == 20 else "—"))
+        watcher.task.cancel()
+    return rows
+
+
+async def chains(url: str, sizes: tuple[int, ...] = (800, 2_500, 10_000)) -> list[Row]:
+    rows = []
+    async with aiohttp.ClientSession() as session, session.ws_connect(f"{url}/ws?clientId=bench") as ws:
+        watcher = Watcher(ws)
+        for size in sizes:
+            times = []
+            for attempt in range(3):
+                graph = int_chain(size, 9_000_000 + size * 10 + attempt)
+                started = time.perf_counter()
+                prompt_id = await post(session, url, graph)
+                times.append(await watcher.future(prompt_id) - started)
+            best = min(times)
+            target = {800: "≤ 0.1 s", 10_000: "≤ 1 s"}.get(size, "linear")
+            rows.append((f"{size:,}-node chain over HTTP+WS, submit → executing null "
+                         f"(best of 3, {best / size * 1e6:.0f} µs/node)", best, target,
+                         "42 s" if size == 800 else "—"))
+        watcher.task.cancel()
+    return rows
+
+
+class Probe:
+    """Asks ``GET /prompt`` every 5 ms; the slowest answer while it runs is the lag."""
+
+    def __init__(self, session: aiohttp.ClientSession, url: str) -> None:
+        self.session, self.url = session, url
+        self.samples: list[float] = []
+        self.task = asyncio.create_task(self._run())
+
+    async def _run(self) -> None:
+        while True:
+            started = time.perf_counter()
+            async with self.session.get(f"{self.url}/prompt") as r:
+                await r.read()
+            self.samples.append(time.perf_counter() - started)
+            await asyncio.sleep(0.005)
+
+    async def stop(self) -> float:
+        self.task.cancel()
+        await asyncio.gather(self.task, return_exceptions=True)
+        return max(self.samples, default=0.0)
+
+
+def wide_graph(nodes: int, seed: int) -> dict[str, Any]:
+    """``nodes`` PrimitiveInt → PreviewAny pairs: a 200k-node document that runs fast."""
+    graph: dict[str, Any] = {}
+    for i in range(nodes // 2):
+        graph[f"c{i}"] = {"class_type": "PrimitiveInt", "inputs": {"value": seed + i}}
+        graph[f"o{i}"] = {"class_type": "PreviewAny", "inputs": {"source": [f"c{i}", 0]}}
+    return graph
+
+
+async def loop_lag(url: str, nodes: int = 200_000, stored: int = 3) -> list[Row]:
+    rows = []
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=600)) as session, \
+            aiohttp.ClientSession() as probe_session, session.ws_connect(f"{url}/ws?clientId=bench") as ws:
+        watcher = Watcher(ws)
+        ids = []
+        for i in range(stored):
+            body = json.dumps({"prompt": wide_graph(nodes, i * nodes), "client_id": "bench"}).encode()
+            probe = Probe(probe_session, url)
+            await asyncio.sleep(0.05)
+            started = time.perf_counter()
+            async with session.post(f"{url}/prompt", data=body,
+                                    headers={"Content-Type": "application/json"}) as r:
+                answer = await r.json()
+                if r.status != 200:
+                    raise SystemExit(f"POST /prompt: {r.status} {answer}")
+            took = time.perf_counter() - started
+            lag = await probe.stop()
+            ids.append(answer["prompt_id"])
+            if i == 0:
+                rows.append((f"POST /prompt of a {nodes:,}-node graph ({len(body) / 1e6:.0f} MB, answered in "
+                             f"{took:.1f} s): worst probe answer", lag, "≤ 50 ms", "—"))
+            await asyncio.wait_for(watcher.future(answer["prompt_id"]), 600)
+        for path in ("/api/runs?limit=100", "/api/jobs?limit=100", "/history", "/history?max_items=2",
+                     f"/history/{ids[0]}", "/queue"):
+            probe = Probe(probe_session, url)
+            await asyncio.sleep(0.05)
+            started = time.perf_counter()
+            async with session.get(f"{url}{path}") as r:
+                size = len(await r.read())
+                status = r.status
+            took = time.perf_counter() - started
+            lag = await probe.stop()
+            rows.append((f"GET {path} with {stored} × {nodes:,}-node jobs stored ({status}, {size / 1e6:.1f} MB "
+                         f"in {took:.2f} s): worst probe answer", lag, "≤ 50 ms", "—"))
+        watcher.task.cancel()
+    return rows
+
+
+SCENARIOS = {"submit": submit_rate, "waits": provider_waits, "chains": chains, "lag": loop_lag}
+
+
+async def main(names: list[str]) -> None:
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in names:
+            proc, url, _ = await start_server(Path(tmp) / name)
+            try:
+                rows += await SCENARIOS[name](url)
+            finally:
+                proc.terminate()
+                proc.wait()
+    print_rows(rows)
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1:] or list(SCENARIOS)))
