@@ -4,6 +4,6 @@ and secret keys set in Settings → Providers. ``client.py`` speaks the protocol
 ``models.py`` holds its wire types, ``inputs.py`` checks Kling's input rules before
 anything is sent, ``outputs.py`` turns finished tasks into VIDEO and IMAGE values,
 and ``nodes/`` holds one node per file."""
-from . import nodes
+from . import comfy, nodes
 
-__all__ = ["nodes"]
+__all__ = ["comfy", "nodes"]

@@ -19,21 +19,26 @@ from keroro_graph.api import (DEFAULT_MAX_DOWNLOAD_BYTES, AuthError, BadRequestE
 
 from .models import Envelope, KlingTask, WireRequest
 
-Kind = Literal["text2video", "image2video", "image"]
+Kind = Literal["text2video", "image2video", "image", "omni-video", "omni-image"]
 Sleep = Callable[[float], Awaitable[None]]
 
 PATHS: dict[str, str] = {
     "text2video": "/v1/videos/text2video",
     "image2video": "/v1/videos/image2video",
     "image": "/v1/images/generations",
+    "omni-video": "/v1/videos/omni-video",
+    "omni-image": "/v1/images/omni-image",
 }
 #: Kling reports no progress, so the poller's estimate comes from these typical times.
 PLANS: dict[str, PollPlan] = {
     "text2video": PollPlan(interval_s=5.0, max_interval_s=15.0, estimate_s=300.0, timeout_s=3600.0),
     "image2video": PollPlan(interval_s=4.0, max_interval_s=15.0, estimate_s=160.0, timeout_s=3600.0),
     "image": PollPlan(interval_s=2.0, max_interval_s=8.0, estimate_s=30.0, timeout_s=900.0),
+    "omni-video": PollPlan(interval_s=5.0, max_interval_s=15.0, estimate_s=300.0, timeout_s=3600.0),
+    "omni-image": PollPlan(interval_s=2.0, max_interval_s=8.0, estimate_s=40.0, timeout_s=900.0),
 }
-LABELS = {"text2video": "Kling video", "image2video": "Kling video", "image": "Kling image"}
+LABELS = {"text2video": "Kling video", "image2video": "Kling video", "image": "Kling image",
+          "omni-video": "Kling Omni video", "omni-image": "Kling Omni image"}
 
 _STATES = {"submitted": "queued", "processing": "running", "succeed": "succeeded", "failed": "failed"}
 

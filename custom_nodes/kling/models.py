@@ -78,6 +78,64 @@ class ImageGenerationRequest(WireRequest):
     aspect_ratio: str = "16:9"
 
 
+class MultiPromptEntry(WireRequest):
+    """One storyboard shot of a multi-shot video."""
+    index: int
+    prompt: str
+    #: Seconds, as a string.
+    duration: str
+
+
+class SoundVideoRequest(WireRequest):
+    """``text2video`` / ``image2video`` for kling-v2-6 and kling-v3: sound, 3–15 s
+    durations, 720p/1080p/4k as the ``mode`` std/pro/4k, storyboards."""
+    model_name: str
+    prompt: str | None = None
+    negative_prompt: str | None = None
+    image: str | None = None
+    image_tail: str | None = None
+    aspect_ratio: str | None = None
+    duration: str
+    mode: str = "pro"
+    sound: Literal["on", "off"] | None = None
+    multi_shot: bool | None = None
+    multi_prompt: list[MultiPromptEntry] | None = None
+    shot_type: str | None = None
+
+
+class OmniImage(WireRequest):
+    #: A URL or raw base64 (the Omni API's field is named for URLs).
+    image_url: str
+    type: Literal["first_frame", "end_frame"] | None = None
+
+
+class OmniVideoRequest(WireRequest):
+    """``POST /v1/videos/omni-video`` (kling-video-o1, kling-v3-omni)."""
+    model_name: str
+    prompt: str
+    aspect_ratio: str | None = None
+    duration: str | None = None
+    image_list: list[OmniImage] | None = None
+    video_list: list[dict[str, Any]] | None = None
+    mode: str = "pro"
+    sound: Literal["on", "off"] | None = None
+    multi_shot: bool | None = None
+    multi_prompt: list[MultiPromptEntry] | None = None
+    shot_type: str | None = None
+
+
+class OmniImageRequest(WireRequest):
+    """``POST /v1/images/omni-image``."""
+    model_name: str
+    prompt: str
+    resolution: str
+    aspect_ratio: str | None = None
+    n: int = Field(default=1, ge=1, le=9)
+    image_list: list[dict[str, str]] | None = None
+    result_type: Literal["series"] | None = None
+    series_amount: int | None = Field(default=None, ge=2, le=9)
+
+
 # --- responses -------------------------------------------------------------------------
 
 class _Response(BaseModel):

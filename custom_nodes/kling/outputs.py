@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from keroro_graph.api import NodeContext, ProviderError, Result, provider_media
+from keroro_graph.api import NodeContext, ProviderError, Result, Video, provider_media
 
 from .client import KlingClient
 from .models import KlingTask
@@ -14,16 +14,21 @@ VIDEO_TYPES = ("video/", "application/octet-stream")
 IMAGE_TYPES = ("image/", "application/octet-stream")
 
 
-async def video_result(ctx: NodeContext, kling: KlingClient, task: KlingTask) -> Result:
-    """Download the task's first video; returns ``Result(video, task_id, ui=...)``."""
+async def video_of(ctx: NodeContext, kling: KlingClient, task: KlingTask) -> Video:
+    """Download the task's first video (size-capped), save it under ``output/kling/``
+    and return its VIDEO value."""
     videos = task.task_result.videos if task.task_result else []
     if not videos:
         raise kling.error(ProviderError, f"task {task.task_id} succeeded but returned no video")
     data = await kling.fetch(videos[0].url, max_bytes=kling.max_video_bytes, accept=VIDEO_TYPES, sleep=ctx.sleep)
-    path = provider_media.save_result(ctx, data, provider="kling", ext="mp4")
-    subfolder = path.parent.relative_to(ctx.paths.output).as_posix()
-    ui = {"videos": [{"filename": path.name, "subfolder": subfolder, "type": "output"}]}
-    return Result(provider_media.video_ref(path), task.task_id, ui=ui)
+    return await provider_media.save_video(ctx, data, provider="kling")
+
+
+async def video_result(ctx: NodeContext, kling: KlingClient, task: KlingTask) -> Result:
+    """Download the task's first video; returns ``Result(video, task_id, ui=...)``."""
+    video = await video_of(ctx, kling, task)
+    ui = {"videos": [provider_media.saved_result_ui(ctx, video.path)]}
+    return Result(video, task.task_id, ui=ui)
 
 
 async def image_batch(ctx: NodeContext, kling: KlingClient, task: KlingTask) -> np.ndarray:

@@ -28,10 +28,16 @@ ACCESS_KEY = "ak-fake-kling-0123456789"
 SECRET_KEY = "sk-fake-kling-abcdefghijklmnopqrstuvwxyz"
 
 PATHS = {"text2video": "/v1/videos/text2video", "image2video": "/v1/videos/image2video",
-         "image": "/v1/images/generations"}
+         "image": "/v1/images/generations", "omni-video": "/v1/videos/omni-video",
+         "omni-image": "/v1/images/omni-image"}
 VIDEO_MODELS = {"kling-v1", "kling-v1-5", "kling-v1-6", "kling-v2-master", "kling-v2-1", "kling-v2-1-master",
                 "kling-v2-5-turbo", "kling-v2-6", "kling-v3"}
-IMAGE_MODELS = {"kling-v1", "kling-v1-5", "kling-v2", "kling-v2-new", "kling-v2-1"}
+IMAGE_MODELS = {"kling-v1", "kling-v1-5", "kling-v2", "kling-v2-new", "kling-v2-1", "kling-v3"}
+OMNI_VIDEO_MODELS = {"kling-v3-omni", "kling-video-o1"}
+OMNI_IMAGE_MODELS = {"kling-v3-omni", "kling-image-o1"}
+#: Models that take sound, 3–15 s durations and the "4k" mode (kling-v2-6 only sound).
+SOUND_MODELS = {"kling-v2-6", "kling-v3", "kling-v3-omni"}
+LONG_MODELS = {"kling-v3", "kling-v3-omni"}
 IMAGE_ASPECTS = {"16:9", "9:16", "1:1", "4:3", "3:4", "3:2", "2:3", "21:9"}
 CAMERA_TYPES = {"simple", "down_back", "forward_up", "right_turn_forward", "left_turn_forward"}
 REFUSED_WORD = "forbidden"
@@ -194,10 +200,10 @@ class KlingFake(FakeServer):
         task.updated_ms = _ms()
 
     def _result(self, task: FakeTask) -> dict[str, Any]:
-        if task.kind == "image":
-            width, height = _image_size(task.body.get("aspect_ratio", "16:9"))
+        if task.kind in ("image", "omni-image"):
+            width, height = _image_size(task.body.get("aspect_ratio") or "16:9")
             images = []
-            for i in range(int(task.body.get("n", 1))):
+            for i in range(int(task.body.get("series_amount") or task.body.get("n", 1))):
                 url = self.add_file(f"{task.id}_{i}.png", png_bytes(width, height, (200, 40 + 20 * i, 40)),
                                     "image/png")
                 images.append({"index": i, "url": url})
@@ -214,7 +220,7 @@ class KlingFake(FakeServer):
                 return 1280, round(1280 * start.height / start.width / 2) * 2
             if start is not None:
                 return round(1280 * start.width / start.height / 2) * 2, 1280
-        return {"16:9": (1280, 720), "9:16": (720, 1280), "1:1": (960, 960)}[task.body.get("aspect_ratio", "16:9")]
+        return {"16:9": (1280, 720), "9:16": (720, 1280), "1:1": (960, 960)}[task.body.get("aspect_ratio") or "16:9"]
 
     def _task_json(self, task: FakeTask) -> dict[str, Any]:
         failed = task.status == "failed"
@@ -227,27 +233,33 @@ class KlingFake(FakeServer):
     # --- request validation (spec §2.4–2.6) -------------------------------------------------
     def _check(self, kind: str, body: dict[str, Any]) -> web.Response | None:
         model = body.get("model_name", "kling-v1")
-        if model not in (IMAGE_MODELS if kind == "image" else VIDEO_MODELS):
+        models = {"image": IMAGE_MODELS, "omni-video": OMNI_VIDEO_MODELS, "omni-image": OMNI_IMAGE_MODELS}
+        if model not in models.get(kind, VIDEO_MODELS):
             return _error(404, 1203, f"model {model} does not exist")
-        problem = _check_common(kind, body) or (_check_image_request(body) if kind == "image"
+        checks = {"image": _check_image_request, "omni-image": _check_omni_image,
+                  "omni-video": lambda b: _check_omni_video(b, model)}
+        problem = _check_common(kind, body) or (checks[kind](body) if kind in checks
                                                 else _check_video_request(kind, body, model))
         if problem is None:
             problem = self._check_images(body)
         return _error(400, 1201, f"invalid parameter: {problem}") if problem else None
 
     def _check_images(self, body: dict[str, Any]) -> str | None:
-        for name in ("image", "image_tail"):
-            if name in body:
-                found = _decode_image(name, body[name])
-                if isinstance(found, str):
-                    return found
-                self.images.append((name, found))
+        named = [(name, body[name]) for name in ("image", "image_tail") if name in body]
+        for i, item in enumerate(body.get("image_list") or []):
+            named.append((f"image_list[{i}]", item.get("image_url", item.get("image"))
+                          if isinstance(item, dict) else None))
+        for name, value in named:
+            found = _decode_image(name, value)
+            if isinstance(found, str):
+                return found
+            self.images.append((name, found))
         return None
 
 
 def _check_common(kind: str, body: dict[str, Any]) -> str | None:
     prompt = body.get("prompt")
-    if kind != "image2video" and not (isinstance(prompt, str) and prompt.strip()):
+    if kind != "image2video" and not body.get("multi_shot") and not (isinstance(prompt, str) and prompt.strip()):
         return "prompt is required"
     for name in ("prompt", "negative_prompt"):
         if name in body and (not isinstance(body[name], str) or len(body[name]) > 2500):
@@ -255,13 +267,64 @@ def _check_common(kind: str, body: dict[str, Any]) -> str | None:
     return None
 
 
+def _durations(model: str) -> set[str]:
+    if model in LONG_MODELS:
+        return {str(s) for s in range(3, 16)}
+    if model == "kling-video-o1":
+        return {str(s) for s in range(3, 11)}
+    return {"5", "10"}
+
+
+def _check_generation(body: dict[str, Any], model: str) -> str | None:
+    """What the sound-era fields allow: mode, duration, sound and storyboard shots."""
+    modes = ("std", "pro", "4k") if model in LONG_MODELS else ("std", "pro")
+    if body.get("mode", "std") not in modes:
+        return f"mode must be one of {', '.join(modes)} for {model}"
+    if body.get("duration", "5") not in _durations(model):
+        return f"duration {body.get('duration')!r} is not offered by {model} (a string of seconds)"
+    if "sound" in body and (body["sound"] not in ("on", "off") or (model not in SOUND_MODELS
+                                                                    and body["sound"] == "on")):
+        return f"sound {body['sound']!r} is not supported by {model}"
+    shots = body.get("multi_prompt")
+    if body.get("multi_shot"):
+        if model not in LONG_MODELS or body.get("shot_type") != "customize" or not shots:
+            return "multi_shot needs a kling-v3 model, shot_type customize and multi_prompt"
+        if sum(int(s["duration"]) for s in shots) != int(body.get("duration", "5")):
+            return "the multi_prompt durations must add up to duration"
+    return None
+
+
+def _check_omni_video(body: dict[str, Any], model: str) -> str | None:
+    images = body.get("image_list") or []
+    if len(images) > 7:
+        return "image_list holds at most 7 images"
+    if any(i.get("type") not in (None, "first_frame", "end_frame") for i in images):
+        return "image_list[].type must be first_frame or end_frame"
+    if not any(i.get("type") == "first_frame" for i in images) and body.get("aspect_ratio") not in (
+            "16:9", "9:16", "1:1"):
+        return "aspect_ratio is required without a first frame"
+    return _check_generation(body, model)
+
+
+def _check_omni_image(body: dict[str, Any]) -> str | None:
+    if body.get("resolution") not in ("1k", "2k", "4k"):
+        return "resolution must be 1k, 2k or 4k"
+    if body.get("aspect_ratio") not in IMAGE_ASPECTS:
+        return "aspect_ratio is invalid"
+    if len(body.get("image_list") or []) > 10:
+        return "image_list holds at most 10 images"
+    if body.get("result_type") not in (None, "series") or (body.get("result_type") and not 2 <= int(
+            body.get("series_amount") or 0) <= 9):
+        return "series needs series_amount 2 to 9"
+    return None
+
+
 def _check_video_request(kind: str, body: dict[str, Any], model: str) -> str | None:
     if kind == "image2video" and "image" not in body and "image_tail" not in body:
         return "image is required"
-    if body.get("mode", "std") not in ("std", "pro"):
-        return "mode must be std or pro"
-    if body.get("duration", "5") not in ("5", "10"):
-        return "duration must be the string \"5\" or \"10\""
+    problem = _check_generation(body, model)
+    if problem:
+        return problem
     if kind == "text2video" and body.get("aspect_ratio", "16:9") not in ("16:9", "9:16", "1:1"):
         return "aspect_ratio must be 16:9, 9:16 or 1:1"
     if "cfg_scale" in body:
@@ -273,7 +336,7 @@ def _check_video_request(kind: str, body: dict[str, Any], model: str) -> str | N
     camera = body.get("camera_control")
     if camera is not None and (not isinstance(camera, dict) or camera.get("type") not in CAMERA_TYPES):
         return "camera_control.type is invalid"
-    if "image_tail" in body and body.get("duration", "5") != "5":
+    if "image_tail" in body and body.get("duration", "5") != "5" and model not in LONG_MODELS:
         return "image_tail requires duration 5"
     if "image_tail" in body and camera is not None:
         return "image_tail and camera_control cannot be used together"
