@@ -3,6 +3,7 @@ fixture keys, and graph builders for each node (each node feeds PreviewAny nodes
 its outputs reach the job record)."""
 from __future__ import annotations
 
+import asyncio
 import importlib
 from types import ModuleType, SimpleNamespace
 from typing import Any, AsyncIterator
@@ -35,6 +36,23 @@ def pack(full_registry: Registry) -> SimpleNamespace:
     def load(module: str) -> ModuleType:
         return importlib.import_module(f"custom_nodes.kling.{module}")
     return SimpleNamespace(client=load("client"), models=load("models"))
+
+
+async def cancel_mid_poll(rt: Runtime, kling: KlingFake, graph: dict[str, Any]) -> None:
+    """Submit ``graph`` with the task held, cancel once it is being polled, and check
+    the job ends interrupted and nothing more is sent."""
+    from keroro_graph.jobs.backend import JobStatus
+    from tests.conftest import until
+    kling.hold = True
+    sub = await rt.jobs.submit(graph)
+    assert sub.accepted
+    await until(lambda: len(kling.polls()) >= 2)
+    await rt.jobs.cancel(sub.prompt_id)
+    record = await rt.jobs.wait(sub.prompt_id, timeout_s=1.0)
+    assert record.status == JobStatus.INTERRUPTED
+    seen = len(kling.requests)
+    await asyncio.sleep(0.3)
+    assert len(kling.requests) == seen
 
 
 def previews(node_id: str, outputs: int) -> dict[str, Any]:

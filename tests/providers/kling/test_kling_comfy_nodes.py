@@ -5,18 +5,17 @@ refused before sending, errors, retries, cancel mid-poll, missing keys and the
 nodes that need a public video URL refused at validation."""
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Any
 
 from keroro_graph.api import Video
 from keroro_graph.jobs.backend import JobStatus
 from keroro_graph.runtime import Runtime
-from tests.conftest import run_graph, until
+from tests.conftest import run_graph
 from tests.fakes.base import json_body
 from tests.fakes.kling import KlingFake
 from tests.providers.conftest import configure
-from tests.providers.kling.conftest import image_node
+from tests.providers.kling.conftest import cancel_mid_poll, image_node
 
 FLF = "/v1/videos/image2video"
 OMNI = "/v1/videos/omni-video"
@@ -149,16 +148,7 @@ async def test_a_failed_task_names_kling_s_reason(krt: Runtime, kling: KlingFake
 
 
 async def test_cancel_while_polling_stops_the_polls(krt: Runtime, kling: KlingFake):
-    kling.hold = True
-    sub = await krt.jobs.submit(omni_i2v_graph())
-    assert sub.accepted
-    await until(lambda: len(kling.polls()) >= 2)
-    await krt.jobs.cancel(sub.prompt_id)
-    record = await krt.jobs.wait(sub.prompt_id, timeout_s=1.0)
-    assert record.status == JobStatus.INTERRUPTED
-    seen = len(kling.requests)
-    await asyncio.sleep(0.3)
-    assert len(kling.requests) == seen
+    await cancel_mid_poll(krt, kling, omni_i2v_graph())
 
 
 async def test_missing_keys_are_refused_at_validation(prt: Runtime, kling: KlingFake):
