@@ -15,7 +15,7 @@ export function FirstVisitHint() {
   }, [hint]);
   if (!hint) return null;
   return (
-    <div className="kg-hint" role="note">
+    <div className="kg-first-hint" role="note">
       <span>{t("hint.firstVisit")}</span>
       <button type="button" onClick={() => useUI.setState({ hint: false })} aria-label={t("common.dismiss")}>×</button>
     </div>
