@@ -12,7 +12,7 @@ import time
 from typing import Any
 
 from .conftest import Canvas, Server, returning_user
-from .test_canvas_files import CHAIN
+from .test_canvas_files import CHAIN, drop_file
 
 
 class Dialogs:
@@ -39,6 +39,10 @@ class Dialogs:
         while len(self.seen) < count and time.monotonic() < deadline:
             self.page.wait_for_timeout(100)
         return self.seen
+
+
+def drop_file_json(c: Canvas, doc: Any, name: str = "doc.json") -> None:
+    drop_file(c, json.dumps(doc).encode(), name, "application/json")
 
 
 def set_width(c: Canvas, value: str) -> None:

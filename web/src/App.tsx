@@ -13,6 +13,7 @@ import { TopBar } from "./panels/TopBar";
 import { FirstVisitHint } from "./panels/FirstVisitHint";
 import { useCatalogue } from "./store/catalogue-store";
 import { useUI } from "./store/ui-store";
+import { t } from "./i18n";
 
 export function App() {
   const theme = useUI((s) => s.prefs.theme);
@@ -27,7 +28,7 @@ export function App() {
         <TopBar />
         <div className="kg-main">
           <Sidebar />
-          <main className="kg-canvas-area" aria-label="Graph canvas">
+          <main className="kg-canvas-area" aria-label={t("app.canvas")}>
             <Canvas />
             <FirstVisitHint />
           </main>

@@ -9,7 +9,7 @@ import "./styles.css";
 import { connectSocket } from "./api/socket";
 import { clientId, currentWorkflow, runGraph } from "./actions/run";
 import { isFirstVisit, openFirstVisit, openResult } from "./actions/files";
-import { t } from "./i18n";
+import { t, useLang } from "./i18n";
 import { App } from "./App";
 import { importDocument } from "./graph/import-document";
 import { toPrompt } from "./graph/prompt";
@@ -38,7 +38,7 @@ const follow = (s: ReturnType<typeof graph.useGraph.getState>) => followTabs(s.a
 follow(graph.useGraph.getState());
 graph.useGraph.subscribe((s, prev) => { if (s.activeTab !== prev.activeTab || s.tabs !== prev.tabs) follow(s); });
 useRuntimeStore.subscribe((s, prev) => {
-  if (s.lastError && s.lastError !== prev.lastError) toast(`${s.lastError.nodeType} (#${s.lastError.nodeId}) failed: ${s.lastError.message}`, "error");
+  if (s.lastError && s.lastError !== prev.lastError) toast(t("run.nodeFailed", { type: s.lastError.nodeType, id: s.lastError.nodeId, message: s.lastError.message }), "error");
 });
 
 declare global {
@@ -60,4 +60,10 @@ window.__app = {
   load: (doc: unknown, title = "Loaded") => openResult(importDocument(doc, defsNow()), title),
 };
 
-createRoot(document.getElementById("root")!).render(<App />);
+// A language switch remounts the UI, so every string (memoised nodes too) is redrawn.
+function Root() {
+  const lang = useLang((s) => s.lang);
+  return <App key={lang} />;
+}
+document.documentElement.lang = useLang.getState().lang === "zh" ? "zh-CN" : "en";
+createRoot(document.getElementById("root")!).render(<Root />);

@@ -56,15 +56,15 @@ export async function openServerWorkflow(name: string): Promise<void> {
     const s = useGraph.getState();
     updateTab(s.activeTab, { savedAt: list.find((w) => w.name === name)?.modified });
   } catch (e) {
-    toast(`Could not open ${name}: ${(e as Error).message}`, "error");
+    toast(t("open.failed", { name, error: (e as Error).message }), "error");
   }
 }
 
-export async function openTemplate(t: TemplateEntry): Promise<void> {
+export async function openTemplate(tpl: TemplateEntry): Promise<void> {
   try {
-    openResult(importDocument(await getTemplate(t), defsNow()), t.name);
+    openResult(importDocument(await getTemplate(tpl), defsNow()), tpl.name);
   } catch (e) {
-    toast(`Could not open template ${t.name}: ${(e as Error).message}`, "error");
+    toast(t("open.templateFailed", { name: tpl.name, error: (e as Error).message }), "error");
   }
 }
 

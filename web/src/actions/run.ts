@@ -13,6 +13,7 @@ import { defsNow } from "../store/catalogue-store";
 import { setWidgetsQuietly, useGraph } from "../store/graph-store";
 import { markOurs, setValidationErrors, submitting, useRuntimeStore } from "../store/runtime-store";
 import { toast } from "../store/ui-store";
+import { t } from "../i18n";
 
 export const clientId: string = (() => {
   const k = "kg.clientId";
@@ -34,7 +35,7 @@ export async function runGraph(opts: { front?: boolean } = {}): Promise<string |
   const s = useGraph.getState();
   const prompt = toPrompt(s, defs);
   if (!Object.keys(prompt).length) {
-    toast("Nothing to run: add some nodes first", "warn");
+    toast(t("run.nothing"), "warn");
     return null;
   }
   const workflow = currentWorkflow();
@@ -49,7 +50,7 @@ export async function runGraph(opts: { front?: boolean } = {}): Promise<string |
       return r;
     });
     applyControls();
-    toast(`Queued (#${res.number + 1})`);
+    toast(t("run.queued", { number: res.number + 1 }));
     return res.prompt_id;
   } catch (e) {
     if (e instanceof ApiError && e.body && typeof e.body === "object" && "node_errors" in e.body) {
@@ -59,9 +60,9 @@ export async function runGraph(opts: { front?: boolean } = {}): Promise<string |
         map[id] = ne.errors.map((x) => `${x.extra_info?.input_name ? x.extra_info.input_name + ": " : ""}${x.message}${x.details && x.details !== x.extra_info?.input_name ? ` (${x.details})` : ""}`);
       }
       setValidationErrors(tab, map);
-      toast(`${body.error.message}${body.error.details ? `: ${body.error.details}` : ""}`, "error");
+      toast(body.error.details ? t("run.invalid", { message: body.error.message, details: body.error.details }) : body.error.message, "error");
     } else {
-      toast(`Could not queue: ${(e as Error).message}`, "error");
+      toast(t("run.queueFailed", { error: (e as Error).message }), "error");
     }
     return null;
   }

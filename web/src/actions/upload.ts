@@ -2,10 +2,11 @@
 import { uploadImage } from "../api/files";
 import { setWidget } from "../store/graph-store";
 import { toast } from "../store/ui-store";
+import { t } from "../i18n";
 
 export async function uploadInto(nodeId: string, input: string, file: File): Promise<string | null> {
   if (!file.type.startsWith("image/") && !file.type.startsWith("video/")) {
-    toast(`${file.name} is not an image`, "error");
+    toast(t("upload.notImage", { name: file.name }), "error");
     return null;
   }
   try {
@@ -14,7 +15,7 @@ export async function uploadInto(nodeId: string, input: string, file: File): Pro
     setWidget(nodeId, input, value, false);
     return value;
   } catch (e) {
-    toast(`Upload failed: ${(e as Error).message}`, "error");
+    toast(t("upload.failed", { error: (e as Error).message }), "error");
     return null;
   }
 }

@@ -24,6 +24,7 @@ import { edgeTypes } from "./TypedEdge";
 import { nodeTypes } from "./node-types";
 import { useShortcuts } from "./useShortcuts";
 import { fitAll, fitOnLoad } from "./fit";
+import { t } from "../i18n";
 
 const CULL_ABOVE = 150;
 const MINIMAP_MAX = 500;
@@ -97,7 +98,7 @@ export function Canvas() {
       const c = state.fromHandle.type === "source"
         ? { source: state.fromHandle.nodeId, sourceHandle: state.fromHandle.id ?? null, target: state.toHandle.nodeId, targetHandle: state.toHandle.id ?? null }
         : { source: state.toHandle.nodeId, sourceHandle: state.toHandle.id ?? null, target: state.fromHandle.nodeId, targetHandle: state.fromHandle.id ?? null };
-      toast(refusal(c, defsNow()) ?? "These sockets cannot be connected", "error", at);
+      toast(refusal(c, defsNow()) ?? t("connect.refused"), "error", at);
       return;
     }
     const target = event.target as Element | null;
@@ -219,12 +220,12 @@ export function Canvas() {
         deleteKeyCode={["Delete", "Backspace"]}
         proOptions={proOptions}
         colorMode={prefs.theme}
-        ariaLabelConfig={{ "node.a11yDescription.default": "Press Enter or Space to select, arrow keys to move, Shift+F10 for actions." }}
+        ariaLabelConfig={{ "node.a11yDescription.default": t("canvas.nodeA11y") }}
       >
         {prefs.background === "grid" && <Background variant={BackgroundVariant.Dots} gap={prefs.gridSize} size={1.2} />}
-        {prefs.minimap && nodes.length <= MINIMAP_MAX && <MiniMap pannable zoomable ariaLabel="Minimap" nodeColor={minimapColor} nodeStrokeColor={minimapColor} />}
-        <Controls showInteractive={false} showFitView={false} aria-label="Zoom controls">
-          <ControlButton onClick={() => fitAll(flow, useGraph.getState().nodes, 200)} aria-label="Fit view" title="Fit view (.)">⤢</ControlButton>
+        {prefs.minimap && nodes.length <= MINIMAP_MAX && <MiniMap pannable zoomable ariaLabel={t("canvas.minimap")} nodeColor={minimapColor} nodeStrokeColor={minimapColor} />}
+        <Controls showInteractive={false} showFitView={false} aria-label={t("canvas.zoomControls")}>
+          <ControlButton onClick={() => fitAll(flow, useGraph.getState().nodes, 200)} aria-label={t("canvas.fitView")} title={t("canvas.fitViewKey")}>⤢</ControlButton>
         </Controls>
       </ReactFlow>
     </div>

@@ -2,6 +2,7 @@
 import { memo, useEffect, useMemo, useRef, useState } from "react";
 import type { InputDef } from "../graph/types";
 import { setWidget } from "../store/graph-store";
+import { t } from "../i18n";
 
 interface Props {
   nodeId: string;
@@ -52,15 +53,15 @@ export const ComboWidget = memo(function ComboWidget({ nodeId, input, value, dis
           setActive(Math.max(0, choices.indexOf(String(value))));
         }}
       >
-        {String(value ?? "") || <em>none</em>}
+        {String(value ?? "") || <em>{t("widget.none")}</em>}
       </button>
       {open && (
         <div className="kg-combo-pop">
           <input
             autoFocus
-            aria-label={`Filter ${input.name}`}
+            aria-label={t("widget.filterNamed", { name: input.name })}
             aria-controls={listId}
-            placeholder="Filter…"
+            placeholder={t("widget.filter")}
             value={filter}
             onChange={(e) => {
               setFilter(e.target.value);
@@ -82,7 +83,7 @@ export const ComboWidget = memo(function ComboWidget({ nodeId, input, value, dis
                 {c}
               </li>
             ))}
-            {!shown.length && <li className="empty">No match</li>}
+            {!shown.length && <li className="empty">{t("widget.noMatch")}</li>}
           </ul>
         </div>
       )}

@@ -24,6 +24,7 @@ import { TextWidget } from "./TextWidget";
 import { ToggleWidget } from "./ToggleWidget";
 import { typeColor } from "./type-colors";
 import { UploadWidget } from "./UploadWidget";
+import { t } from "../i18n";
 
 export const LOD_ZOOM = 0.4;
 const HANDLE = 12; // .kg-handle's size (styles.css)
@@ -43,7 +44,7 @@ function InHandle({ nodeId, sock, dim, hidden, gap }: { nodeId: string; sock: So
       className={`kg-handle${sock.optional ? " optional" : ""}${dim === true ? " dim" : dim === false ? " ok" : ""}${hidden ? " hidden" : ""}`}
       style={{ "--c": color, marginTop: gap } as React.CSSProperties}
       data-socket-type={sock.type}
-      aria-label={`input ${sock.name} (${sock.type}) of node ${nodeId}`}
+      aria-label={t("node.inputSocket", { name: sock.name, type: sock.type, id: nodeId })}
       title={`${sock.name}: ${sock.type}${sock.tooltip ? ` — ${sock.tooltip}` : ""}`}
     />
   );
@@ -58,7 +59,7 @@ function OutHandle({ nodeId, slot, sock, dim, hidden, gap }: { nodeId: string; s
       className={`kg-handle${dim === true ? " dim" : dim === false ? " ok" : ""}${hidden ? " hidden" : ""}`}
       style={{ "--c": typeColor(sock.type), marginTop: gap } as React.CSSProperties}
       data-socket-type={sock.type}
-      aria-label={`output ${sock.name} (${sock.type}) of node ${nodeId}`}
+      aria-label={t("node.outputSocket", { name: sock.name, type: sock.type, id: nodeId })}
       title={`${sock.name}: ${sock.type}`}
     />
   );
@@ -103,7 +104,7 @@ function Title({ id, data, fallback }: { id: string; data: GraphNodeData; fallba
       <input
         className="kg-title-input nodrag"
         autoFocus
-        aria-label="Node title"
+        aria-label={t("node.title")}
         defaultValue={title}
         onFocus={(e) => {
           setText(title);
@@ -185,19 +186,19 @@ function GraphNodeView({ id, data, selected }: NodeProps<Node<GraphNodeData, "gr
         <button
           type="button"
           className="kg-collapse nodrag"
-          aria-label={collapsed ? "Expand node" : "Collapse node"}
+          aria-label={collapsed ? t("node.expand") : t("node.collapse")}
           aria-expanded={!collapsed}
           onClick={() => updateData(id, { collapsed: !collapsed || undefined })}
         >
           {collapsed ? "▸" : "▾"}
         </button>
         <Title id={id} data={data} fallback={def?.displayName ?? data.classType} />
-        {state === "cached" && <span className="kg-badge cached" title="Output taken from the cache">cached</span>}
-        {state === "interrupted" && <span className="kg-badge interrupted" title="Stopped while this node was running">interrupted</span>}
-        {data.mode === 4 && <span className="kg-badge">bypass</span>}
-        {data.mode === 2 && <span className="kg-badge">muted</span>}
-        {missing && <span className="kg-badge missing" title="This node type is not installed on the server">missing</span>}
-        <button type="button" className="kg-menu-button nodrag" aria-label={`Node ${id} actions`} onClick={openMenu}>
+        {state === "cached" && <span className="kg-badge cached" title={t("node.cachedTip")}>{t("node.cached")}</span>}
+        {state === "interrupted" && <span className="kg-badge interrupted" title={t("node.interruptedTip")}>{t("node.interrupted")}</span>}
+        {data.mode === 4 && <span className="kg-badge">{t("node.bypass")}</span>}
+        {data.mode === 2 && <span className="kg-badge">{t("node.muted")}</span>}
+        {missing && <span className="kg-badge missing" title={t("node.missingTip")}>{t("node.missing")}</span>}
+        <button type="button" className="kg-menu-button nodrag" aria-label={t("node.actions", { id })} onClick={openMenu}>
           ⋯
         </button>
         {collapsed && (

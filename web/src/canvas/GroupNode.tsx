@@ -3,6 +3,7 @@ import { NodeResizer, type Node, type NodeProps } from "@xyflow/react";
 import { memo, useState } from "react";
 import type { GroupData } from "../graph/types";
 import { updateNode } from "../store/graph-store";
+import { t } from "../i18n";
 
 function GroupNodeView({ id, data, selected }: NodeProps<Node<GroupData, "group">>) {
   const [editing, setEditing] = useState(false);
@@ -13,7 +14,7 @@ function GroupNodeView({ id, data, selected }: NodeProps<Node<GroupData, "group"
         <input
           className="kg-group-title nodrag"
           autoFocus
-          aria-label="Group title"
+          aria-label={t("group.title")}
           defaultValue={data.title}
           onKeyDown={(e) => {
             e.stopPropagation();

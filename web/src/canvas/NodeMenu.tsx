@@ -9,6 +9,7 @@ import { inHandle, isGraphNode, outHandle } from "../graph/types";
 import { defsNow, useCatalogue } from "../store/catalogue-store";
 import { connect, deleteSelected, duplicateSelected, onNodesChange, updateData, useGraph } from "../store/graph-store";
 import { toast, useUI } from "../store/ui-store";
+import { t } from "../i18n";
 
 export function NodeMenu() {
   const menu = useUI((s) => s.contextMenu);
@@ -55,14 +56,14 @@ export function NodeMenu() {
         e.preventDefault();
         e.stopPropagation();
       }}>
-      <ul role="menu" aria-label={`Actions for node ${node.id}`}>
-        {data && item("Rename (F2)", () => useUI.setState({ renaming: node.id }))}
-        {data && item(data.mode === 4 ? "Un-bypass (Ctrl+B)" : "Bypass (Ctrl+B)", () => updateData(node.id, { mode: data.mode === 4 ? 0 : 4 }))}
-        {data && item(data.mode === 2 ? "Unmute (Ctrl+M)" : "Mute (Ctrl+M)", () => updateData(node.id, { mode: data.mode === 2 ? 0 : 2 }))}
-        {data && item(data.collapsed ? "Expand (Alt+C)" : "Collapse (Alt+C)", () => updateData(node.id, { collapsed: !data.collapsed || undefined }))}
-        {item("Duplicate (Ctrl+D)", () => { select(); duplicateSelected(); })}
-        {item("Delete (Del)", () => { select(); deleteSelected(); })}
-        {def?.outputs.map((o, slot) => item(`Add node from ${o.name}…`, () => {
+      <ul role="menu" aria-label={t("menu.label", { id: node.id })}>
+        {data && item(t("menu.rename"), () => useUI.setState({ renaming: node.id }))}
+        {data && item(data.mode === 4 ? t("menu.unbypass") : t("menu.bypass"), () => updateData(node.id, { mode: data.mode === 4 ? 0 : 4 }))}
+        {data && item(data.mode === 2 ? t("menu.unmute") : t("menu.mute"), () => updateData(node.id, { mode: data.mode === 2 ? 0 : 2 }))}
+        {data && item(data.collapsed ? t("menu.expand") : t("menu.collapse"), () => updateData(node.id, { collapsed: !data.collapsed || undefined }))}
+        {item(t("menu.duplicate"), () => { select(); duplicateSelected(); })}
+        {item(t("menu.delete"), () => { select(); deleteSelected(); })}
+        {def?.outputs.map((o, slot) => item(t("menu.addFrom", { name: o.name }), () => {
           const el = document.querySelector(`.react-flow__node[data-id="${node.id}"]`)?.getBoundingClientRect();
           const screen = { x: (el?.right ?? menu.x) + 40, y: el?.top ?? menu.y };
           const flowEl = document.querySelector(".react-flow__viewport") as HTMLElement | null;
@@ -73,8 +74,8 @@ export function NodeMenu() {
         }))}
         {targets.length > 0 && (
           <li role="none" className="kg-menu-sub">
-            <span className="kg-menu-head">Connect to…</span>
-            <ul role="group" aria-label="Connect to">
+            <span className="kg-menu-head">{t("menu.connectTo")}</span>
+            <ul role="group" aria-label={t("menu.connectToLabel")}>
               {targets.map((t) => (
                 <li role="none" key={`${t.slot}-${t.target}-${t.input}`}>
                   <button role="menuitem" onClick={() => {

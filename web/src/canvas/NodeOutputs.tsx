@@ -8,13 +8,14 @@ import { viewUrl } from "../api/files";
 import type { OutputImage } from "../graph/runtime-events";
 import { useNodeRuntime, useValidation } from "../store/runtime-store";
 import { useUI } from "../store/ui-store";
+import { t } from "../i18n";
 
 export const NodeProgress = memo(function NodeProgress({ nodeId }: { nodeId: string }) {
   const frac = useNodeRuntime(nodeId, (r) => (r?.state === "running" && r.max ? Math.min(1, (r.value ?? 0) / r.max) : r?.state === "finished" ? 1 : 0));
   const text = useNodeRuntime(nodeId, (r) => r?.text);
   return (
     <>
-      <div className="kg-progress" role="progressbar" aria-label="progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(frac * 100)}>
+      <div className="kg-progress" role="progressbar" aria-label={t("node.progress")} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(frac * 100)}>
         {/* A transform only while it moves: an idle bar's scaleX(0) would make every node a paint layer. */}
         <div style={frac <= 0 ? { width: 0 } : frac < 1 ? { transform: `scaleX(${frac})` } : undefined} />
       </div>
@@ -37,7 +38,7 @@ function Media({ img }: { img: OutputImage }) {
   }
   return (
     <figure className="kg-media">
-      <button type="button" className="kg-media-open nodrag" onClick={() => useUI.setState({ lightbox: url })} aria-label={`Open ${img.filename}`}>
+      <button type="button" className="kg-media-open nodrag" onClick={() => useUI.setState({ lightbox: url })} aria-label={t("output.open", { name: img.filename })}>
         <img src={viewUrl(img, true)} alt={img.filename} loading="lazy" decoding="async" onLoad={(e) => setSize(`${e.currentTarget.naturalWidth}×${e.currentTarget.naturalHeight}`)} />
       </button>
       <figcaption>{size}</figcaption>
@@ -55,12 +56,12 @@ export const NodeOutputs = memo(function NodeOutputs({ nodeId }: { nodeId: strin
     <div className="kg-outputs">
       {preview && (
         <figure className="kg-media">
-          <img src={preview} alt="live preview" />
-          <figcaption>preview</figcaption>
+          <img src={preview} alt={t("output.livePreview")} />
+          <figcaption>{t("output.preview")}</figcaption>
         </figure>
       )}
       {!preview && media.slice(0, 4).map((img) => <Media key={`${img.subfolder}/${img.filename}`} img={img} />)}
-      {media.length > 4 && <div className="kg-more">+{media.length - 4} more</div>}
+      {media.length > 4 && <div className="kg-more">{t("output.more", { count: media.length - 4 })}</div>}
       {Array.isArray(text) && <pre className="kg-text-output nowheel">{text.map(String).join("\n")}</pre>}
     </div>
   );
@@ -74,10 +75,10 @@ export const NodeError = memo(function NodeError({ nodeId }: { nodeId: string })
     <div className="kg-node-error" role="alert">
       {error && (
         <>
-          <strong>{error.type || "Error"}</strong>: {error.message}
+          <strong>{error.type || t("output.error")}</strong>: {error.message}
           {error.traceback.length > 0 && (
             <details className="nodrag nowheel">
-              <summary>Traceback</summary>
+              <summary>{t("output.traceback")}</summary>
               <pre>{error.traceback.join("")}</pre>
             </details>
           )}

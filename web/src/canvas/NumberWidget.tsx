@@ -3,6 +3,7 @@ import { memo, useCallback, useEffect, useRef, useState } from "react";
 import type { InputDef } from "../graph/types";
 import { clampNumber, numberStep } from "../graph/widgets";
 import { setWidget } from "../store/graph-store";
+import { t } from "../i18n";
 
 interface Props {
   nodeId: string;
@@ -48,7 +49,7 @@ export const NumberWidget = memo(function NumberWidget({ nodeId, input, value, d
   const id = `w-${nodeId}-${input.name}`;
   return (
     <div className="kg-widget kg-number nodrag nowheel" title={input.tooltip}>
-      <button type="button" className="kg-step" aria-label={`Decrease ${input.name}`} disabled={disabled} onClick={() => commit(num - step)}>
+      <button type="button" className="kg-step" aria-label={t("number.decrease", { name: input.name })} disabled={disabled} onClick={() => commit(num - step)}>
         ‹
       </button>
       <span className="kg-widget-label kg-drag" onPointerDown={onPointerDown} aria-hidden="true">
@@ -77,7 +78,7 @@ export const NumberWidget = memo(function NumberWidget({ nodeId, input, value, d
           }
         }}
       />
-      <button type="button" className="kg-step" aria-label={`Increase ${input.name}`} disabled={disabled} onClick={() => commit(num + step)}>
+      <button type="button" className="kg-step" aria-label={t("number.increase", { name: input.name })} disabled={disabled} onClick={() => commit(num + step)}>
         ›
       </button>
     </div>

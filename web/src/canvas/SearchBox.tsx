@@ -10,6 +10,7 @@ import { countUse, useCatalogue } from "../store/catalogue-store";
 import { addNode } from "../store/graph-store";
 import { useUI } from "../store/ui-store";
 import { typeColor } from "./type-colors";
+import { t } from "../i18n";
 
 function Sockets({ def }: { def: NodeDef }) {
   const ins = def.inputs.filter((i) => !i.widget);
@@ -60,15 +61,15 @@ export function SearchBox() {
   const left = Math.min(search.screen.x, window.innerWidth - 380);
   const top = Math.min(search.screen.y, window.innerHeight - 420);
   return (
-    <div className="kg-search" style={{ left, top }} role="dialog" aria-label="Add a node">
+    <div className="kg-search" style={{ left, top }} role="dialog" aria-label={t("search.dialog")}>
       <input
         autoFocus
         role="combobox"
         aria-expanded="true"
         aria-controls="kg-search-results"
         aria-activedescendant={results[active] ? `kg-search-${results[active].name}` : undefined}
-        aria-label="Search nodes"
-        placeholder={from ? `Nodes that ${from.handleType === "source" ? "accept" : "produce"} ${from.type}…` : "Search nodes…"}
+        aria-label={t("search.label")}
+        placeholder={from ? t(from.handleType === "source" ? "search.accepting" : "search.producing", { type: from.type }) : t("search.placeholder")}
         value={query}
         onChange={(e) => {
           setQuery(e.target.value);
@@ -105,7 +106,7 @@ export function SearchBox() {
             <Sockets def={def} />
           </li>
         ))}
-        {!results.length && <li className="empty">No node matches</li>}
+        {!results.length && <li className="empty">{t("search.none")}</li>}
       </ul>
     </div>
   );

@@ -2,15 +2,17 @@
 import { memo } from "react";
 import { CONTROL_MODES, type ControlMode } from "../graph/types";
 import { setControl } from "../store/graph-store";
+import { t } from "../i18n";
+import type { MessageKey } from "../i18n";
 
 export const SeedControl = memo(function SeedControl({ nodeId, name, mode, disabled }: { nodeId: string; name: string; mode: ControlMode; disabled: boolean }) {
   return (
     <div className="kg-widget kg-control nodrag">
-      <span className="kg-widget-label">control after generate</span>
-      <select aria-label={`${name} control after generate`} value={mode} disabled={disabled} onChange={(e) => setControl(nodeId, name, e.target.value as ControlMode)}>
+      <span className="kg-widget-label">{t("seed.control")}</span>
+      <select aria-label={t("seed.controlNamed", { name })} value={mode} disabled={disabled} onChange={(e) => setControl(nodeId, name, e.target.value as ControlMode)}>
         {CONTROL_MODES.map((m) => (
           <option key={m} value={m}>
-            {m}
+            {t(`seed.${m}` as MessageKey)}
           </option>
         ))}
       </select>

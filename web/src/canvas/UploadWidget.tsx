@@ -4,6 +4,7 @@ import { inputFileUrl } from "../api/files";
 import { uploadInto } from "../actions/upload";
 import type { InputDef } from "../graph/types";
 import { ComboWidget } from "./ComboWidget";
+import { t } from "../i18n";
 
 interface Props {
   nodeId: string;
@@ -21,8 +22,8 @@ export const UploadWidget = memo(function UploadWidget({ nodeId, input, value, d
     <div className="kg-upload">
       <ComboWidget nodeId={nodeId} input={input} value={value} disabled={disabled} extraChoices={uploaded} />
       <div className="kg-widget nodrag">
-        <button type="button" className="kg-upload-button" disabled={disabled} onClick={() => file.current?.click()} aria-label={`Upload ${input.name}`}>
-          ⬆ Upload…
+        <button type="button" className="kg-upload-button" disabled={disabled} onClick={() => file.current?.click()} aria-label={t("upload.named", { name: input.name })}>
+          ⬆ {t("upload.button")}
         </button>
         <input
           ref={file}

@@ -13,31 +13,33 @@ import {
 import { togglePanel, useUI } from "../store/ui-store";
 import type { GraphEdge, GraphNode } from "../graph/types";
 import { fitAll } from "./fit";
+import type { MessageKey } from "../i18n";
 
-export const SHORTCUTS: [string, string][] = [
-  ["Ctrl+Enter", "Run (queue the graph)"],
-  ["Ctrl+Shift+Enter", "Queue at the front"],
-  ["Ctrl+Alt+Enter", "Interrupt the running job"],
-  ["Double-click canvas, Tab or /", "Search and add a node"],
-  ["Drag from a socket to empty space", "Add a node already wired to it"],
-  ["Ctrl+Z / Ctrl+Y (Ctrl+Shift+Z)", "Undo / redo"],
-  ["Ctrl+C / Ctrl+V", "Copy / paste (without input links)"],
-  ["Ctrl+Shift+V", "Paste keeping input links"],
-  ["Ctrl+D", "Duplicate the selection"],
-  ["Delete / Backspace", "Delete the selection"],
-  ["Ctrl+G", "Group the selection in a titled frame"],
-  ["Ctrl+B / Ctrl+M", "Bypass / mute the selection"],
-  ["Alt+C", "Collapse or expand the selection"],
-  ["F2 or double-click a title", "Rename the selected node"],
-  ["Shift+drag on canvas", "Box select"],
-  ["Arrow keys", "Move the selected nodes"],
-  ["Tab (on the canvas)", "Focus nodes in turn; Enter selects"],
-  ["Shift+F10 or the ⋯ button", "Node menu: connect, bypass, mute, delete…"],
-  [".", "Fit the view"],
-  ["Ctrl+Shift+L", "Auto-arrange"],
-  ["Ctrl+S", "Save to the server"],
-  ["N / Q / H / W", "Node library / queue / history / workflows panel"],
-  ["Ctrl+, / ?", "Settings / this help"],
+/** [keys, what they do] as message keys (help dialog). */
+export const SHORTCUTS: [MessageKey, MessageKey][] = [
+  ["shortcut.0.keys", "shortcut.0.what"],
+  ["shortcut.1.keys", "shortcut.1.what"],
+  ["shortcut.2.keys", "shortcut.2.what"],
+  ["shortcut.3.keys", "shortcut.3.what"],
+  ["shortcut.4.keys", "shortcut.4.what"],
+  ["shortcut.5.keys", "shortcut.5.what"],
+  ["shortcut.6.keys", "shortcut.6.what"],
+  ["shortcut.7.keys", "shortcut.7.what"],
+  ["shortcut.8.keys", "shortcut.8.what"],
+  ["shortcut.9.keys", "shortcut.9.what"],
+  ["shortcut.10.keys", "shortcut.10.what"],
+  ["shortcut.11.keys", "shortcut.11.what"],
+  ["shortcut.12.keys", "shortcut.12.what"],
+  ["shortcut.13.keys", "shortcut.13.what"],
+  ["shortcut.14.keys", "shortcut.14.what"],
+  ["shortcut.15.keys", "shortcut.15.what"],
+  ["shortcut.16.keys", "shortcut.16.what"],
+  ["shortcut.17.keys", "shortcut.17.what"],
+  ["shortcut.18.keys", "shortcut.18.what"],
+  ["shortcut.19.keys", "shortcut.19.what"],
+  ["shortcut.20.keys", "shortcut.20.what"],
+  ["shortcut.21.keys", "shortcut.21.what"],
+  ["shortcut.22.keys", "shortcut.22.what"],
 ];
 
 const typing = (t: EventTarget | null) =>

@@ -5,6 +5,7 @@
  * chaiNNer's order: self-link, cycle, type mismatch.
  */
 import type { InputDef, NodeDef, NodeDefs, SocketType } from "./types";
+import { t } from "../i18n/translate";
 
 export function canConnect(out: SocketType, input: SocketType): boolean {
   if (out === input || out === "*" || input === "*") return true;
@@ -27,14 +28,14 @@ export interface ConnectionQuery {
 export type ConnectionVerdict = { ok: true } | { ok: false; reason: string };
 
 export function checkConnection(q: ConnectionQuery): ConnectionVerdict {
-  if (q.sourceId === q.targetId) return { ok: false, reason: "A node cannot be connected to itself" };
+  if (q.sourceId === q.targetId) return { ok: false, reason: t("connect.self") };
   if (reaches(q.targetId, q.sourceId, q.downstream)) {
-    return { ok: false, reason: "Connection would create an infinite loop" };
+    return { ok: false, reason: t("connect.loop") };
   }
   if (!canConnect(q.outType, q.input.type)) {
     return {
       ok: false,
-      reason: `Input ${q.input.name} requires ${q.input.type} but would be connected with ${q.outType}`,
+      reason: t("connect.type", { name: q.input.name, type: q.input.type, out: q.outType }),
     };
   }
   return { ok: true };

@@ -4,6 +4,7 @@
  * escaped so the chunk stays tEXt), and WebP EXIF where IFD0 Make/Model (or any ASCII
  * entry) hold "workflow:{…}" / "prompt:{…}". Bytes in, bytes out; no DOM.
  */
+import { t } from "../i18n/translate";
 
 const PNG_SIG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const utf8 = new TextDecoder("utf-8");
@@ -37,7 +38,7 @@ function ascii(b: Uint8Array, at: number, n: number): string {
 
 /** Text chunks of a PNG (tEXt, uncompressed iTXt, ComfyUI's `comf`), keyword → text. */
 export function readPngText(b: Uint8Array): Record<string, string> {
-  if (!isPng(b)) throw new Error("Not a PNG file");
+  if (!isPng(b)) throw new Error(t("file.notPng"));
   const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const out: Record<string, string> = {};
   let at = 8;
@@ -95,7 +96,7 @@ function textChunk(key: string, text: string): Uint8Array {
 
 /** A copy of the PNG with `entries` as text chunks after IHDR (replacing same-named ones). */
 export function writePngText(b: Uint8Array, entries: Record<string, string>): Uint8Array {
-  if (!isPng(b)) throw new Error("Not a PNG file");
+  if (!isPng(b)) throw new Error(t("file.notPng"));
   const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const parts: Uint8Array[] = [b.subarray(0, 8)];
   let at = 8;
@@ -133,7 +134,7 @@ function concat(parts: Uint8Array[]): Uint8Array {
 
 /** RIFF chunks of a WebP: fourcc, data. */
 function webpChunks(b: Uint8Array): { type: string; data: Uint8Array }[] {
-  if (!isWebp(b)) throw new Error("Not a WebP file");
+  if (!isWebp(b)) throw new Error(t("file.notWebp"));
   const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const out: { type: string; data: Uint8Array }[] = [];
   let at = 12;

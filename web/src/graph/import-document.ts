@@ -8,6 +8,7 @@ import { readImageMetadata } from "./image-metadata";
 import { fromPrompt, isApiPrompt } from "./prompt";
 import type { NodeDefs } from "./types";
 import { isUIWorkflow, loadWorkflow, type LoadResult } from "./workflow-load";
+import { t } from "../i18n/translate";
 
 export function importDocument(doc: unknown, defs: NodeDefs): LoadResult {
   if (isUIWorkflow(doc)) return loadWorkflow(doc, defs);
@@ -19,7 +20,7 @@ export function importDocument(doc: unknown, defs: NodeDefs): LoadResult {
     const warnings = g.missingTypes.length ? [`Missing node types: ${g.missingTypes.join(", ")}`] : [];
     return { nodes: g.nodes, edges: g.edges, missingTypes: g.missingTypes, warnings };
   }
-  throw new Error("This is neither a ComfyUI workflow nor an API prompt");
+  throw new Error(t("file.unknownDoc"));
 }
 
 export function importText(text: string, defs: NodeDefs): LoadResult {
@@ -27,7 +28,7 @@ export function importText(text: string, defs: NodeDefs): LoadResult {
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new Error(`Not valid JSON: ${(e as Error).message}`);
+    throw new Error(t("file.badJson", { error: (e as Error).message }));
   }
   return importDocument(doc, defs);
 }
@@ -42,5 +43,5 @@ export function importImage(bytes: Uint8Array, defs: NodeDefs): LoadResult {
       // A damaged workflow text may still leave a usable prompt.
     }
   }
-  throw new Error("This image carries no workflow");
+  throw new Error(t("file.noWorkflow"));
 }

@@ -8,6 +8,7 @@
 import { estimateSize, makeEdge } from "./node-factory";
 import type { ControlMode, GraphEdge, GraphNode, NodeDefs, NodeMode, Viewport } from "./types";
 import { fromWidgetsValues } from "./widgets";
+import { t } from "../i18n/translate";
 
 export interface LoadResult {
   nodes: GraphNode[];
@@ -58,7 +59,7 @@ const sockets = (raw: unknown): { name: string; type: string; link?: number | nu
   Array.isArray(raw) ? raw.filter((s) => s && typeof s === "object").map((s) => ({ ...s, name: String(s.name ?? ""), type: String(s.type ?? "*") })) : [];
 
 export function loadWorkflow(doc: unknown, defs: NodeDefs): LoadResult {
-  if (!isUIWorkflow(doc)) throw new Error("Not a ComfyUI workflow: it has no nodes list");
+  if (!isUIWorkflow(doc)) throw new Error(t("file.noNodes"));
   const w = doc as Record<string, unknown>;
   const links = readLinks(w.links);
   const rawNodes = (w.nodes as unknown[]).filter((n): n is RawNode => !!n && typeof n === "object" && "id" in n && typeof (n as RawNode).type === "string");
@@ -148,7 +149,7 @@ export function loadWorkflow(doc: unknown, defs: NodeDefs): LoadResult {
   for (const l of links.values()) {
     const target = byId.get(l.target);
     if (!target || !byId.has(l.origin)) {
-      warnings.push(`Link ${l.id} points to a node that is not in the workflow; dropped`);
+      warnings.push(t("load.danglingLink", { id: l.id }));
       continue;
     }
     const input = sockets(target.inputs)[l.targetSlot];
@@ -161,7 +162,7 @@ export function loadWorkflow(doc: unknown, defs: NodeDefs): LoadResult {
     if (!kept.has(l.target) || !kept.has(l.origin)) continue;
     edges.push(makeEdge(l.origin, l.originSlot, l.target, name, l.type));
   }
-  if (inlined.size) warnings.push(`${inlined.size} primitive node(s) were folded into the widgets they fed`);
+  if (inlined.size) warnings.push(t("load.primitives", { count: inlined.size }));
 
   const groups: GraphNode[] = [];
   if (Array.isArray(w.groups)) {
@@ -181,6 +182,6 @@ export function loadWorkflow(doc: unknown, defs: NodeDefs): LoadResult {
     const [ox, oy] = pair(ds.offset, 0, 0);
     viewport = { zoom: ds.scale, x: ox * ds.scale, y: oy * ds.scale };
   }
-  if (missing.size) warnings.unshift(`Missing node types: ${[...missing].join(", ")}`);
+  if (missing.size) warnings.unshift(t("load.missing", { types: [...missing].join(", ") }));
   return { nodes: [...groups, ...nodes], edges, viewport, missingTypes: [...missing], warnings };
 }

@@ -18,6 +18,7 @@ describe("every UI string comes from the translation files", () => {
     expect(findLiterals(`<button title="Run it">Save</button>`).map((l) => l.text)).toEqual(["Save", "Run it"]);
     expect(findLiterals("toast(`Saved ${x}`); toast(t('a'))").map((l) => l.text)).toEqual(["Saved ${x}"]);
     expect(findLiterals(`<span>{t("ok")}</span><b>×</b>`)).toEqual([]);
+    expect(findLiterals(`const rows = [["Ctrl+S", "Save to the server"]]; const c = "kg-node selected";`).map((l) => l.text)).toEqual(["Save to the server"]);
   });
 
   it("leaves no user-visible literal in web/src outside i18n/", () => {

@@ -17,6 +17,8 @@ const PATTERNS: RegExp[] = [
   // Strings handed to the user directly.
   /\b(?:toast|confirm|prompt|alert)\(\s*(?:"([^"]*)"|`([^`]*)`)/g,
   /\bnew Error\(\s*(?:"([^"]*)"|`([^`]*)`)/g,
+  // Any other string that reads like an English phrase ("Could not open", "Fit the view").
+  /(?<![\w.$])["`]([A-Z][a-z]+(?: +[A-Za-z][\w’']*[,.:;…?!]?)+)["`]/g,
 ];
 
 export function findLiterals(source: string): Literal[] {
@@ -27,7 +29,8 @@ export function findLiterals(source: string): Literal[] {
       const text = m.slice(1).find((g) => g !== undefined) ?? "";
       const visible = text.replace(/\$\{[^}]*\}/g, "");
       if (!LETTERS.test(visible)) continue;
-      out.push({ line: code.slice(0, m.index).split("\n").length, text: text.trim() });
+      const line = code.slice(0, m.index).split("\n").length;
+      if (!out.some((o) => o.line === line && o.text === text.trim())) out.push({ line, text: text.trim() });
     }
   }
   return out;

@@ -1,5 +1,6 @@
 /** A modal dialog: labelled, focus moved in on open, Esc and the backdrop close it. */
 import { useEffect, useRef, type ReactNode } from "react";
+import { t } from "../i18n";
 
 export function Dialog({ title, onClose, children }: { title: string; onClose: () => void; children: ReactNode }) {
   const ref = useRef<HTMLDivElement>(null);
@@ -14,7 +15,7 @@ export function Dialog({ title, onClose, children }: { title: string; onClose: (
         onKeyDown={(e) => { if (e.key === "Escape") { e.stopPropagation(); onClose(); } }}>
         <header>
           <h2>{title}</h2>
-          <button onClick={onClose} aria-label="Close">×</button>
+          <button onClick={onClose} aria-label={t("common.close")}>×</button>
         </header>
         <div className="kg-dialog-body">{children}</div>
       </div>

@@ -9,6 +9,7 @@ import { useGraph } from "../store/graph-store";
 import { showOutputs, useRuntimeStore } from "../store/runtime-store";
 import { toast } from "../store/ui-store";
 import { jobNames, nameOf } from "./job-names";
+import { t, type MessageKey } from "../i18n";
 
 const thumbs = (job: Job) =>
   Object.values(job.outputs ?? {})
@@ -20,12 +21,12 @@ async function openJob(job: Job): Promise<void> {
   try {
     const full = await getJob(job.id);
     const doc = full.extra_data?.extra_pnginfo?.workflow ?? full.prompt;
-    if (!doc) throw new Error("the job carries no graph");
+    if (!doc) throw new Error(t("history.noGraph"));
     const when = new Date((job.created_at ?? 0) * 1000).toLocaleTimeString();
-    openResult(importDocument(doc, defsNow()), `${nameOf(full.extra_data as Record<string, unknown> | undefined, full.prompt) || "Run"} #${job.number + 1} (${when})`);
+    openResult(importDocument(doc, defsNow()), t("history.tabTitle", { name: nameOf(full.extra_data as Record<string, unknown> | undefined, full.prompt) || t("top.run"), number: job.number + 1, when }));
     showOutputs(useGraph.getState().activeTab, full.outputs as never);
   } catch (e) {
-    toast(`Could not open job: ${(e as Error).message}`, "error");
+    toast(t("history.openFailed", { error: (e as Error).message }), "error");
   }
 }
 
@@ -41,7 +42,7 @@ export function HistoryPanel() {
       setJobs(list);
       setNames(await jobNames(list));
     } catch (e) {
-      toast(`History: ${(e as Error).message}`, "error");
+      toast(`${t("history.title")}: ${(e as Error).message}`, "error");
     }
   }, []);
   useEffect(() => {
@@ -50,13 +51,13 @@ export function HistoryPanel() {
   return (
     <div className="kg-history">
       <h2>
-        History <button className="kg-clear" onClick={() => void refresh()} aria-label="Refresh history">↻</button>
+        {t("history.title")} <button className="kg-clear" onClick={() => void refresh()} aria-label={t("history.refresh")}>↻</button>
       </h2>
       <ul className="kg-list" data-testid="history-list">
         {jobs.map((job) => (
           <li key={job.id}>
             <button className={`kg-job kg-history-item status-${job.status}`} onClick={() => void openJob(job)} data-job-id={job.id}>
-              <span className={`kg-status ${job.status}`}>{job.status}</span>
+              <span className={`kg-status ${job.status}`}>{t(`status.${job.status}` as MessageKey)}</span>
               <span className="kg-job-title">#{job.number + 1} {names[job.id] ?? ""}</span>
               <span className="kg-duration">{job.duration_s != null ? `${job.duration_s.toFixed(1)} s` : ""}</span>
               <span className="kg-thumbs">
@@ -68,7 +69,7 @@ export function HistoryPanel() {
             </button>
           </li>
         ))}
-        {!jobs.length && <li className="empty">No finished jobs yet</li>}
+        {!jobs.length && <li className="empty">{t("history.none")}</li>}
       </ul>
     </div>
   );

@@ -6,6 +6,7 @@ import { searchNodes } from "../graph/search";
 import type { NodeDef } from "../graph/types";
 import { countUse, useCatalogue } from "../store/catalogue-store";
 import { addNode } from "../store/graph-store";
+import { t } from "../i18n";
 
 function Item({ def, add }: { def: NodeDef; add: (d: NodeDef) => void }) {
   return (
@@ -61,9 +62,9 @@ export function NodeLibrary() {
   };
   return (
     <div className="kg-library">
-      <h2>Nodes</h2>
-      <input type="search" placeholder="Filter nodes…" aria-label="Filter nodes" value={filter} onChange={(e) => setFilter(e.target.value)} />
-      {error && <p className="kg-error">Could not load nodes: {error}</p>}
+      <h2>{t("library.title")}</h2>
+      <input type="search" placeholder={t("library.filterPh")} aria-label={t("library.filter")} value={filter} onChange={(e) => setFilter(e.target.value)} />
+      {error && <p className="kg-error">{t("library.error", { error })}</p>}
       {filter ? (
         <ul className="kg-lib-flat">
           {found.map((d) => (

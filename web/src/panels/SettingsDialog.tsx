@@ -4,6 +4,8 @@ import { uploadImage, viewUrl } from "../api/files";
 import { listProviders, setProviderSettings, setSecrets, type Provider } from "../api/providers";
 import { setPrefs, toast, useUI } from "../store/ui-store";
 import { Dialog } from "./Dialog";
+import { t } from "../i18n";
+import { setLang, useLang, type Lang } from "../i18n";
 
 function ProviderRow({ p, onChange }: { p: Provider; onChange: (p: Provider) => void }) {
   const [values, setValues] = useState<Record<string, string>>({});
@@ -16,7 +18,7 @@ function ProviderRow({ p, onChange }: { p: Provider; onChange: (p: Provider) => 
       if (baseUrl.trim() !== p.base_url) next = await setProviderSettings(p.name, { base_url: baseUrl.trim() || null });
       setValues({});
       onChange(next);
-      toast(`${p.display_name} saved`);
+      toast(t("settings.providerSaved", { name: p.display_name }));
     } catch (e) {
       toast(`${p.display_name}: ${(e as Error).message}`, "error");
     }
@@ -24,7 +26,7 @@ function ProviderRow({ p, onChange }: { p: Provider; onChange: (p: Provider) => 
   return (
     <fieldset className="kg-provider" data-provider={p.name}>
       <legend>
-        {p.display_name} {p.configured ? <span className="kg-ok">configured</span> : <span className="kg-warn">not configured</span>}
+        {p.display_name} {p.configured ? <span className="kg-ok">{t("settings.configured")}</span> : <span className="kg-warn">{t("settings.notConfigured")}</span>}
       </legend>
       {p.credentials.map((c) => (
         <label key={c.name}>
@@ -32,17 +34,17 @@ function ProviderRow({ p, onChange }: { p: Provider; onChange: (p: Provider) => 
           <input
             type="password"
             autoComplete="off"
-            placeholder={c.set ? `set (${c.masked ?? "…"})${c.source === "env" ? " from environment" : ""}` : "not set"}
+            placeholder={c.set ? t(c.source === "env" ? "settings.keySetEnv" : "settings.keySet", { masked: c.masked ?? "…" }) : t("settings.keyNotSet")}
             value={values[c.name] ?? ""}
             onChange={(e) => setValues((v) => ({ ...v, [c.name]: e.target.value }))}
           />
         </label>
       ))}
       <label>
-        Base URL
+        {t("settings.baseUrl")}
         <input type="url" value={baseUrl} placeholder={p.default_base_url} onChange={(e) => setBaseUrl(e.target.value)} />
       </label>
-      <button onClick={() => void save()}>Save {p.display_name}</button>
+      <button onClick={() => void save()}>{t("settings.saveProvider", { name: p.display_name })}</button>
     </fieldset>
   );
 }
@@ -50,6 +52,7 @@ function ProviderRow({ p, onChange }: { p: Provider; onChange: (p: Provider) => 
 export function SettingsDialog() {
   const open = useUI((s) => s.dialog === "settings");
   const prefs = useUI((s) => s.prefs);
+  const lang = useLang((s) => s.lang);
   const [providers, setProviders] = useState<Provider[] | null>(null);
   const file = useRef<HTMLInputElement>(null);
   useEffect(() => {
@@ -57,28 +60,35 @@ export function SettingsDialog() {
   }, [open]);
   if (!open) return null;
   return (
-    <Dialog title="Settings" onClose={() => useUI.setState({ dialog: null })}>
+    <Dialog title={t("top.settings")} onClose={() => useUI.setState({ dialog: null })}>
       <section>
-        <h3>Canvas</h3>
+        <h3>{t("settings.canvas")}</h3>
         <label>
-          Theme
-          <select value={prefs.theme} onChange={(e) => setPrefs({ theme: e.target.value as "dark" | "light" })}>
-            <option value="dark">Dark</option>
-            <option value="light">Light</option>
+          {t("settings.language")}
+          <select value={lang} onChange={(e) => setLang(e.target.value as Lang)}>
+            <option value="en">{t("lang.en")}</option>
+            <option value="zh">{t("lang.zh")}</option>
           </select>
         </label>
         <label>
-          Background
-          <select aria-label="Background" value={prefs.background} onChange={(e) => setPrefs({ background: e.target.value as "grid" | "plain" | "wallpaper" })}>
-            <option value="grid">Grid</option>
-            <option value="plain">Plain</option>
-            <option value="wallpaper">Wallpaper image</option>
+          {t("settings.theme")}
+          <select value={prefs.theme} onChange={(e) => setPrefs({ theme: e.target.value as "dark" | "light" })}>
+            <option value="dark">{t("settings.dark")}</option>
+            <option value="light">{t("settings.light")}</option>
+          </select>
+        </label>
+        <label>
+          {t("settings.background")}
+          <select aria-label={t("settings.background")} value={prefs.background} onChange={(e) => setPrefs({ background: e.target.value as "grid" | "plain" | "wallpaper" })}>
+            <option value="grid">{t("settings.grid")}</option>
+            <option value="plain">{t("settings.plain")}</option>
+            <option value="wallpaper">{t("settings.wallpaperImage")}</option>
           </select>
         </label>
         {prefs.background === "wallpaper" && (
           <label>
-            Wallpaper
-            <button onClick={() => file.current?.click()}>{prefs.wallpaper ? "Change image…" : "Upload image…"}</button>
+            {t("settings.wallpaper")}
+            <button onClick={() => file.current?.click()}>{prefs.wallpaper ? t("settings.changeImage") : t("settings.uploadImage")}</button>
             <input ref={file} type="file" accept="image/*" hidden data-testid="wallpaper-file"
               onChange={async (e) => {
                 const f = e.target.files?.[0];
@@ -87,26 +97,26 @@ export function SettingsDialog() {
                   const r = await uploadImage(f, f.name, { subfolder: "wallpapers" });
                   setPrefs({ wallpaper: viewUrl({ filename: r.name, subfolder: r.subfolder, type: r.type }) });
                 } catch (err) {
-                  toast(`Wallpaper upload failed: ${(err as Error).message}`, "error");
+                  toast(t("settings.wallpaperFailed", { error: (err as Error).message }), "error");
                 }
               }} />
           </label>
         )}
         <label className="kg-check">
-          <input type="checkbox" checked={prefs.snap} onChange={(e) => setPrefs({ snap: e.target.checked })} /> Snap to grid
+          <input type="checkbox" checked={prefs.snap} onChange={(e) => setPrefs({ snap: e.target.checked })} /> {t("settings.snap")}
         </label>
         <label>
-          Grid size
+          {t("settings.gridSize")}
           <input type="number" min={5} max={100} value={prefs.gridSize} onChange={(e) => setPrefs({ gridSize: Math.max(5, Math.min(100, Number(e.target.value) || 20)) })} />
         </label>
         <label className="kg-check">
-          <input type="checkbox" checked={prefs.minimap} onChange={(e) => setPrefs({ minimap: e.target.checked })} /> Minimap (hidden above 500 nodes)
+          <input type="checkbox" checked={prefs.minimap} onChange={(e) => setPrefs({ minimap: e.target.checked })} /> {t("settings.minimap")}
         </label>
       </section>
       <section>
-        <h3>Providers</h3>
-        <p className="kg-hint">Keys are stored on the server (mode 0600) and never shown again: only their last characters.</p>
-        {providers === null && <p>Loading…</p>}
+        <h3>{t("settings.providers")}</h3>
+        <p className="kg-hint">{t("settings.keysNote")}</p>
+        {providers === null && <p>{t("common.loading")}</p>}
         {providers?.map((p) => (
           <ProviderRow key={p.name} p={p} onChange={(n) => setProviders((all) => all!.map((x) => (x.name === n.name ? n : x)))} />
         ))}

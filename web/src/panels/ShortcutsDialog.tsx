@@ -2,18 +2,19 @@
 import { SHORTCUTS } from "../canvas/useShortcuts";
 import { useUI } from "../store/ui-store";
 import { Dialog } from "./Dialog";
+import { t } from "../i18n";
 
 export function ShortcutsDialog() {
   const open = useUI((s) => s.dialog === "shortcuts");
   if (!open) return null;
   return (
-    <Dialog title="Keyboard shortcuts" onClose={() => useUI.setState({ dialog: null })}>
+    <Dialog title={t("help.title")} onClose={() => useUI.setState({ dialog: null })}>
       <table className="kg-shortcuts">
         <tbody>
           {SHORTCUTS.map(([k, what]) => (
             <tr key={k}>
-              <th scope="row"><kbd>{k}</kbd></th>
-              <td>{what}</td>
+              <th scope="row"><kbd>{t(k)}</kbd></th>
+              <td>{t(what)}</td>
             </tr>
           ))}
         </tbody>

@@ -20,48 +20,48 @@ export function TopBar() {
   const others = usePresence((s) => s.others);
   return (
     <header className="kg-topbar">
-      <div className="kg-brand" title="Keroro Graph 作战室">Keroro Graph</div>
-      <nav className="kg-tabs" role="tablist" aria-label="Open workflows">
+      <div className="kg-brand" title={tr("app.brandFull")}>{tr("app.brand")}</div>
+      <nav className="kg-tabs" role="tablist" aria-label={tr("tabs.label")}>
         {tabs.map((t) => (
           <div key={t.id} className={`kg-tab${t.id === active ? " active" : ""}`}>
-            <button role="tab" aria-selected={t.id === active} onClick={() => switchTab(t.id)} title={t.savedName ? `Saved as ${t.savedName}` : "Not saved on the server"}>
+            <button role="tab" aria-selected={t.id === active} onClick={() => switchTab(t.id)} title={t.savedName ? tr("tab.savedAs", { name: t.savedName }) : tr("tab.notSaved")}>
               {t.title}
-              {t.dirty && <span className="kg-dirty" aria-label="unsaved changes">●</span>}
+              {t.dirty && <span className="kg-dirty" aria-label={tr("tab.unsaved")}>●</span>}
               {t.savedName && others[t.savedName] && (
                 <span className={`kg-elsewhere ${others[t.savedName]}`} data-testid="open-elsewhere"
                   title={others[t.savedName] === "editing" ? tr("tab.otherEditing", { name: t.savedName }) : tr("tab.otherOpen")}>⚠</span>
               )}
             </button>
-            <button className="kg-tab-close" aria-label={`Close ${t.title}`} onClick={() => requestCloseTab(t.id)}>
+            <button className="kg-tab-close" aria-label={tr("tab.close", { name: t.title })} onClick={() => requestCloseTab(t.id)}>
               ×
             </button>
           </div>
         ))}
-        <button className="kg-tab-new" aria-label="New tab" onClick={newTab}>
+        <button className="kg-tab-new" aria-label={tr("tab.new")} onClick={newTab}>
           +
         </button>
       </nav>
       <div className="kg-actions">
-        <button onClick={undoEdit} aria-label="Undo" title="Undo (Ctrl+Z)">↶</button>
-        <button onClick={redoEdit} aria-label="Redo" title="Redo (Ctrl+Y)">↷</button>
-        <button onClick={autoArrange} title="Auto-arrange (Ctrl+Shift+L)">Arrange</button>
-        <button onClick={() => void saveActive()} title="Save to the server (Ctrl+S)">Save</button>
-        <button onClick={() => { const n = window.prompt(tr("save.prompt")); if (n?.trim()) void saveActive(n.trim()); }}>Save as…</button>
-        <button onClick={() => file.current?.click()} title="Open a workflow JSON or an image carrying one">Import…</button>
+        <button onClick={undoEdit} aria-label={tr("top.undo")} title={tr("top.undoTip")}>↶</button>
+        <button onClick={redoEdit} aria-label={tr("top.redo")} title={tr("top.redoTip")}>↷</button>
+        <button onClick={autoArrange} title={tr("top.arrangeTip")}>{tr("top.arrange")}</button>
+        <button onClick={() => void saveActive()} title={tr("top.saveTip")}>{tr("top.save")}</button>
+        <button onClick={() => { const n = window.prompt(tr("save.prompt")); if (n?.trim()) void saveActive(n.trim()); }}>{tr("top.saveAs")}</button>
+        <button onClick={() => file.current?.click()} title={tr("top.importTip")}>{tr("top.import")}</button>
         <input ref={file} type="file" hidden accept=".json,.png,.webp,application/json,image/png,image/webp" data-testid="import-file"
           onChange={(e) => { const f = e.target.files?.[0]; e.target.value = ""; if (f) void openFile(f); }} />
-        <button onClick={exportWorkflow} title="Download the workflow (ComfyUI UI format)">Export</button>
-        <button onClick={exportApi} title="Download the API (prompt) format">Export API</button>
-        <span className={`kg-conn${connected ? " on" : ""}`} title={connected ? "Connected to the server" : "Reconnecting…"} aria-label={connected ? "connected" : "disconnected"} />
-        {running && <button className="kg-stop" onClick={() => void cancelRunning()} title="Interrupt (Ctrl+Alt+Enter)">■ Stop</button>}
-        <button className="kg-run" onClick={() => void runGraph()} title="Run (Ctrl+Enter)">
-          ▶ Run{queued > 0 ? ` (${queued})` : ""}
+        <button onClick={exportWorkflow} title={tr("top.exportTip")}>{tr("top.export")}</button>
+        <button onClick={exportApi} title={tr("top.exportApiTip")}>{tr("top.exportApi")}</button>
+        <span className={`kg-conn${connected ? " on" : ""}`} title={connected ? tr("conn.ok") : tr("conn.retry")} aria-label={connected ? tr("conn.on") : tr("conn.off")} />
+        {running && <button className="kg-stop" onClick={() => void cancelRunning()} title={tr("top.stopTip")}>■ {tr("top.stop")}</button>}
+        <button className="kg-run" onClick={() => void runGraph()} title={tr("top.runTip")}>
+          ▶ {tr("top.run")}{queued > 0 ? ` (${queued})` : ""}
         </button>
-        <button onClick={() => setPrefs({ theme: theme === "dark" ? "light" : "dark" })} aria-label={`Switch to ${theme === "dark" ? "light" : "dark"} theme`}>
+        <button onClick={() => setPrefs({ theme: theme === "dark" ? "light" : "dark" })} aria-label={theme === "dark" ? tr("top.lightTheme") : tr("top.darkTheme")}>
           {theme === "dark" ? "☀" : "☾"}
         </button>
-        <button onClick={() => useUI.setState({ dialog: "settings" })} aria-label="Settings">⚙</button>
-        <button onClick={() => useUI.setState({ dialog: "shortcuts" })} aria-label="Keyboard shortcuts">?</button>
+        <button onClick={() => useUI.setState({ dialog: "settings" })} aria-label={tr("top.settings")}>⚙</button>
+        <button onClick={() => useUI.setState({ dialog: "shortcuts" })} aria-label={tr("help.title")}>?</button>
       </div>
     </header>
   );

@@ -13,6 +13,7 @@ import { layoutGraph } from "../graph/layout";
 import { adjacency, createNode, makeEdge, nextId, nodeSize } from "../graph/node-factory";
 import type { ControlMode, GraphEdge, GraphNode, GraphNodeData, NodeDef, NodeDefs, NodeMode, Viewport } from "../graph/types";
 import { inName, isGraphNode, outSlot } from "../graph/types";
+import { t } from "../i18n";
 
 export interface TabMeta {
   id: string;
@@ -126,7 +127,7 @@ export function refusal(c: Connection, defs: NodeDefs): string | null {
   const { nodes, edges } = get();
   const source = nodes.find((n) => n.id === c.source);
   const target = nodes.find((n) => n.id === c.target);
-  if (!source || !target) return "Unknown node";
+  if (!source || !target) return t("connect.unknown");
   const adj = adjacency(edges);
   const v = checkConnection({
     sourceId: c.source,
