@@ -132,10 +132,3 @@ def _int_query(request: web.Request, name: str, default: int, *, low: int, high:
         fail(400, f"query parameter {name} must be between {low} and {high if high is not None else 'any'}")
     return value
 
-
-#: Transitional: the old paths answer as before until ComfyUI's Jobs API takes /api/jobs
-#: (callers are switching to /api/runs).
-legacy_routes = web.RouteTableDef()
-for _route in list(routes):
-    if isinstance(_route, web.RouteDef):
-        legacy_routes.route(_route.method, _route.path.replace("/api/runs", "/api/jobs"))(_route.handler)
