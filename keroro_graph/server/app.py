@@ -18,14 +18,14 @@ from . import ws
 from .keys import HUB, METRICS, PROVIDER_SETTINGS, REGISTRY, RUNTIME, SECRETS, SETTINGS
 from .metrics import Metrics
 from .middlewares import errors_as_json, refuse_cross_origin, refuse_foreign_host, require_token
-from .routes import (convert, files, health, history, jobs, object_info, prompt, providers, queue, runs, system,
-                     templates, userdata, workflows)
+from .routes import (comfy_extras, convert, files, health, history, jobs, object_info, prompt, providers, queue,
+                     runs, system, templates, userdata, workflows)
 
 log = logging.getLogger(__name__)
 
 ROUTE_TABLES = (prompt.routes, queue.routes, history.routes, object_info.routes, system.routes,
                 files.routes, userdata.routes, workflows.routes, templates.routes, providers.routes,
-                runs.routes, jobs.routes, health.routes, convert.routes, ws.routes)
+                runs.routes, jobs.routes, comfy_extras.routes, health.routes, convert.routes, ws.routes)
 
 
 def create_app(settings: Settings, *, registry: Registry | None = None) -> web.Application:
@@ -37,8 +37,10 @@ def create_app(settings: Settings, *, registry: Registry | None = None) -> web.A
     if registry is not None:
         app[REGISTRY] = registry
     app.cleanup_ctx.append(run_runtime)
+    app.on_shutdown.append(close_sockets)
     for table in ROUTE_TABLES:
         add_routes_with_api_alias(app, table)
+    app.add_routes(comfy_extras.static_routes)
     add_frontend(app, settings.web_dist)
     return app
 
@@ -50,6 +52,13 @@ def add_routes_with_api_alias(app: web.Application, table: web.RouteTableDef) ->
         app.router.add_route(route.method, route.path, route.handler, **route.kwargs)
         if not route.path.startswith("/api/"):
             app.router.add_route(route.method, "/api" + route.path, route.handler, **route.kwargs)
+
+
+async def close_sockets(app: web.Application) -> None:
+    """On shutdown, before aiohttp waits for open handlers: say going-away to every
+    WebSocket so the process stops promptly with clients connected."""
+    if HUB in app:
+        await app[HUB].close()
 
 
 async def run_runtime(app: web.Application) -> AsyncIterator[None]:

@@ -147,12 +147,21 @@ def served_type(name: str) -> str:
     """The MIME type to send ``name`` as: guessed, with active content downgraded to
     ``application/octet-stream`` so the browser never runs it on our origin."""
     mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    if mime in _ACTIVE_TYPES or mime.endswith("+xml"):
-        return "application/octet-stream"
-    return mime
+    return "application/octet-stream" if is_active(mime) else mime
 
 
-def content_disposition(name: str, kind: str = "inline") -> str:
-    """``kind; filename="…"`` with an ASCII fallback and the exact UTF-8 name."""
+def is_active(mime: str | None) -> bool:
+    """Content a browser could run on our origin (HTML, scripts, SVG, XML…)."""
+    return mime is not None and (mime in _ACTIVE_TYPES or mime.endswith("+xml"))
+
+
+def content_disposition(name: str, kind: str | None = None) -> str:
+    """As ComfyUI writes it: ``[kind; ]filename="…"`` (quotes and backslashes escaped);
+    a name that is not plain printable ASCII also gets RFC 5987's ``filename*`` with
+    the exact UTF-8 name beside an ASCII fallback."""
+    prefix = f"{kind}; " if kind else ""
+    if all(32 <= ord(c) < 127 for c in name):
+        escaped = name.replace("\\", "\\\\").replace('"', '\\"')
+        return f'{prefix}filename="{escaped}"'
     fallback = "".join(c if 32 <= ord(c) < 127 and c not in '"\\' else "_" for c in name)
-    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+    return f"{prefix}filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"

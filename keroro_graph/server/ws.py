@@ -16,7 +16,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import WSCloseCode, WSMsgType, web
 
 from ..engine.events import Event, JobRecorded, JobStarted, NodePreview, NodeStarted, NodeText, QueueChanged
 from . import messages
@@ -129,10 +129,18 @@ class Hub:
         if client.writer is not None:
             client.writer.cancel()
 
-    async def close(self) -> None:
-        for client in list(self.clients.values()):
+    async def close(self, timeout_s: float = 1.0) -> None:
+        """Close every socket with a going-away frame (1001), all at once; a client
+        that does not answer the close within ``timeout_s`` is dropped."""
+        clients = list(self.clients.values())
+        closing = [asyncio.ensure_future(c.ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutting down"))
+                   for c in clients if not c.ws.closed]
+        if closing:
+            _done, late = await asyncio.wait(closing, timeout=timeout_s)
+            for task in late:
+                task.cancel()
+        for client in clients:  # after the close frames: a writer cancelled first would close with 1000
             self.detach(client)
-            await client.ws.close()
 
 
 async def _write(client: Client) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import mimetypes
 import json
 import os
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from ...media import MediaError, encode, open_image
 from ...settings import Settings
 from ..errors import error_body, fail, parse_json
 from ..keys import SETTINGS
-from ..paths import (confined, content_disposition, link_new, plain_name, relative_parts,
+from ..paths import (confined, content_disposition, is_active, link_new, plain_name, relative_parts,
                      same_content, served_type, staged, write_atomic)
 
 routes = web.RouteTableDef()
@@ -40,7 +41,8 @@ async def view(request: web.Request) -> web.StreamResponse:
     channel = query.get("channel", "rgba").lower()
     if channel not in ("rgb", "a", "rgba"):
         fail(400, f"unknown channel {channel!r}; expected rgb, a or rgba")
-    headers = {"Content-Disposition": content_disposition(name), "X-Content-Type-Options": "nosniff"}
+    disposition = content_disposition(name, "attachment" if is_active(mimetypes.guess_type(name)[0]) else None)
+    headers = {"Content-Disposition": disposition, "X-Content-Type-Options": "nosniff"}
     preview = query.get("preview")
     if preview or channel != "rgba":
         body, mime = await asyncio.to_thread(render, path, preview=preview, channel=channel,

@@ -33,6 +33,7 @@ def job_json(job: JobRecord, *, include_prompt: bool = False) -> dict[str, Any]:
         "client_id": job.client_id, "created_at": job.created_at, "started_at": job.started_at,
         "finished_at": job.finished_at, "duration_s": duration, "outputs": job.outputs,
         "error": job.error, "node_errors": job.node_errors,
+        "workflow_name": name if isinstance(name := job.extra_data.get("workflow_name"), str) else None,
     }
     if include_prompt:
         out["prompt"], out["extra_data"] = job.prompt, job.extra_data

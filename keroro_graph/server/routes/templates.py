@@ -6,6 +6,7 @@ writable). Also ComfyUI's ``/workflow_templates`` index and the per-pack file ro
 its frontend fetches. ``TemplateLibrary`` finds the files; handlers translate HTTP."""
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from pathlib import Path
@@ -18,6 +19,7 @@ from ...registry.registry import PackRecord
 from ...settings import REPO_ROOT
 from ..errors import fail, json_object
 from ..keys import REGISTRY, SECRETS, SETTINGS
+from ..thumbnail import workflow_thumbnail
 from .workflows import (WorkflowFolder, WorkflowOutsideError, check_document, check_name, file_errors_as_http,
                         inside, query_flag)
 
@@ -163,4 +165,9 @@ async def workflow_template_file(request: web.Request) -> web.StreamResponse:
     for folder in folders:
         if (folder / filename).is_file():
             return web.FileResponse(folder / filename)
+    stem, _, subtype = filename.rpartition(".")
+    for folder in folders:  # ComfyUI's frontend shows <name>.jpg beside each pack template
+        if subtype == "jpg" and (folder / f"{stem}.json").is_file():
+            jpeg = await asyncio.to_thread(workflow_thumbnail, folder / f"{stem}.json")
+            return web.Response(body=jpeg, content_type="image/jpeg")
     fail(404, f"no template file {filename!r} in pack {request.match_info['pack']!r}")

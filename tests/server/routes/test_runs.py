@@ -50,7 +50,7 @@ async def status_of(client: TestClient, job_id: str) -> str:
 
 
 async def test_list_is_newest_first_without_prompts(client: TestClient) -> None:
-    first = await submit(client, chain(3), client_id="me")
+    first = await submit(client, chain(3), client_id="me", extra_data={"workflow_name": "海报 v2"})
     await finished(client, first)
     second = await submit(client, chain(1))
     await finished(client, second)
@@ -60,8 +60,9 @@ async def test_list_is_newest_first_without_prompts(client: TestClient) -> None:
     assert [j["id"] for j in body["jobs"]] == [second, first] and body["total"] == 2
     job = body["jobs"][1]
     assert set(job) == {"id", "status", "number", "client_id", "created_at", "started_at", "finished_at",
-                        "duration_s", "outputs", "error", "node_errors"}
+                        "duration_s", "outputs", "error", "node_errors", "workflow_name"}
     assert job["status"] == "success" and job["client_id"] == "me" and job["error"] is None
+    assert job["workflow_name"] == "海报 v2" and body["jobs"][0]["workflow_name"] is None
     assert job["duration_s"] >= 0 and job["finished_at"] >= job["started_at"] >= job["created_at"] - 1
     assert job["outputs"] == {"out": {"text": ["4"]}}
     with_prompt = (await (await client.get("/api/runs?include=prompt")).json())["jobs"]

@@ -1,0 +1,159 @@
+"""Smaller calls ComfyUI's own frontend and clients make: ``/i18n`` (translations of
+custom nodes: ours have none), ``/experiment/models`` (model folders: we keep none),
+the template library under ``/templates/`` (``comfyui-workflow-templates`` when it is
+installed, else the app's example workflows with drawn thumbnails), and
+``POST /api/workflows/extract``: the workflow and prompt embedded in a PNG or WebP."""
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from ..errors import fail
+from ..image_text import ImageTextError, image_text
+from ..keys import SECRETS
+from ..thumbnail import workflow_thumbnail
+from .templates import APP_EXAMPLES
+
+log = logging.getLogger(__name__)
+routes = web.RouteTableDef()
+#: Served only at their own paths (ComfyUI does not alias ``/templates`` under ``/api``).
+static_routes = web.RouteTableDef()
+THUMBNAIL_SUBTYPE = "jpg"
+
+
+@routes.get("/i18n")
+async def i18n(_request: web.Request) -> web.Response:
+    return web.json_response({})
+
+
+@routes.get("/experiment/models")
+async def model_folders(_request: web.Request) -> web.Response:
+    return web.json_response([])
+
+
+@routes.get("/experiment/models/{folder}")
+async def model_folder(request: web.Request) -> web.Response:
+    fail(404, f"no model folder {request.match_info['folder']!r}")
+
+
+@routes.post("/api/workflows/extract")
+async def extract(request: web.Request) -> web.Response:
+    """The image as a multipart file field (any name) or as the raw body. Answers
+    ``{"workflow": {…}|null, "prompt": {…}|null}``, plus ``problems`` naming embedded
+    text that is not valid JSON."""
+    data = await _upload_bytes(request)
+    try:
+        texts = await asyncio.to_thread(image_text, data)
+    except ImageTextError as exc:
+        fail(415, f"can't read a workflow from this file: {exc}")
+    body: dict[str, Any] = {"workflow": None, "prompt": None}
+    problems = {}
+    for key in ("workflow", "prompt"):
+        if key in texts:
+            try:
+                value = json.loads(texts[key])
+            except ValueError as exc:
+                problems[key] = f"the embedded {key} is not valid JSON: {exc}"
+                continue
+            if isinstance(value, dict):
+                body[key] = value
+            else:
+                problems[key] = f"the embedded {key} is not a JSON object"
+    if problems:
+        body["problems"] = problems
+    return web.json_response(request.app[SECRETS].redact_json(body))
+
+
+async def _upload_bytes(request: web.Request) -> bytes:
+    if request.content_type.startswith("multipart/"):
+        try:
+            form = await request.post()
+        except web.HTTPException:
+            raise
+        except Exception as exc:  # a malformed body is the client's problem, never a 500
+            fail(400, f"the request body is not a readable form: {exc}")
+        files = [v for v in form.values() if isinstance(v, web.FileField)]
+        if not files:
+            fail(400, "the form has no file field")
+        return files[0].file.read()
+    data = await request.read()
+    if not data:
+        fail(400, "send the image as the request body or as a multipart file field")
+    return data
+
+
+@functools.lru_cache(maxsize=1)
+def installed_templates() -> dict[str, str] | None:
+    """``filename → path`` of every asset of the installed ``comfyui-workflow-templates``
+    (index files included), or None when it is not installed."""
+    try:
+        from comfyui_workflow_templates import get_asset_path, iter_templates  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    assets: dict[str, str] = {}
+    try:
+        for entry in iter_templates():
+            for asset in entry.assets:
+                try:
+                    assets[asset.filename] = get_asset_path(entry.template_id, asset.filename)
+                except (FileNotFoundError, KeyError):
+                    continue  # that media bundle is not installed
+    except Exception as exc:  # a broken package must not take the server down
+        log.warning("comfyui-workflow-templates is installed but unreadable: %s", exc)
+        return None
+    return assets or None
+
+
+@static_routes.get("/templates/{path:.*}")
+async def template_file(request: web.Request) -> web.StreamResponse:
+    path = request.match_info["path"]
+    installed = installed_templates()
+    if installed is not None:
+        if path in installed:
+            return web.FileResponse(installed[path])
+        fail(404, f"no template file {path!r}")
+    if path.startswith("index") and path.endswith(".json") and "/" not in path:
+        return web.json_response(await asyncio.to_thread(_example_index, path))
+    if "/" in path or path.startswith("."):
+        fail(404, f"no template file {path!r}")
+    if path.endswith(".json") and (APP_EXAMPLES / path).is_file():
+        return web.FileResponse(APP_EXAMPLES / path)
+    stem, _, subtype = path.rpartition(".")
+    name = stem.removesuffix("-1")
+    if subtype == THUMBNAIL_SUBTYPE and stem != name and (APP_EXAMPLES / f"{name}.json").is_file():
+        jpeg = await asyncio.to_thread(workflow_thumbnail, APP_EXAMPLES / f"{name}.json")
+        return web.Response(body=jpeg, content_type="image/jpeg", headers={"Cache-Control": "no-cache"})
+    fail(404, f"no template file {path!r}")
+
+
+def _example_index(path: str) -> Any:
+    """ComfyUI's template index (``[{moduleName, title, type, templates: [...]}]``) of
+    the app's examples; ``index_logo.json`` and others are empty."""
+    if path != "index.json" and not _is_locale_index(path):
+        return {}
+    templates = [{"name": file.stem, "title": file.stem.replace("_", " ").replace(".", " ").title(),
+                  "description": _description(file), "mediaType": "image", "mediaSubtype": THUMBNAIL_SUBTYPE}
+                 for file in sorted(APP_EXAMPLES.glob("*.json"))]
+    return [{"moduleName": "default", "title": "Keroro Graph", "type": "image", "category": "Keroro Graph",
+             "templates": templates}]
+
+
+def _is_locale_index(path: str) -> bool:
+    parts = path.split(".")
+    return len(parts) == 3 and parts[0] == "index" and parts[2] == "json" and parts[1].replace("-", "").isalpha()
+
+
+def _description(file: Path) -> str:
+    try:
+        doc = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ""
+    extra = doc.get("extra") if isinstance(doc, dict) else None
+    text = extra.get("description") if isinstance(extra, dict) else None
+    return text if isinstance(text, str) else ""
