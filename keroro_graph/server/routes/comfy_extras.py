@@ -18,6 +18,7 @@ from ..errors import fail
 from ..image_text import ImageTextError, image_text
 from ..keys import SECRETS
 from ..thumbnail import workflow_thumbnail
+from .files import read_form
 from .templates import APP_EXAMPLES
 
 log = logging.getLogger(__name__)
@@ -72,12 +73,7 @@ async def extract(request: web.Request) -> web.Response:
 
 async def _upload_bytes(request: web.Request) -> bytes:
     if request.content_type.startswith("multipart/"):
-        try:
-            form = await request.post()
-        except web.HTTPException:
-            raise
-        except Exception as exc:  # a malformed body is the client's problem, never a 500
-            fail(400, f"the request body is not a readable form: {exc}")
+        form = await read_form(request)
         files = [v for v in form.values() if isinstance(v, web.FileField)]
         if not files:
             fail(400, "the form has no file field")

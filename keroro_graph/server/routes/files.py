@@ -13,6 +13,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 from PIL import Image
@@ -93,12 +94,7 @@ class Upload:
 
 async def read_upload(request: web.Request) -> Upload:
     """The multipart form of an upload; a 400 naming what is missing or malformed."""
-    try:
-        form = await request.post()
-    except web.HTTPException:
-        raise
-    except Exception as exc:  # a malformed body is the client's problem, never a 500
-        fail(400, f"the request body is not a readable form: {exc}")
+    form = await read_form(request)
     image = form.get("image")
     if not isinstance(image, web.FileField):
         fail(400, "the form has no 'image' file field")
@@ -111,6 +107,16 @@ async def read_upload(request: web.Request) -> Upload:
     return Upload(data=image.file.read(), name=plain_name(image.filename or "", what="the file name"),
                   kind=kind, subfolder=subfolder, overwrite=_text(form.get("overwrite")) in ("true", "1"),
                   original_ref=original_ref if isinstance(original_ref, str) else None)
+
+
+async def read_form(request: web.Request) -> Any:
+    """The request's form; a malformed body is the client's problem (400), never a 500."""
+    try:
+        return await request.post()
+    except web.HTTPException:
+        raise
+    except Exception as exc:
+        fail(400, f"the request body is not a readable form: {exc}")
 
 
 def _text(value: object) -> str:

@@ -11,10 +11,14 @@ from aiohttp.test_utils import TestClient
 
 from keroro_graph.settings import Settings
 from tests.conftest import chain
-from tests.server.routes.test_runs import SLEEP, finished, submit, until_status
+from tests.server.routes.test_runs import finished, submit, until_status
 
 IMAGE = {"1": {"class_type": "EmptyImage", "inputs": {"width": 8, "height": 8, "batch_size": 1, "color": 255}},
          "2": {"class_type": "SaveImage", "inputs": {"images": ["1", 0], "filename_prefix": "jobs_api"}}}
+#: Holds its job slot (sync work, cancellable between steps) so the next job stays pending.
+SLEEP = {"c": {"class_type": "TestConst", "inputs": {"value": 1}},
+         "s": {"class_type": "TestProgress", "inputs": {"value": ["c", 0], "steps": 600, "step_seconds": 0.05}},
+         "o": {"class_type": "TestOutput", "inputs": {"source": ["s", 0]}}}
 FAIL = {"c": {"class_type": "TestConst", "inputs": {"value": 1}},
         "f": {"class_type": "TestFail", "inputs": {"value": ["c", 0], "message": "no luck"}},
         "o": {"class_type": "TestOutput", "inputs": {"source": ["f", 0]}}}
