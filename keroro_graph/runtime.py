@@ -76,7 +76,8 @@ def build_runtime(settings: Settings, *, registry: Registry | None = None,
     """Assemble (but do not start) the core. Loading node packs happens here."""
     settings.ensure_dirs()
     if registry is None:  # an empty Registry is falsy, and still the caller's choice
-        registry = load_registry(builtin_dir=settings.builtin_nodes_dir, custom_dirs=settings.custom_nodes_dirs)
+        registry = load_registry(builtin_dir=settings.builtin_nodes_dir, custom_dirs=settings.custom_nodes_dirs,
+                                 paths=settings.paths)
     secrets = SecretStore(settings.secrets_path, env_vars=env_vars())
     provider_settings = ProviderSettings(settings.provider_settings_path)
     hub = ProviderHub(secrets=secrets, settings=provider_settings)

@@ -69,3 +69,17 @@ def test_the_mcp_layer_uses_the_server_not_the_engine():
     forbidden = ("keroro_graph.engine", "keroro_graph.jobs", "keroro_graph.runtime")
     # --embedded starts an in-process server through the app factory, nothing deeper
     assert violations(files(PACKAGE / "mcp"), forbidden) == []
+
+
+COMPAT = PACKAGE / "comfy_compat"
+COMPAT_DOORS = {PACKAGE / "registry" / name for name in ("loader.py", "comfy_v1.py", "comfy_v3.py")}
+
+
+def test_only_the_loader_and_the_comfy_doors_import_the_compat_layer():
+    others = [p for p in files(PACKAGE, REPO_ROOT / "nodes", REPO_ROOT / "custom_nodes")
+              if p not in COMPAT_DOORS and COMPAT not in p.parents]
+    assert violations(others, ("keroro_graph.comfy_compat",)) == []
+
+
+def test_the_compat_layer_sits_on_the_node_author_api():
+    assert violations(files(COMPAT), ("keroro_graph",), ("keroro_graph.api", "keroro_graph.comfy_compat")) == []

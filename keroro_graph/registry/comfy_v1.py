@@ -11,6 +11,7 @@ import inspect
 import time
 from typing import Any, Callable
 
+from ..comfy_compat import from_pack, to_pack
 from ..errors import NodeDeclarationError
 from .native import accepted_names, select_kwargs
 from .pricing import Price, paid_fields
@@ -150,10 +151,11 @@ def _behaviour(cls: type, n_outputs: int) -> Behaviour:
     function_name = cls.FUNCTION
 
     def call(state: Any, _ctx: Any, kwargs: dict[str, Any]) -> Any:
-        return getattr(state, function_name)(**kwargs)
+        return getattr(state, function_name)(**{k: to_pack(v) for k, v in kwargs.items()})
 
     def normalise(raw: Any) -> NodeOutput:
-        return normalise_v1(raw, n_outputs)
+        out = normalise_v1(raw, n_outputs)
+        return NodeOutput(values=tuple(from_pack(v) for v in out.values), ui=out.ui, expand=out.expand)
 
     is_changed = getattr(cls, "IS_CHANGED", None)
     validate = getattr(cls, "VALIDATE_INPUTS", None)
@@ -168,7 +170,8 @@ def _behaviour(cls: type, n_outputs: int) -> Behaviour:
         validate=(lambda _ctx, kw: validate(**select_kwargs(validate, kw))) if validate else None,
         validate_names=names - {"input_types"} if names is not None else None,
         validate_wants_types=bool(validate) and "input_types" in inspect.signature(validate).parameters,
-        check_lazy=(lambda state, _ctx, kw: state.check_lazy_status(**kw)) if check_lazy else None,
+        check_lazy=((lambda state, _ctx, kw: state.check_lazy_status(**{k: to_pack(v) for k, v in kw.items()}))
+                    if check_lazy else None),
     )
 
 

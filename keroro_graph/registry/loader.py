@@ -19,8 +19,11 @@ import types
 from pathlib import Path
 from typing import Iterable
 
+from .. import comfy_compat
 from ..errors import KeroroError
 from .comfy_v1 import spec_from_v1
+from .comfy_v3 import entrypoint_classes, is_v3, spec_from_v3
+from .env import Paths
 from .registry import PackRecord, Registry
 from .spec import NodeSpec
 
@@ -35,14 +38,19 @@ def default_builtin_dir() -> Path:
     return Path(__file__).resolve().parents[2] / BUILTIN_PACKAGE
 
 
-def load_registry(*, builtin_dir: Path | None = None,
-                  custom_dirs: Iterable[Path] = ()) -> Registry:
-    """Build a registry: built-in nodes first, then each custom-node folder in order."""
+def load_registry(*, builtin_dir: Path | None = None, custom_dirs: Iterable[Path] = (),
+                  paths: Paths | None = None) -> Registry:
+    """Build a registry: built-in nodes first, then each custom-node folder in order.
+    ComfyUI's module names (the compatibility layer) are importable for packs;
+    ``paths`` are the folders its ``folder_paths`` reports."""
+    comfy_compat.install(paths)
     registry = Registry()
     load_builtin(registry, builtin_dir or default_builtin_dir())
     seen: set[str] = set()
     for folder in custom_dirs:
         load_custom_folder(registry, Path(folder), taken_module_names=seen)
+    registry.pack_routes = comfy_compat.pack_routes()
+    registry.server_hooks = comfy_compat.server_hooks()
     return registry
 
 
@@ -63,6 +71,7 @@ def load_builtin(registry: Registry, folder: Path) -> PackRecord:
                 log.error("built-in module %s failed to import", info.name, exc_info=True)
         for spec in _native_specs(modules):
             _add(registry, spec, record)
+        comfy_compat.extend_nodes_module(package)  # ComfyUI's names on our `nodes`, for packs
         record.loaded = True
     except Exception:
         record.error = traceback.format_exc()
@@ -115,15 +124,24 @@ def _collect_pack(registry: Registry, record: PackRecord, module: types.ModuleTy
         record.web_directory = (record.path / web).resolve() if record.path.is_dir() else None
     mappings = getattr(module, "NODE_CLASS_MAPPINGS", None)
     names = getattr(module, "NODE_DISPLAY_NAME_MAPPINGS", None) or {}
+    classes: list[tuple[str | None, object]] = []
     if isinstance(mappings, dict):
-        for class_type, cls in mappings.items():
-            try:
-                spec = spec_from_v1(str(class_type), cls, display_name=names.get(class_type),
+        classes += [(str(k), v) for k, v in mappings.items()]
+    entrypoint = getattr(module, "comfy_entrypoint", None)
+    if callable(entrypoint):
+        classes += [(None, cls) for cls in entrypoint_classes(entrypoint)]
+    for class_type, cls in classes:
+        try:
+            if is_v3(cls):
+                spec = spec_from_v3(cls, python_module=record.module)  # type: ignore[arg-type]
+            else:
+                spec = spec_from_v1(str(class_type), cls, display_name=names.get(class_type),  # type: ignore[arg-type]
                                     python_module=record.module)
-            except KeroroError as exc:
-                record.warnings.append(str(exc))
-                continue
-            _add(registry, spec, record)
+        except KeroroError as exc:
+            record.warnings.append(str(exc))
+            continue
+        comfy_compat.register_v1(spec.class_type, cls, names.get(class_type))  # type: ignore[arg-type]
+        _add(registry, spec, record)
     pack_modules = [m for n, m in list(sys.modules.items())
                     if m is not None and (n == record.module or n.startswith(record.module + "."))]
     for spec in _native_specs(pack_modules):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 from ..errors import RegistryError
 from .spec import NodeSpec
@@ -46,6 +46,11 @@ class Registry:
         self._specs: dict[str, NodeSpec] = {}
         self._origin: dict[str, PackRecord] = {}
         self.packs: list[PackRecord] = []
+        #: HTTP routes packs added (ComfyUI's ``PromptServer.instance.routes``):
+        #: (method, path, handler, kwargs); method "STATIC" serves a folder.
+        self.pack_routes: list[tuple[str, str, Any, dict[str, Any]]] = []
+        #: Called with the server's ``send(event, data, sid)`` once it is up.
+        self.server_hooks: list[Any] = []
 
     def add(self, spec: NodeSpec, pack: PackRecord) -> None:
         """Register ``spec`` for ``pack``. Raises RegistryError when the class type is

@@ -4,6 +4,7 @@ mounted at its path and again under ``/api`` (ComfyUI's aliasing), except routes
 already live under ``/api`` (our own surface)."""
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 from typing import AsyncIterator
@@ -11,6 +12,7 @@ from typing import AsyncIterator
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
+from ..registry.loader import load_registry
 from ..registry.registry import Registry
 from ..runtime import build_runtime
 from ..settings import Settings
@@ -34,15 +36,32 @@ def create_app(settings: Settings, *, registry: Registry | None = None) -> web.A
                           client_max_size=settings.max_body_bytes)
     app[SETTINGS] = settings
     app[METRICS] = Metrics()
-    if registry is not None:
-        app[REGISTRY] = registry
+    if registry is None:  # packs load before the routes are mounted: they add their own
+        registry = load_registry(builtin_dir=settings.builtin_nodes_dir, custom_dirs=settings.custom_nodes_dirs,
+                                 paths=settings.paths)
+    app[REGISTRY] = registry
     app.cleanup_ctx.append(run_runtime)
     app.on_shutdown.append(close_sockets)
     for table in ROUTE_TABLES:
         add_routes_with_api_alias(app, table)
     app.add_routes(comfy_extras.static_routes)
+    add_pack_routes(app, registry)
     add_frontend(app, settings.web_dist)
     return app
+
+
+def add_pack_routes(app: web.Application, registry: Registry) -> None:
+    """Routes packs added to ``PromptServer.instance.routes``, at their path and under
+    /api (ComfyUI's aliasing); ours win a clash. A bad route is logged and skipped."""
+    for method, path, handler, kwargs in registry.pack_routes:
+        for where in (path, "/api" + path):
+            try:
+                if method == "STATIC":
+                    app.router.add_static(where, handler, **kwargs)
+                else:
+                    app.router.add_route(method, where, handler, **kwargs)
+            except (ValueError, RuntimeError, TypeError) as exc:
+                log.warning("route %s %s from a custom node pack skipped: %s", method, where, exc)
 
 
 def add_routes_with_api_alias(app: web.Application, table: web.RouteTableDef) -> None:
@@ -71,6 +90,8 @@ async def run_runtime(app: web.Application) -> AsyncIterator[None]:
     app[PROVIDER_SETTINGS] = runtime.provider_settings
     runtime.providers.record = app[METRICS].provider_call
     hub = app[HUB] = ws.Hub()
+    for hook in runtime.registry.server_hooks:
+        hook(hub.pack_sender(asyncio.get_running_loop()))
     unsubscribe = [runtime.bus.subscribe(hub.on_event), runtime.bus.subscribe(app[METRICS].on_event)]
     recovered = await runtime.start()
     if recovered:

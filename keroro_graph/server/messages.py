@@ -4,6 +4,7 @@ functions; routing lives in ws.py."""
 from __future__ import annotations
 
 import json
+import io
 import struct
 from typing import Any
 
@@ -105,3 +106,26 @@ def preview_frame(image_format: str, data: bytes, *, with_metadata: bool, job_id
 def text_frame(node_id: str, text: str) -> bytes:
     raw = node_id.encode()
     return struct.pack(">II", TEXT, len(raw)) + raw + text.encode()
+
+
+def pack_message(event: Any, data: Any) -> str | bytes | None:
+    """A custom node's ``send_sync(event, data)`` as ComfyUI puts it on the wire:
+    event 2 (an unencoded preview: format, Pillow image, max size) becomes a type-1
+    image frame; bytes become ``>I event`` + data; anything else is JSON."""
+    if event in (2, 4):
+        image_data = data[0] if event == 4 else data
+        fmt, image, max_size = (list(image_data) + [None, None, None])[:3]
+        if image is None:
+            return None
+        from PIL import ImageOps
+        if max_size:
+            image = ImageOps.contain(image, (int(max_size), int(max_size)))
+        buffer = io.BytesIO()
+        fmt = str(fmt or "JPEG").upper()
+        image.save(buffer, format=fmt, quality=95, compress_level=1)
+        return struct.pack(">II", PREVIEW_IMAGE, _IMAGE_TYPE.get(fmt, 1)) + buffer.getvalue()
+    if isinstance(data, (bytes, bytearray)):
+        if not isinstance(event, int):
+            return None
+        return struct.pack(">I", event) + bytes(data)
+    return json.dumps({"type": event, "data": data}, default=str)

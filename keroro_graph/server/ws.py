@@ -98,6 +98,16 @@ class Hub:
                                                       job_id=event.job_id, node_id=event.node_id)
             client.send(frames[flag])
 
+    def pack_sender(self, loop: asyncio.AbstractEventLoop) -> Any:
+        """``send(event, data, sid)`` for packs' ``PromptServer.send_sync``, callable
+        from any thread: JSON messages, raw binary frames, and unencoded preview
+        images (encoded in the caller's thread, sent as type-1 frames)."""
+        def send(event: Any, data: Any, sid: str | None = None) -> None:
+            payload = messages.pack_message(event, data)
+            if payload is not None:
+                loop.call_soon_threadsafe(self._to, sid, payload)
+        return send
+
     def _to(self, target: str | None, payload: str | bytes) -> None:
         for client in self._targets(target):
             client.send(payload)

@@ -60,6 +60,21 @@ async def extensions(request: web.Request) -> web.Response:
     return web.json_response(urls)
 
 
+@routes.get("/extensions/{pack}/{path:.+}")
+async def extension_file(request: web.Request) -> web.StreamResponse:
+    """A file of a pack's WEB_DIRECTORY (ComfyUI serves them at /extensions/<pack>/)."""
+    registry = request.app[REGISTRY]
+    name = request.match_info["pack"]
+    pack = next((p for p in registry.packs if p.name == name and p.web_directory is not None), None)
+    if pack is None:
+        raise web.HTTPNotFound(text=f"no custom node pack {name!r} with a WEB_DIRECTORY")
+    root = pack.web_directory.resolve()
+    target = (root / request.match_info["path"]).resolve()
+    if not target.is_relative_to(root) or not target.is_file():
+        raise web.HTTPNotFound(text=f"{request.match_info['path']!r} is not a file of pack {name!r}")
+    return web.FileResponse(target)
+
+
 @routes.get("/embeddings")
 async def embeddings(_request: web.Request) -> web.Response:
     return web.json_response([])
