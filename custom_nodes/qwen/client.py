@@ -14,7 +14,7 @@ from typing import Any, Awaitable, Callable, TypeVar
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from keroro_graph.api import (AuthError, BadRequestError, ContentPolicyError, OpenAICompatClient, ProviderError,
+from keroro_graph.api import (DEFAULT_MAX_DOWNLOAD_BYTES, AuthError, BadRequestError, ContentPolicyError, OpenAICompatClient, ProviderError,
                               QuotaError, RateLimitedError, TaskFailedError, TaskStatus,
                               for_status)
 
@@ -25,6 +25,8 @@ Sleep = Callable[[float], Awaitable[None]]
 W = TypeVar("W", bound=BaseModel)
 
 SYNTHESIS_PATH = "/api/v1/services/aigc/text2image/image-synthesis"
+IMAGE_EDIT_PATH = "/api/v1/services/aigc/image2image/image-synthesis"
+VIDEO_SYNTHESIS_PATH = "/api/v1/services/aigc/video-generation/video-synthesis"
 TASKS_PATH = "/api/v1/tasks"
 #: Users paste the SDK base URLs from Alibaba's docs; the client wants the bare host.
 _API_SUFFIXES = ("/compatible-mode/v1", "/api/v1")
@@ -59,8 +61,9 @@ class DashScopeClient(OpenAICompatClient):
     provider = "dashscope"
     credentials = ("api_key",)
     chat_path = "/compatible-mode/v1/chat/completions"
-    #: Cap on one downloaded result image (tests lower it).
+    #: Caps on one downloaded result image or video (tests lower them).
     max_result_bytes = 64 * 1024 * 1024
+    max_video_bytes = DEFAULT_MAX_DOWNLOAD_BYTES
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -83,9 +86,12 @@ class DashScopeClient(OpenAICompatClient):
     # --- text to image --------------------------------------------------------------------
     async def submit_text_to_image(self, request: SynthesisRequest, *, sleep: Sleep | None = None) -> str:
         """Create an async text-to-image task; returns its task id."""
-        body = await self.request("POST", SYNTHESIS_PATH, json=request.body(),
-                                  headers={"X-DashScope-Async": "enable"}, sleep=sleep)
-        return self._parse(TaskCreated, body, "the task submission").output.task_id
+        return await self.submit_task(SYNTHESIS_PATH, request.body(), sleep=sleep)
+
+    async def submit_task(self, path: str, body: dict[str, Any], *, sleep: Sleep | None = None) -> str:
+        """Create any async task (image or video synthesis) at ``path``; returns its id."""
+        answer = await self.request("POST", path, json=body, headers={"X-DashScope-Async": "enable"}, sleep=sleep)
+        return self._parse(TaskCreated, answer, "the task submission").output.task_id
 
     async def task_status(self, task_id: str, *, sleep: Sleep | None = None) -> TaskStatus:
         """One poll, as the poller's TaskStatus; a succeeded status carries ``Images``.
@@ -94,6 +100,8 @@ class DashScopeClient(OpenAICompatClient):
         answer = self._parse(TaskAnswer, body, "the task query")
         output = answer.output
         state = output.task_status.upper()
+        if state == "SUCCEEDED" and output.video_url:
+            return TaskStatus("succeeded", result=output.video_url, raw=answer)
         if state == "SUCCEEDED":
             return TaskStatus("succeeded", result=self._images(output), raw=answer)
         if state == "FAILED":
@@ -109,6 +117,12 @@ class DashScopeClient(OpenAICompatClient):
         """Ask DashScope to drop the task. It only cancels tasks still PENDING (the
         SDK's ``/tasks/{id}/cancel``; not in the spec), so a refusal is expected."""
         await self.request("POST", f"{TASKS_PATH}/{task_id}/cancel")
+
+    async def download_video(self, url: str, *, sleep: Sleep | None = None) -> bytes:
+        """A video task's result file, capped at ``max_video_bytes``."""
+        data, _ = await self.download(url, max_bytes=self.max_video_bytes,
+                                      accept=("video/", "application/octet-stream"), sleep=sleep)
+        return data
 
     async def download_images(self, images: Images, *, sleep: Sleep | None = None) -> list[bytes]:
         """Fetch every result image (no credentials go to the result host)."""

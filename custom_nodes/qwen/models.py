@@ -62,6 +62,8 @@ class TaskOutput(Wire):
     task_id: str = ""
     task_status: str
     results: list[ResultItem] = Field(default_factory=list)
+    #: Video synthesis answers with one video instead of ``results``.
+    video_url: str | None = None
     code: str | None = None
     message: str | None = None
     task_metrics: dict[str, Any] | None = None

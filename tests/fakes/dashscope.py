@@ -19,11 +19,11 @@ from typing import Any
 from aiohttp import web
 from PIL import Image
 
-from .base import FakeServer, png_bytes
+from .base import FakeServer, mp4_bytes, png_bytes
 
 API_KEY = "sk-test-dashscope"
 CHAT_MODELS = {"qwen-vl-max", "qwen-vl-plus", "qwen3-vl-plus", "qwen-vl-ocr"}
-IMAGE_MODELS = {"qwen-image", "qwen-image-plus", "wan2.5-t2i-preview", "wan2.2-t2i-plus", "wan2.2-t2i-flash",
+IMAGE_MODELS = {"wan2.5-t2i-preview", "qwen-image", "qwen-image-plus", "wan2.5-t2i-preview", "wan2.2-t2i-plus", "wan2.2-t2i-flash",
                 "wanx2.1-t2i-plus", "wanx2.1-t2i-turbo", "wanx-v1"}
 QWEN_IMAGE_SIZES = {"1664*928", "1472*1140", "1328*1328", "1140*1472", "928*1664"}
 STYLES = {"<auto>", "<3d cartoon>", "<anime>", "<oil painting>", "<watercolor>", "<sketch>",
@@ -32,6 +32,14 @@ STYLES = {"<auto>", "<3d cartoon>", "<anime>", "<oil painting>", "<watercolor>",
 FORBIDDEN = "FORBIDDEN"
 _SIZE = re.compile(r"^(\d+)\*(\d+)$")
 _DATA_URL = re.compile(r"^data:image/(png|jpeg|webp);base64,(.+)$", re.S)
+
+
+#: Video synthesis models (Wan and HappyHorse), by what they take.
+VIDEO_MODELS = {"wan2.5-t2v-preview", "wan2.6-t2v", "wan2.5-i2v-preview", "wan2.6-i2v", "wan2.6-r2v", "wan2.7-t2v",
+                "wan2.7-i2v", "wan2.7-r2v", "happyhorse-1.0-t2v", "happyhorse-1.1-t2v", "happyhorse-1.0-i2v",
+                "happyhorse-1.1-i2v", "happyhorse-1.0-r2v", "happyhorse-1.1-r2v"}
+EDIT_MODELS = {"wan2.5-i2i-preview"}
+MEDIA_TYPES = {"first_frame", "last_frame", "driving_audio", "reference_image", "video"}
 
 
 @dataclass
@@ -44,6 +52,9 @@ class Task:
     polls: int = 0
     status: str = "PENDING"
     results: list[dict[str, Any]] = field(default_factory=list)
+    #: Seconds of video for a video task; None for an image task.
+    video_s: int | None = None
+    video_url: str | None = None
 
 
 def native_error(status: int, code: str, message: str) -> web.Response:
@@ -72,6 +83,10 @@ class DashScopeFake(FakeServer):
         router = self.app.router
         router.add_post("/compatible-mode/v1/chat/completions", self._chat)
         router.add_post("/api/v1/services/aigc/text2image/image-synthesis", self._synthesis)
+        router.add_post("/api/v1/services/aigc/image2image/image-synthesis", self._synthesis)
+        router.add_post("/api/v1/services/aigc/video-generation/video-synthesis", self._synthesis)
+        #: Bodies of accepted synthesis requests, in order.
+        self.bodies: list[dict[str, Any]] = []
         router.add_get("/api/v1/tasks/{task_id}", self._task)
         router.add_post("/api/v1/tasks/{task_id}/cancel", self._cancel)
 
@@ -130,13 +145,17 @@ class DashScopeFake(FakeServer):
             body = json.loads(await request.read())
         except ValueError:
             return native_error(400, "InvalidParameter", "The request body is not valid JSON.")
-        problem = _check_synthesis(body)
+        kind = request.path.rsplit("/", 2)[-2]
+        check = {"video-generation": _check_video, "image2image": _check_edit}.get(kind, _check_synthesis)
+        problem = check(body)
         if problem is not None:
             return native_error(400, *problem)
+        self.bodies.append(body)
         params = body.get("parameters") or {}
-        match = _SIZE.match(params.get("size", "1024*1024"))
+        match = _SIZE.match(params.get("size") or _RESOLUTIONS.get(params.get("resolution"), "1024*1024"))
         task = Task(id=f"task-{next(self._ids)}", model=body["model"], n=int(params.get("n", 1)),
-                    size=(int(match.group(1)), int(match.group(2))), outcome=self.outcome)
+                    size=(int(match.group(1)), int(match.group(2))), outcome=self.outcome,
+                    video_s=int(params.get("duration", 5)) if kind == "video-generation" else None)
         self.tasks[task.id] = task
         return web.json_response({"output": {"task_status": "PENDING", "task_id": task.id},
                                   "request_id": "req-fake"})
@@ -151,7 +170,9 @@ class DashScopeFake(FakeServer):
         self._advance(task)
         output: dict[str, Any] = {"task_id": task.id, "task_status": task.status,
                                   "submit_time": "2025-01-01 10:00:00.000"}
-        if task.status == "SUCCEEDED":
+        if task.status == "SUCCEEDED" and task.video_url:
+            output.update(video_url=task.video_url, end_time="2025-01-01 10:02:00.000")
+        elif task.status == "SUCCEEDED":
             failed = sum(1 for r in task.results if "url" not in r)
             output.update(results=task.results, end_time="2025-01-01 10:00:20.000",
                           task_metrics={"TOTAL": task.n, "SUCCEEDED": task.n - failed, "FAILED": failed})
@@ -180,6 +201,11 @@ class DashScopeFake(FakeServer):
             task.status = "RUNNING"
         elif task.outcome == "fail":
             task.status = "FAILED"
+        elif task.video_s is not None:
+            task.status = "SUCCEEDED"
+            width, height = (max(16, task.size[0] // 8 // 2 * 2), max(16, task.size[1] // 8 // 2 * 2))
+            task.video_url = self.add_file(f"{task.id}.mp4", mp4_bytes(width, height, 8, float(task.video_s)),
+                                           "video/mp4") + "?Expires=1735689600&Signature=x"
         else:
             task.status = "SUCCEEDED"
             task.results = [self._result(task, i) for i in range(task.n)]
@@ -191,6 +217,51 @@ class DashScopeFake(FakeServer):
         colour = ((40 * index) % 256, 120, 200)
         url = self.add_file(f"{task.id}-{index}.png", png_bytes(*task.size, rgb=colour), "image/png")
         return {"orig_prompt": "…", "actual_prompt": "…", "url": f"{url}?Expires=1735689600&Signature=x"}
+
+
+_RESOLUTIONS = {"480P": "832*480", "720P": "1280*720", "1080P": "1920*1080"}
+
+
+def _check_video(body: Any) -> tuple[str, str] | None:
+    """A video-synthesis body: model, prompt or media, data-URL images, parameters."""
+    if not isinstance(body, dict) or body.get("model") not in VIDEO_MODELS:
+        return "InvalidParameter", "Model not exist."
+    model, given, params = body["model"], body.get("input") or {}, body.get("parameters") or {}
+    if ("t2v" in model or "r2v" in model) and not str(given.get("prompt") or "").strip():
+        return "InvalidParameter", "Field required: input.prompt"
+    if FORBIDDEN in str(given.get("prompt") or ""):
+        return "DataInspectionFailed", "Input data may contain inappropriate content."
+    media = given.get("media") or []
+    if model.startswith(("wan2.7", "happyhorse")) and "t2v" not in model and not media:
+        return "InvalidParameter", "Field required: input.media"
+    for item in media:
+        if item.get("type") not in MEDIA_TYPES:
+            return "InvalidParameter", f"media type {item.get('type')!r} is invalid"
+        if item["type"] in ("first_frame", "last_frame", "reference_image") and _image_size(item.get("url", "")) is None:
+            return "InvalidParameter", "The media url is not a decodable image."
+    if "i2v" in model and model.startswith("wan2.") and not model.startswith("wan2.7") and _image_size(
+            given.get("img_url", "")) is None:
+        return "InvalidParameter", "The img_url is not a decodable image."
+    if "size" in params and not _SIZE.match(str(params["size"])):
+        return "InvalidParameter", f"The size {params['size']!r} is invalid."
+    if "resolution" in params and params["resolution"] not in _RESOLUTIONS:
+        return "InvalidParameter", f"The resolution {params['resolution']!r} is invalid."
+    if not isinstance(params.get("duration", 5), int) or not 2 <= params.get("duration", 5) <= 15:
+        return "InvalidParameter", "duration must be an integer from 2 to 15."
+    if not 0 <= int(params.get("seed", 0)) <= 2147483647:
+        return "InvalidParameter", "seed is out of range."
+    return None
+
+
+def _check_edit(body: Any) -> tuple[str, str] | None:
+    if not isinstance(body, dict) or body.get("model") not in EDIT_MODELS:
+        return "InvalidParameter", "Model not exist."
+    images = (body.get("input") or {}).get("images") or []
+    if not 1 <= len(images) <= 2 or any(_image_size(i) is None for i in images):
+        return "InvalidParameter", "input.images must hold one or two decodable images."
+    if not str((body.get("input") or {}).get("prompt") or "").strip():
+        return "InvalidParameter", "Field required: input.prompt"
+    return None
 
 
 def _check_synthesis(body: Any) -> tuple[str, str] | None:
