@@ -17,7 +17,7 @@ from .providers.poller import PollPlan, TaskStatus, poll
 from .providers.retry import RetryPolicy, parse_duration, parse_retry_after
 from .providers.tokens import JwtCache
 from .registry.blocker import ExecutionBlocker
-from .registry.declared import comfy_node, comfy_table
+from .registry.declared import comfy_node, comfy_refused, comfy_table
 from .registry.env import NodeEnv, Paths
 from .registry.native import Result, node
 from .registry.pricing import Price
@@ -31,6 +31,6 @@ __all__ = [
     "Int", "JwtCache", "LATENT", "MASK", "MissingCredentialsError", "NodeContext", "NodeDeclarationError",
     "NodeEnv", "Output", "PROVIDERS", "Paths", "Price", "ProviderInfo", "PollPlan", "ProviderClient", "ProviderError", "ProviderUnavailableError",
     "QuotaError", "RateLimitedError", "Result", "ResultTooLargeError", "RetryPolicy", "Socket",
-    "TaskFailedError", "TaskStatus", "Text", "VIDEO", "VideoRef", "comfy_node", "comfy_table", "for_status", "media", "node", "parse_duration",
+    "TaskFailedError", "TaskStatus", "Text", "VIDEO", "VideoRef", "comfy_node", "comfy_refused", "comfy_table", "for_status", "media", "node", "parse_duration",
     "parse_retry_after", "poll", "provider_media", "socket",
 ]

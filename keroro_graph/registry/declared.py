@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import sys
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 
@@ -75,6 +76,20 @@ def comfy_node(entry: Mapping[str, Any], *, class_type: str | None = None, provi
         return func
 
     return decorate
+
+
+def comfy_refused(entry: Mapping[str, Any], reason: str, *, provider: Any = None) -> Callable[..., Any]:
+    """A node under ComfyUI's declaration that cannot run here: workflows using it load,
+    and validation refuses it with ``reason`` before anything runs or is spent."""
+    def refuse(_ctx: Any, **_inputs: Any) -> str:
+        return reason
+
+    def run(**_inputs: Any) -> Any:
+        raise ValueError(reason)  # only reached if validation was skipped
+
+    # The loader collects a node from the module that declares it: the caller's.
+    run.__module__ = sys._getframe(1).f_globals.get("__name__", run.__module__)
+    return comfy_node(entry, provider=provider, paid=False, validate=refuse)(run)
 
 
 def comfy_table(path: Path) -> dict[str, dict[str, Any]]:

@@ -6,30 +6,14 @@ ComfyUI's names (workflows using them load) and are refused at validation, sayin
 why, before anything is spent."""
 from __future__ import annotations
 
-from typing import Any
-
-from keroro_graph.api import NodeContext, Video, comfy_node
+from keroro_graph.api import comfy_refused
 
 from ..client import KlingClient
-from ..inputs import refuse
 from . import TABLE
 
 WHY = ("Kling's API takes a reference video only as a public URL, and Keroro Graph does not upload your files "
        "to a public host; this node cannot run on your own keys yet")
 
-
-def _refuse_at_validation(_ctx: Any, **_inputs: Any) -> str:
-    return WHY
-
-
-def _refusing(class_type: str) -> Any:
-    @comfy_node(TABLE[class_type], provider=KlingClient, validate=_refuse_at_validation)
-    async def run(ctx: NodeContext, **_inputs: Any) -> Video:
-        raise refuse(f"{class_type}: {WHY}")
-    run.__name__ = class_type
-    return run
-
-
-kling_motion_control = _refusing("KlingMotionControl")
-kling_omni_pro_edit_video_node = _refusing("KlingOmniProEditVideoNode")
-kling_omni_pro_video_to_video_node = _refusing("KlingOmniProVideoToVideoNode")
+kling_motion_control = comfy_refused(TABLE["KlingMotionControl"], WHY, provider=KlingClient)
+kling_omni_pro_edit_video_node = comfy_refused(TABLE["KlingOmniProEditVideoNode"], WHY, provider=KlingClient)
+kling_omni_pro_video_to_video_node = comfy_refused(TABLE["KlingOmniProVideoToVideoNode"], WHY, provider=KlingClient)

@@ -5,9 +5,7 @@ upload your files anywhere, so these nodes exist under ComfyUI's names (workflow
 using them load) and are refused at validation, saying why."""
 from __future__ import annotations
 
-from typing import Any
-
-from keroro_graph.api import NodeContext, Video, comfy_node
+from keroro_graph.api import comfy_refused
 
 from ..client import DashScopeClient
 from . import TABLE
@@ -15,20 +13,7 @@ from . import TABLE
 WHY = ("DashScope takes input videos only as public URLs, and Keroro Graph does not upload your files to a "
        "public host; this node cannot run on your own key yet")
 
-
-def _refuse_at_validation(_ctx: Any, **_inputs: Any) -> str:
-    return WHY
-
-
-def _refusing(class_type: str) -> Any:
-    @comfy_node(TABLE[class_type], provider=DashScopeClient, validate=_refuse_at_validation)
-    async def run(ctx: NodeContext, **_inputs: Any) -> Video:
-        raise ValueError(WHY)
-    run.__name__ = class_type
-    return run
-
-
-wan_reference_video_api = _refusing("WanReferenceVideoApi")
-happy_horse_video_edit_api = _refusing("HappyHorseVideoEditApi")
-wan2_video_edit_api = _refusing("Wan2VideoEditApi")
-wan2_video_continuation_api = _refusing("Wan2VideoContinuationApi")
+wan_reference_video_api = comfy_refused(TABLE["WanReferenceVideoApi"], WHY, provider=DashScopeClient)
+happy_horse_video_edit_api = comfy_refused(TABLE["HappyHorseVideoEditApi"], WHY, provider=DashScopeClient)
+wan2_video_edit_api = comfy_refused(TABLE["Wan2VideoEditApi"], WHY, provider=DashScopeClient)
+wan2_video_continuation_api = comfy_refused(TABLE["Wan2VideoContinuationApi"], WHY, provider=DashScopeClient)
