@@ -5,17 +5,27 @@ Pillow images and encoded bytes. Pure functions; no I/O beyond what they are han
 from __future__ import annotations
 
 import io
+import os
 from typing import Any
 
 import numpy as np
 from PIL import Image
 
-#: Decoding refuses images above this many pixels (decompression bombs).
+#: Decoding refuses images above this many pixels per frame (decompression bombs).
 MAX_PIXELS = 8192 * 8192
+#: Memory one image input may claim once decoded, in bytes of float32 values: every
+#: frame × width × height × channels (RGB, plus alpha when present) × 4. Animated files
+#: count every frame, so a small GIF cannot expand into gigabytes.
+DEFAULT_DECODED_BUDGET_BYTES = 1024**3
+_BUDGET_ENV = "KERORO_IMAGE_BUDGET_BYTES"
 
 
 class MediaError(ValueError):
     """Bytes that are not a decodable image, or an array that is not an IMAGE."""
+
+
+class DecodedBudgetError(MediaError):
+    """An image (every frame of it) would decode to more than the budget allows."""
 
 
 def frame(image: np.ndarray, index: int = 0) -> np.ndarray:
@@ -72,14 +82,18 @@ def encode(image: np.ndarray | Image.Image, fmt: str = "PNG", *, quality: int = 
     return buffer.getvalue()
 
 
-def open_image(data: bytes | io.IOBase, *, max_pixels: int = MAX_PIXELS) -> Image.Image:
-    """Open image bytes with a pixel cap; raises MediaError naming the problem."""
+def open_image(data: bytes | io.IOBase, *, max_pixels: int = MAX_PIXELS,
+               budget_bytes: int | None = None) -> Image.Image:
+    """Open image bytes with a per-frame pixel cap and the decoded-image budget over
+    every frame (``budget_bytes``, default ``decoded_budget_bytes()``); raises
+    MediaError naming the problem. Only the first frame is decoded here."""
     stream = io.BytesIO(data) if isinstance(data, (bytes, bytearray)) else data
     try:
         img = Image.open(stream)
         width, height = img.size
         if width * height > max_pixels:
             raise MediaError(f"image is {width}x{height}, above the limit of {max_pixels} pixels")
+        check_budget(img, budget_bytes=budget_bytes)
         img.load()
     except MediaError:
         raise
@@ -88,6 +102,44 @@ def open_image(data: bytes | io.IOBase, *, max_pixels: int = MAX_PIXELS) -> Imag
     except Exception as exc:
         raise MediaError(f"not a decodable image: {exc}") from exc
     return img
+
+
+def decoded_budget_bytes() -> int:
+    """The decoded-image budget: ``KERORO_IMAGE_BUDGET_BYTES`` or 1 GiB."""
+    raw = os.environ.get(_BUDGET_ENV, "").strip()
+    return int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_DECODED_BUDGET_BYTES
+
+
+def frame_count(img: Image.Image) -> int:
+    """Frames in the file (1 for a still image); reading the count decodes no pixels."""
+    try:
+        return max(1, int(getattr(img, "n_frames", 1)))
+    except Exception as exc:
+        raise MediaError(f"cannot count the frames: {exc}") from exc
+
+
+def decoded_bytes(img: Image.Image) -> int:
+    """What ``img`` claims decoded as IMAGE (+ MASK) float32 arrays, every frame."""
+    width, height = img.size
+    channels = 3 + (1 if _has_alpha(img) else 0)
+    return frame_count(img) * width * height * channels * 4
+
+
+def check_budget(img: Image.Image, *, budget_bytes: int | None = None, what: str = "image") -> None:
+    """Raise MediaError naming the sizes and the limit when ``img`` would decode to
+    more than the budget."""
+    budget = decoded_budget_bytes() if budget_bytes is None else budget_bytes
+    need = decoded_bytes(img)
+    if need > budget:
+        frames, (width, height) = frame_count(img), img.size
+        channels = 3 + (1 if _has_alpha(img) else 0)
+        raise DecodedBudgetError(f"{what} decodes to {frames} frame(s) x {width}x{height} x {channels} channels = "
+                         f"{need / 2**20:,.0f} MiB, above the decoded-image budget of {budget / 2**20:,.0f} MiB "
+                         f"({_BUDGET_ENV})")
+
+
+def _has_alpha(img: Image.Image) -> bool:
+    return "A" in img.getbands() or (img.mode == "P" and "transparency" in img.info)
 
 
 def decode(data: bytes, *, max_pixels: int = MAX_PIXELS) -> tuple[np.ndarray, np.ndarray | None]:

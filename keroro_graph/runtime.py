@@ -15,6 +15,7 @@ from .jobs.embedded import EmbeddedBackend
 from .jobs.service import JobService
 from .providers.catalog import PROVIDERS, env_vars
 from .providers.hub import SERVICE_NAME, ProviderHub
+from .redaction import install_log_redaction
 from .secrets import ProviderSettings, SecretStore
 from .registry.loader import load_registry
 from .registry.registry import Registry
@@ -79,6 +80,7 @@ def build_runtime(settings: Settings, *, registry: Registry | None = None,
         registry = load_registry(builtin_dir=settings.builtin_nodes_dir, custom_dirs=settings.custom_nodes_dirs,
                                  paths=settings.paths)
     secrets = SecretStore(settings.secrets_path, env_vars=env_vars())
+    install_log_redaction(secrets)
     provider_settings = ProviderSettings(settings.provider_settings_path)
     hub = ProviderHub(secrets=secrets, settings=provider_settings)
     limits = {name: hub.limit(name) or 1 for name in PROVIDERS}
@@ -97,7 +99,8 @@ def build_runtime(settings: Settings, *, registry: Registry | None = None,
                       max_jobs=settings.max_jobs, max_waiting_jobs=settings.max_waiting_jobs,
                       run_workers=run_workers and settings.run_workers,
                       worker_id=relay.origin if relay else None,
-                      credentials=hub.missing_credentials, redact_json=secrets.redact_json)
+                      credentials=hub.missing_credentials, redact_json=secrets.redact_json,
+                      pasted_secrets=secrets.pasted_inputs)
     if relay is not None:
         relay.on_interrupt = jobs.interrupt_here
         jobs.remote_interrupt = relay.request_interrupt

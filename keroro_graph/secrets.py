@@ -24,14 +24,11 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .errors import KeroroError
+from .redaction import MIN_REDACT_CHARS, REDACTED, forms_of, might_hold_secret, scrub_json, scrub_text, sent_values
 
 log = logging.getLogger(__name__)
 
 SECRETS_MODE = 0o600
-REDACTED = "***"
-#: Values shorter than this are not scrubbed from text: they cannot be told apart
-#: from ordinary words and numbers (and no provider issues keys that short).
-MIN_REDACT_CHARS = 6
 _MASK_MIN_CHARS = 12
 _PUBLIC_PREFIXES = ("sk-", "ms-")
 
@@ -137,6 +134,7 @@ class SecretStore:
         self._env_names: dict[tuple[str, str], tuple[str, ...]] = {}
         #: (file contents object, environment values, secret values) of the last lookup.
         self._memo: tuple[Any, tuple[str | None, ...], list[str]] | None = None
+        self._forms_memo: tuple[list[str], int, list[str]] | None = None
 
     def env_names(self, provider: str, name: str) -> tuple[str, ...]:
         """Environment variables read for one credential, in order of precedence."""
@@ -186,25 +184,53 @@ class SecretStore:
         return out
 
     def redact(self, text: str) -> str:
-        """``text`` with every known secret value (also in its JSON-escaped form)
-        replaced by ``***``. Longer values go first so one secret containing another
+        """``text`` with every known secret value (also in its JSON-escaped form), every
+        credential a provider client sent, and anything shaped like a bearer token or a
+        JWT replaced by ``***``. Longer values go first so one secret containing another
         is scrubbed whole."""
-        return _scrub(text, self._forms())
+        return scrub_text(text, self._forms())
 
     def redact_json(self, doc: Any) -> Any:
-        """A copy of a JSON document with secrets scrubbed from every string (keys
-        too). Walking the structure keeps the document valid JSON whatever the
-        secret looks like. The secret values are looked up once per call, and a
-        document is returned as is when no secret is set."""
+        """A copy of a JSON document scrubbed like ``redact`` in every string (keys
+        too). Walking the structure keeps the document valid JSON whatever the secret
+        looks like; a document with nothing to scrub is returned as is."""
         forms = self._forms()
-        return _scrub_json(doc, forms) if forms else doc
+        return scrub_json(doc, forms) if might_hold_secret(doc, forms) else doc
+
+    def redact_bytes(self, data: bytes) -> bytes:
+        """UTF-8 text scrubbed like ``redact`` (JSON stays valid: every form is
+        replaced inside its string); other bytes are returned as they are."""
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return data
+        clean = self.redact(text)
+        return data if clean == text else clean.encode("utf-8")
+
+    def pasted_inputs(self, prompt: Any) -> dict[str, list[str]]:
+        """``{node id: [input names]}`` of an API-format prompt's inputs whose value
+        holds a stored secret, a credential a client sent, or a bearer token or JWT:
+        keys belong in the secret store, not in widgets (where they would travel into
+        saved files, image metadata and messages)."""
+        forms = self._forms()
+        found: dict[str, list[str]] = {}
+        if not isinstance(prompt, dict) or not might_hold_secret(prompt, forms):
+            return found
+        for node_id, node in prompt.items():
+            inputs = node.get("inputs") if isinstance(node, dict) else None
+            for name, value in (inputs.items() if isinstance(inputs, dict) else ()):
+                if might_hold_secret(value, forms) and scrub_json(value, forms) != value:
+                    found.setdefault(str(node_id), []).append(str(name))
+        return found
 
     def _forms(self) -> list[str]:
-        forms: list[str] = []
-        for value in self._values():
-            for form in (value, json.dumps(value, ensure_ascii=False)[1:-1]):
-                if form not in forms:
-                    forms.append(form)
+        values = self._values()
+        version, extra = sent_values()
+        memo = self._forms_memo
+        if memo is not None and memo[0] is values and memo[1] == version:
+            return memo[2]
+        forms = forms_of([*values, *extra])
+        self._forms_memo = (values, version, forms)
         return forms
 
     def _lookup(self, provider: str, name: str,
@@ -237,23 +263,6 @@ class SecretStore:
         result = sorted((v for v in values if v and len(v) >= MIN_REDACT_CHARS), key=len, reverse=True)
         self._memo = (stored, env, result)
         return result
-
-
-def _scrub(text: str, forms: list[str]) -> str:
-    for form in forms:
-        if form in text:
-            text = text.replace(form, REDACTED)
-    return text
-
-
-def _scrub_json(doc: Any, forms: list[str]) -> Any:
-    if isinstance(doc, str):
-        return _scrub(doc, forms)
-    if isinstance(doc, list):
-        return [_scrub_json(v, forms) for v in doc]
-    if isinstance(doc, dict):
-        return {_scrub(k, forms): _scrub_json(v, forms) for k, v in doc.items()}
-    return doc
 
 
 def _copy(data: dict[str, Any]) -> dict[str, Any]:

@@ -137,3 +137,21 @@ def cycle_error(cycle: list[str]) -> dict[str, Any]:
 
 def missing_credentials(provider: str, message: str) -> dict[str, Any]:
     return err("missing_credentials", message, provider, {"provider": provider})
+
+
+def secret_in_input(name: str) -> dict[str, Any]:
+    return err("secret_in_input", "Input holds a credential",
+               f"{name}: a provider key or token was pasted into this input; keys belong in the secret store "
+               "(Settings → Providers, PUT /api/providers/{provider}/secrets or an environment variable), where "
+               "provider nodes read them. In a widget it would travel into saved workflows, image metadata "
+               "and messages.", {"input_name": name})
+
+
+def pasted_secrets_result(prompt: dict[str, Any], pasted: dict[str, list[str]]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(node_errors, error) refusing a prompt whose inputs ``pasted`` hold credentials."""
+    node_errors = {node_id: {"errors": [secret_in_input(name) for name in names], "dependent_outputs": [],
+                             "class_type": (prompt.get(node_id) or {}).get("class_type")}
+                   for node_id, names in pasted.items()}
+    where = ", ".join(f"node {n} ({', '.join(names)})" for n, names in pasted.items())
+    return node_errors, err("prompt_holds_secret", "Prompt holds a credential",
+                            f"{where}: use the secret store instead of pasting keys into widgets", {})

@@ -22,6 +22,7 @@ from ..engine.engine import Engine, RunRequest, RunResult
 from ..engine.events import JobCancelled, JobQueued, JobRecorded, QueueChanged
 from ..engine.slots import JobSlot
 from ..errors import JobError
+from ..graph.checks import pasted_secrets_result
 from ..graph.validate import CredentialCheck, ValidationResult, error_dict, validate_prompt
 from ..registry.registry import Registry
 from .backend import JobBackend, JobRecord, JobStatus
@@ -56,11 +57,15 @@ class JobService:
                  max_jobs: int = 4, max_waiting_jobs: int = 0, worker_id: str | None = None,
                  run_workers: bool = True,
                  credentials: CredentialCheck | None = None,
-                 redact_json: Callable[[Any], Any] | None = None) -> None:
+                 redact_json: Callable[[Any], Any] | None = None,
+                 pasted_secrets: Callable[[Any], dict[str, list[str]]] | None = None) -> None:
         self.registry = registry
         self.credentials = credentials
         #: Scrubs stored secret values from anything written to the job store.
         self.redact_json = redact_json or (lambda doc: doc)
+        #: ``{node id: [inputs]}`` holding a stored key or token: refused at submit, so the
+        #: graph that runs (its image metadata, its messages) never carries one.
+        self.pasted_secrets = pasted_secrets or (lambda prompt: {})
         self.engine = engine
         self.backend = backend
         self.max_jobs = max_jobs
@@ -118,13 +123,17 @@ class JobService:
                                         partial_targets=partial_targets, credentials=self.credentials)
         if not checked.ok:
             return SubmitResult(job_id, 0, False, checked.node_errors, checked.error)
+        clean_prompt = self.redact_json(prompt)  # the same object when there is nothing to scrub
+        pasted = self.pasted_secrets(prompt) if clean_prompt is not prompt else {}
+        if pasted:
+            return SubmitResult(job_id, 0, False, *pasted_secrets_result(prompt, pasted))
         if number is None:
             number = float(-self._counter if front else self._counter)
             self._counter += 1
         extra = sanitise_extra_data(extra_data or {})
         if client_id:
             extra["client_id"] = client_id
-        record = JobRecord(id=job_id, number=float(number), prompt=self.redact_json(prompt),
+        record = JobRecord(id=job_id, number=float(number), prompt=clean_prompt,
                            extra_data=self.redact_json(extra),
                            client_id=client_id, outputs_to_execute=checked.outputs,
                            node_errors=checked.node_errors)

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from typing import Any, Awaitable, Callable, ClassVar, Mapping
 
 import httpx
 
+from ..redaction import forms_of, remember_sent, scrub_text
 from .errors import (ProviderError, ProviderUnavailableError, ResultTooLargeError, for_status)
 from .retry import RetryPolicy, parse_retry_after
 
@@ -23,6 +25,8 @@ log = logging.getLogger(__name__)
 #: Result downloads larger than this fail unless a node asks for more.
 DEFAULT_MAX_DOWNLOAD_BYTES = 512 * 1024 * 1024
 Recorder = Callable[[str, str], None]
+#: Request headers whose values are credentials (remembered for redaction when sent).
+_CREDENTIAL_HEADER = re.compile(r"(?i)authorization|key|token|secret|signature|cookie")
 
 
 class ProviderClient:
@@ -38,6 +42,8 @@ class ProviderClient:
         self.secrets = dict(secrets)
         self.retry = retry or RetryPolicy()
         self._record = record
+        #: Credential header values this client has sent (scrubbed from its errors).
+        self._sent: list[str] = []
 
     # --- what subclasses override -------------------------------------------------------
     def auth_headers(self) -> dict[str, str]:
@@ -59,6 +65,8 @@ class ProviderClient:
               response: httpx.Response | None = None, retry_after_s: float | None = None) -> ProviderError:
         if retry_after_s is None and response is not None:
             retry_after_s = parse_retry_after(response.headers.get("Retry-After"))
+        message = self.scrub(message)
+        code = self.scrub(code) if isinstance(code, str) else code
         return cls(message, provider=self.provider, code=code,
                    status=response.status_code if response is not None else None, retry_after_s=retry_after_s)
 
@@ -71,6 +79,10 @@ class ProviderClient:
         ``sleep`` should be the node's ``ctx.sleep`` so retries stop on cancel."""
         url = path if path.startswith(("http://", "https://")) else f"{self.base_url}{path}"
         merged = {**self.auth_headers(), **(headers or {})}
+        for name, value in merged.items():
+            if _CREDENTIAL_HEADER.search(name) and value not in self._sent:
+                remember_sent(value)  # so an error body or log that echoes it is scrubbed
+                self._sent.append(value)
 
         async def attempt() -> Any:
             response = await self._send(method, url, json=json, params=params, headers=merged, data=data,
@@ -119,6 +131,14 @@ class ProviderClient:
                 raise ProviderUnavailableError(f"result download failed: {type(exc).__name__}",
                                                provider=self.provider) from None
         return await self.retry.run(attempt, sleep=sleep or asyncio.sleep, on_retry=self._log_retry)
+
+    def scrub(self, text: str) -> str:
+        """``text`` without this client's credentials: its secrets, the credential
+        headers it sends (a Kling JWT), and anything shaped like a token. Every error
+        message goes through here, so a provider that echoes the request's
+        ``Authorization`` header in its error body leaks nothing."""
+        return scrub_text(text, forms_of([*self.secrets.values(), *self._sent,
+                                          *(v.partition(" ")[2] for v in self._sent)]))
 
     def _count(self, outcome: str) -> None:
         if self._record is not None:

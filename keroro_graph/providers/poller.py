@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Literal
 
 from ..errors import ExecutionInterruptedError
+from ..redaction import scrub_text
 from .errors import ProviderError, TaskFailedError
 
 log = logging.getLogger(__name__)
@@ -95,4 +96,6 @@ async def _cancel_quietly(cancel: Callable[[], Awaitable[Any]]) -> None:
     try:
         await asyncio.wait_for(asyncio.shield(asyncio.ensure_future(cancel())), timeout=5.0)
     except (ProviderError, asyncio.TimeoutError, asyncio.CancelledError, OSError) as exc:
-        log.info("cancelling the provider task did not succeed: %s", exc)
+        # The error's text is scrubbed where it was made (ProviderClient.error) and again
+        # by the log redaction; the type alone would do for most readers.
+        log.info("cancelling the provider task did not succeed: %s: %s", type(exc).__name__, scrub_text(str(exc)))

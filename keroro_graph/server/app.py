@@ -89,7 +89,7 @@ async def run_runtime(app: web.Application) -> AsyncIterator[None]:
     app[SECRETS] = runtime.secrets
     app[PROVIDER_SETTINGS] = runtime.provider_settings
     runtime.providers.record = app[METRICS].provider_call
-    hub = app[HUB] = ws.Hub()
+    hub = app[HUB] = ws.Hub(redact=runtime.secrets.redact)
     for hook in runtime.registry.server_hooks:
         hook(hub.pack_sender(asyncio.get_running_loop()))
     unsubscribe = [runtime.bus.subscribe(hub.on_event), runtime.bus.subscribe(app[METRICS].on_event)]

@@ -14,16 +14,19 @@ import json
 import logging
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
-from ..engine.events import Event, JobRecorded, JobStarted, NodePreview, NodeStarted, NodeText, QueueChanged
+from ..engine.events import (Event, JobFailed, JobRecorded, JobStarted, NodeBlocked, NodeFinished, NodePreview,
+                             NodeStarted, NodeText, QueueChanged)
 from . import messages
 from .keys import HUB, RUNTIME, SETTINGS
 
 log = logging.getLogger(__name__)
 _SEND_QUEUE_MAX = 10_000
+#: Events whose messages carry what nodes and providers said (the rest carry only ids).
+_CARRIES_NODE_TEXT = (NodeFinished, JobFailed, NodeBlocked)
 
 routes = web.RouteTableDef()
 
@@ -46,7 +49,10 @@ class Client:
 
 
 class Hub:
-    def __init__(self) -> None:
+    def __init__(self, *, redact: Callable[[str], str] | None = None) -> None:
+        #: Scrubs credentials out of what a node or provider said (status text, ``executed``
+        #: outputs, errors) before any client sees it.
+        self.redact = redact or (lambda text: text)
         self.clients: dict[str, Client] = {}
         self._owner: dict[str, str | None] = {}
         self._last_node: dict[str, str] = {}
@@ -81,10 +87,11 @@ class Hub:
         if isinstance(event, NodePreview):
             self._preview(event, target)
         elif isinstance(event, NodeText):
-            self._to(target, messages.text_frame(event.node_id, event.text))
+            self._to(target, messages.text_frame(event.node_id, self.redact(event.text)))
         else:
+            said = isinstance(event, _CARRIES_NODE_TEXT)
             for payload in messages.translate(event):
-                self._to(target, payload)
+                self._to(target, self.redact(payload) if said else payload)
         if isinstance(event, JobRecorded):
             self._owner.pop(event.job_id, None)
             self._last_node.pop(event.job_id, None)
@@ -104,6 +111,8 @@ class Hub:
         images (encoded in the caller's thread, sent as type-1 frames)."""
         def send(event: Any, data: Any, sid: str | None = None) -> None:
             payload = messages.pack_message(event, data)
+            if isinstance(payload, str):
+                payload = self.redact(payload)  # a pack may echo anything it was told
             if payload is not None:
                 loop.call_soon_threadsafe(self._to, sid, payload)
         return send

@@ -393,11 +393,28 @@ async def test_execution_blocker_stops_consumers_and_the_job_goes_on(runtime, re
 
 async def test_failure_text_never_carries_a_stored_secret(runtime, recorder):
     runtime.secrets.set("gemini", "api_key", "AIzaSy-very-secret-value-123")
+    # assembled while running (no widget holds it, so submit cannot refuse it)
     graph = {"c": {"class_type": "TestConst", "inputs": {"value": 1}},
-             "bad": {"class_type": "TestFail", "inputs": {"value": ["c", 0],
-                                                          "message": "refused key AIzaSy-very-secret-value-123"}},
+             "key": {"class_type": "StringConcatenate",
+                     "inputs": {"string_a": "refused key AIzaSy-very-", "string_b": "secret-value-123"}},
+             "bad": {"class_type": "TestFail", "inputs": {"value": ["c", 0], "message": ["key", 0]}},
              "o": {"class_type": "TestOutput", "inputs": {"source": ["bad", 0]}}}
     record = await run_graph(runtime, graph)
     assert "very-secret" not in record.model_dump_json()
     assert "very-secret" not in str(recorder.of(JobFailed, record.id))
     assert record.error["exception_message"] == "refused key ***"
+
+
+async def test_a_stored_key_pasted_into_a_widget_is_refused_at_submit(runtime):
+    runtime.secrets.set("gemini", "api_key", "AIzaSy-very-secret-value-123")
+    for pasted in ("AIzaSy-very-secret-value-123", "Bearer eyJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJrIn0.c2lnbmF0dXJl"):
+        graph = {"c": {"class_type": "TestConst", "inputs": {"value": 1}},
+                 "bad": {"class_type": "TestFail", "inputs": {"value": ["c", 0], "message": f"key {pasted}"}},
+                 "o": {"class_type": "TestOutput", "inputs": {"source": ["bad", 0]}}}
+        result = await runtime.jobs.submit(graph)
+        assert not result.accepted
+        body = str(result.as_json())
+        assert "very-secret" not in body and "eyJ" not in body
+        assert result.node_errors["bad"]["errors"][0]["extra_info"] == {"input_name": "message"}
+        assert "secret store" in result.node_errors["bad"]["errors"][0]["details"]
+    assert await runtime.jobs.backend.count() == 0

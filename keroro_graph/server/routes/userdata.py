@@ -1,7 +1,8 @@
 """ComfyUI's per-user data in single-user mode (user ``default``, folder
 ``settings.frontend_settings_dir``): ``/users``, ``/settings`` (``comfy.settings.json``)
 and ``/userdata`` listing, reading, writing, moving and deleting files. Paths are
-confined through ``server.paths`` and writes are atomic. The frontend keeps its
+confined through ``server.paths``, writes are atomic and pass through secret
+redaction first (text files and settings; binary files are kept as sent). The frontend keeps its
 settings, workflows and ``user.css`` here; this module never interprets them."""
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from typing import Any
 from aiohttp import web
 
 from ..errors import fail, json_body, json_object
-from ..keys import SETTINGS
+from ..keys import SECRETS, SETTINGS
 from ..paths import (confined, content_disposition, link_new, relative_parts, served_type, staged,
                      write_atomic)
 
@@ -75,13 +76,13 @@ async def get_setting(request: web.Request) -> web.Response:
 
 @routes.post("/settings")
 async def post_settings(request: web.Request) -> web.Response:
-    update_settings(user_root(request) / SETTINGS_FILE, await json_object(request))
+    update_settings(user_root(request) / SETTINGS_FILE, request.app[SECRETS].redact_json(await json_object(request)))
     return web.Response()
 
 
 @routes.post("/settings/{id}")
 async def post_setting(request: web.Request) -> web.Response:
-    value = await json_body(request)
+    value = request.app[SECRETS].redact_json(await json_body(request))
     update_settings(user_root(request) / SETTINGS_FILE, {request.match_info["id"]: value})
     return web.Response()
 
@@ -193,6 +194,8 @@ async def get_userdata(request: web.Request) -> web.StreamResponse:
 async def post_userdata(request: web.Request) -> web.Response:
     path = user_path(request, request.match_info["file"], what="the file path")
     body = await request.read()
+    # like saved workflows: a key pasted into a widget never lands on disk
+    body = await asyncio.to_thread(request.app[SECRETS].redact_bytes, body)
     await asyncio.to_thread(write_file, path, body, overwrite=_overwrite(request))
     return answer(request, path)
 

@@ -54,43 +54,57 @@ def load_image(
         raise ValueError(f"image {image!r} does not exist in the input folder")
     try:
         with path.open("rb") as stream:
-            frames, alphas = _decode_frames(ctx, media.open_image(stream))
+            return _decode_frames(ctx, media.open_image(stream))
+    except media.DecodedBudgetError as exc:
+        raise ValueError(f"LoadImage (node {ctx.node_id}): {image!r} was refused: {exc}") from exc
     except (media.MediaError, OSError, SyntaxError, EOFError) as exc:
         raise ValueError(f"image {image!r} could not be decoded: {exc}") from exc
-    return np.stack(frames), _masks(frames, alphas)
 
 
-def _decode_frames(ctx: NodeContext, img: Image.Image) -> tuple[list[np.ndarray], list[np.ndarray | None]]:
-    frames: list[np.ndarray] = []
+def _decode_frames(ctx: NodeContext, img: Image.Image) -> tuple[np.ndarray, np.ndarray]:
+    """Every frame into one preallocated batch (open_image checked that frames x
+    size fits the decoded-image budget), so memory never holds a list of frames and
+    a stacked copy of them at once."""
+    count = 1 if img.format in _SINGLE_FRAME_FORMATS else media.frame_count(img)
+    images: np.ndarray | None = None
     alphas: list[np.ndarray | None] = []
     for frame in ImageSequence.Iterator(img):
         ctx.check_cancelled()
         frame = ImageOps.exif_transpose(frame)
         if frame.mode == "I":
             frame = frame.point(lambda value: value * (1 / 255))  # 16-bit PNGs, as ComfyUI scales them
-        rgb = np.asarray(frame.convert("RGB"), dtype=np.float32) / 255.0
-        if frames and rgb.shape != frames[0].shape:
+        rgb = np.asarray(frame.convert("RGB"), dtype=np.uint8)
+        if images is None:
+            images = np.empty((count, *rgb.shape), dtype=np.float32)
+        elif rgb.shape != images.shape[1:]:
             continue
-        frames.append(rgb)
+        np.divide(rgb, np.float32(255), out=images[len(alphas)], casting="unsafe")
         alphas.append(_alpha(frame))
-        if img.format in _SINGLE_FRAME_FORMATS:
+        if len(alphas) == count:
             break
-    return frames, alphas
+    assert images is not None
+    frames = images[:len(alphas)]
+    return frames, _masks(frames, alphas)
 
 
 def _alpha(frame: Image.Image) -> np.ndarray | None:
+    """The frame's alpha as uint8 (a quarter of float32's memory until the mask is made)."""
     if "A" in frame.getbands():
-        return np.asarray(frame.getchannel("A"), dtype=np.float32) / 255.0
+        return np.asarray(frame.getchannel("A"), dtype=np.uint8)
     if frame.mode == "P" and "transparency" in frame.info:
-        return np.asarray(frame.convert("RGBA").getchannel("A"), dtype=np.float32) / 255.0
+        return np.asarray(frame.convert("RGBA").getchannel("A"), dtype=np.uint8)
     return None
 
 
-def _masks(frames: list[np.ndarray], alphas: list[np.ndarray | None]) -> np.ndarray:
+def _masks(frames: np.ndarray, alphas: list[np.ndarray | None]) -> np.ndarray:
     if all(alpha is None for alpha in alphas):
         return np.zeros((len(frames), 64, 64), dtype=np.float32)
     # A file where only some frames carry alpha: the others are fully opaque.
-    height, width = frames[0].shape[:2]
-    opaque = np.ones((height, width), dtype=np.float32)
-    return np.stack([1.0 - (opaque if alpha is None else alpha) for alpha in alphas])
+    height, width = frames.shape[1:3]
+    masks = np.zeros((len(alphas), height, width), dtype=np.float32)
+    for index, alpha in enumerate(alphas):
+        if alpha is not None:
+            np.divide(alpha, np.float32(255), out=masks[index], casting="unsafe")
+            np.subtract(np.float32(1), masks[index], out=masks[index])
+    return masks
 

@@ -147,7 +147,9 @@ async def test_a_secret_in_a_job_never_comes_back(client: TestClient) -> None:
     secret = "sk-job-secret-000111222333"
     await client.put("/api/providers/ohmygpt/secrets", json={"api_key": secret})
     graph = {"c": {"class_type": "TestConst", "inputs": {"value": 1}},
-             "f": {"class_type": "TestFail", "inputs": {"value": ["c", 0], "message": f"bad key {secret}"}},
+             "key": {"class_type": "StringConcatenate",
+                     "inputs": {"string_a": "bad key sk-job-secret-", "string_b": "000111222333"}},
+             "f": {"class_type": "TestFail", "inputs": {"value": ["c", 0], "message": ["key", 0]}},
              "o": {"class_type": "TestOutput", "inputs": {"source": ["f", 0]}}}
     job_id = await submit(client, graph)
     record = await finished(client, job_id)
@@ -157,4 +159,8 @@ async def test_a_secret_in_a_job_never_comes_back(client: TestClient) -> None:
         assert secret not in text, path
     job = await (await client.get(f"/api/runs/{job_id}")).json()
     assert "bad key ***" in job["error"]["exception_message"]
-    assert job["prompt"]["f"]["inputs"]["message"] == "bad key ***"
+    pasted = dict(graph, f={"class_type": "TestFail", "inputs": {"value": ["c", 0], "message": f"bad key {secret}"}})
+    response = await client.post("/prompt", json={"prompt": pasted})
+    assert response.status == 400
+    text = await response.text()
+    assert secret not in text and "secret store" in text

@@ -194,3 +194,19 @@ async def test_symlinks_leading_outside_the_user_folder_are_refused(client, sett
     top = await (await client.get("/v2/userdata")).json()
     assert top == []
     assert (await client.get("/users")).status == 200
+
+
+async def test_a_key_written_to_userdata_or_settings_is_scrubbed(client, settings):
+    key = "sk-userdata-key-0123456789"
+    await client.put("/api/providers/dashscope/secrets", json={"api_key": key})
+    doc = json.dumps({"nodes": [{"widgets_values": [key, f"Bearer {key}"]}]})
+    assert (await client.post("/userdata/workflows%2Fleaky.json", data=doc)).status == 200
+    served = await (await client.get("/userdata/workflows%2Fleaky.json")).text()
+    assert key not in served and json.loads(served)["nodes"][0]["widgets_values"][0] == "***"
+    assert (await client.post("/settings", json={"Comfy.Note": key})).status == 200
+    assert (await client.post("/settings/Comfy.Other", json=f"x {key}")).status == 200
+    on_disk = b"".join(p.read_bytes() for p in settings.frontend_settings_dir.rglob("*") if p.is_file())
+    assert key.encode() not in on_disk
+    binary = bytes(range(256)) * 4
+    assert (await client.post("/userdata/blob.bin", data=binary)).status == 200
+    assert await (await client.get("/userdata/blob.bin")).read() == binary

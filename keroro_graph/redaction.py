@@ -1,0 +1,207 @@
+"""Scrubbing credentials out of text and JSON before it reaches any sink (the job
+store, answers, the WebSocket, logs, files).
+
+Three kinds of credential are recognised:
+- known values: what the secret store holds (passed in by the caller);
+- values a provider client sent: every authentication header value (a Kling JWT
+  lives 30 minutes and is in no file) is remembered here when it is sent, so an error
+  body that echoes it is scrubbed;
+- shapes: ``Bearer <token>`` / ``Basic <token>`` and JSON Web Tokens (``eyJ….….…``),
+  whoever issued them (another process on a shared queue, say).
+
+``install_log_redaction`` puts the same scrub on every log record of the process.
+This module needs only the standard library.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+import weakref
+from collections import OrderedDict
+from typing import Any, Callable, Iterable
+
+REDACTED = "***"
+#: Values shorter than this are not scrubbed from text: they cannot be told apart
+#: from ordinary words and numbers (and no provider issues keys that short).
+MIN_REDACT_CHARS = 6
+_MAX_SENT = 256
+
+#: ``Bearer``/``Basic`` followed by a credential-looking word: 8+ token characters, at
+#: least one of them a digit or punctuation (so "basic settings" is left alone).
+_SCHEME_TOKEN = re.compile(r"\b([Bb]earer|BEARER|Basic|BASIC)(\s+)"
+                           r"(?=[A-Za-z0-9._~+/=-]*[0-9._~+/=-])[A-Za-z0-9._~+/=-]{8,}")
+_SCHEME_HINT = re.compile(r"(?i)bearer|basic")
+_JWT = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*")
+
+__all__ = ["MIN_REDACT_CHARS", "REDACTED", "install_log_redaction", "remember_sent", "scrub_json",
+           "scrub_text", "sent_values"]
+
+
+class _SentValues:
+    """The last few hundred credential values provider clients sent (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._values: OrderedDict[str, None] = OrderedDict()
+        self._lock = threading.Lock()
+        self.version = 0
+
+    def add(self, value: str) -> None:
+        if not isinstance(value, str) or len(value) < MIN_REDACT_CHARS:
+            return
+        with self._lock:
+            if value in self._values:
+                self._values.move_to_end(value)
+                return
+            self._values[value] = None
+            if len(self._values) > _MAX_SENT:
+                self._values.popitem(last=False)
+            self.version += 1
+
+    def values(self) -> list[str]:
+        with self._lock:
+            return list(self._values)
+
+
+_SENT = _SentValues()
+
+
+def remember_sent(header_value: str) -> None:
+    """Record a credential a client is about to send (a header value such as
+    ``Bearer eyJ…``: the whole value and the token after the scheme)."""
+    _SENT.add(header_value)
+    scheme, _, rest = header_value.partition(" ")
+    if rest and scheme.isalpha():
+        _SENT.add(rest.strip())
+
+
+def sent_values() -> tuple[int, list[str]]:
+    """(a version that changes when the set does, the values)."""
+    return _SENT.version, _SENT.values()
+
+
+def forms_of(values: Iterable[str]) -> list[str]:
+    """Each value and its JSON-escaped form, longest first (so a secret containing
+    another is scrubbed whole)."""
+    forms: dict[str, None] = {}
+    for value in values:
+        if value and len(value) >= MIN_REDACT_CHARS:
+            forms[value] = None
+            forms[json.dumps(value, ensure_ascii=False)[1:-1]] = None
+    return sorted(forms, key=len, reverse=True)
+
+
+def scrub_text(text: str, forms: Iterable[str] = ()) -> str:
+    """``text`` with every form, every scheme token and every JWT replaced by ``***``."""
+    for form in forms:
+        if form in text:
+            text = text.replace(form, REDACTED)
+    if "eyJ" in text:
+        text = _JWT.sub(REDACTED, text)
+    if _SCHEME_HINT.search(text) is not None:
+        text = _SCHEME_TOKEN.sub(_keep_scheme, text)
+    return text
+
+
+def _keep_scheme(match: re.Match[str]) -> str:
+    return f"{match.group(1)}{match.group(2)}{REDACTED}"
+
+
+def might_hold_secret(doc: Any, forms: Iterable[str], *, shapes: bool = True) -> bool:
+    """Whether ``doc`` (a JSON value) may hold a form or (``shapes``) a token shape:
+    one pass of C-speed serialising and substring search, so that documents with
+    nothing to scrub (nearly all) are never walked in Python."""
+    if isinstance(doc, str):
+        text = doc
+    elif isinstance(doc, (dict, list)):
+        try:
+            text = json.dumps(doc, ensure_ascii=False, check_circular=False, default=str)
+        except (TypeError, ValueError, RecursionError):
+            return True
+    else:
+        return False
+    if any(form in text for form in forms):
+        return True
+    return shapes and (("eyJ" in text and _JWT.search(text) is not None)
+                       or (_SCHEME_HINT.search(text) is not None and _SCHEME_TOKEN.search(text) is not None))
+
+
+def scrub_json(doc: Any, forms: list[str]) -> Any:
+    """A copy of a JSON document with every string (keys too) scrubbed; the document
+    stays valid JSON whatever the secret looks like. Iterative, so depth is no limit."""
+    if isinstance(doc, str):
+        return scrub_text(doc, forms)
+    if not isinstance(doc, (list, dict)):
+        return doc
+    root: list[Any] = [None]
+    stack: list[tuple[Any, Any, Any]] = [(doc, root, 0)]
+    while stack:
+        value, parent, key = stack.pop()
+        if isinstance(value, str):
+            parent[key] = scrub_text(value, forms)
+        elif isinstance(value, list):
+            copy: list[Any] = [None] * len(value)
+            parent[key] = copy
+            stack.extend((item, copy, i) for i, item in enumerate(value))
+        elif isinstance(value, dict):
+            out: dict[str, Any] = {}
+            parent[key] = out
+            for k, item in value.items():
+                clean_key = scrub_text(k, forms) if isinstance(k, str) else k
+                out[clean_key] = None
+                stack.append((item, out, clean_key))
+        else:
+            parent[key] = value
+    return root[0]
+
+
+# --- logs ------------------------------------------------------------------------------------
+
+_STORES: "weakref.WeakSet[Any]" = weakref.WeakSet()
+_installed = False
+_install_lock = threading.Lock()
+
+
+def install_log_redaction(store: Any | None = None) -> None:
+    """Scrub every log record this process makes, at creation, whatever handler
+    writes it: known values of ``store`` (anything with ``redact(text)``; several may
+    register), values clients sent, and token shapes. The message is formatted once
+    here, and a traceback is formatted and scrubbed too."""
+    global _installed
+    if store is not None:
+        _STORES.add(store)
+    with _install_lock:
+        if _installed:
+            return
+        _installed = True
+        previous = logging.getLogRecordFactory()
+
+        def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+            record = previous(*args, **kwargs)
+            _scrub_record(record, _scrubber())
+            return record
+
+        logging.setLogRecordFactory(factory)
+
+
+def _scrubber() -> Callable[[str], str]:
+    stores = list(_STORES)
+    sent = forms_of(sent_values()[1])
+
+    def scrub(text: str) -> str:
+        for store in stores:
+            text = store.redact(text)
+        return scrub_text(text, sent)
+    return scrub
+
+
+def _scrub_record(record: logging.LogRecord, scrub: Callable[[str], str]) -> None:
+    try:
+        message = record.getMessage()
+    except Exception:  # a broken format string: let logging report it as usual
+        return
+    record.msg, record.args = scrub(message), None
+    if record.exc_info and record.exc_info[1] is not None:
+        record.exc_text = scrub(logging.Formatter().formatException(record.exc_info))
+        record.exc_info = None
