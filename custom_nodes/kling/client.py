@@ -19,7 +19,8 @@ from keroro_graph.api import (DEFAULT_MAX_DOWNLOAD_BYTES, AuthError, BadRequestE
 
 from .models import Envelope, KlingTask, WireRequest
 
-Kind = Literal["text2video", "image2video", "image", "omni-video", "omni-image"]
+Kind = Literal["text2video", "image2video", "image", "omni-video", "omni-image", "video-extend", "effects",
+               "try-on", "lip-sync", "avatar"]
 Sleep = Callable[[float], Awaitable[None]]
 
 PATHS: dict[str, str] = {
@@ -28,6 +29,11 @@ PATHS: dict[str, str] = {
     "image": "/v1/images/generations",
     "omni-video": "/v1/videos/omni-video",
     "omni-image": "/v1/images/omni-image",
+    "video-extend": "/v1/videos/video-extend",
+    "effects": "/v1/videos/effects",
+    "try-on": "/v1/images/kolors-virtual-try-on",
+    "lip-sync": "/v1/videos/lip-sync",
+    "avatar": "/v1/videos/avatar/image2video",
 }
 #: Kling reports no progress, so the poller's estimate comes from these typical times.
 PLANS: dict[str, PollPlan] = {
@@ -36,9 +42,15 @@ PLANS: dict[str, PollPlan] = {
     "image": PollPlan(interval_s=2.0, max_interval_s=8.0, estimate_s=30.0, timeout_s=900.0),
     "omni-video": PollPlan(interval_s=5.0, max_interval_s=15.0, estimate_s=300.0, timeout_s=3600.0),
     "omni-image": PollPlan(interval_s=2.0, max_interval_s=8.0, estimate_s=40.0, timeout_s=900.0),
+    "video-extend": PollPlan(interval_s=5.0, max_interval_s=15.0, estimate_s=320.0, timeout_s=3600.0),
+    "effects": PollPlan(interval_s=5.0, max_interval_s=15.0, estimate_s=320.0, timeout_s=3600.0),
+    "try-on": PollPlan(interval_s=2.0, max_interval_s=8.0, estimate_s=20.0, timeout_s=900.0),
+    "lip-sync": PollPlan(interval_s=5.0, max_interval_s=15.0, estimate_s=455.0, timeout_s=3600.0),
+    "avatar": PollPlan(interval_s=5.0, max_interval_s=15.0, estimate_s=600.0, timeout_s=7200.0),
 }
 LABELS = {"text2video": "Kling video", "image2video": "Kling video", "image": "Kling image",
-          "omni-video": "Kling Omni video", "omni-image": "Kling Omni image"}
+          "omni-video": "Kling Omni video", "omni-image": "Kling Omni image", "video-extend": "Kling extension",
+          "effects": "Kling effect", "try-on": "Kling try-on", "lip-sync": "Kling lip sync", "avatar": "Kling avatar"}
 
 _STATES = {"submitted": "queued", "processing": "running", "succeed": "succeeded", "failed": "failed"}
 

@@ -136,6 +136,42 @@ class OmniImageRequest(WireRequest):
     series_amount: int | None = Field(default=None, ge=2, le=9)
 
 
+class VideoExtendRequest(WireRequest):
+    """``POST /v1/videos/video-extend``: continue a Kling-made video by its id."""
+    video_id: str
+    prompt: str | None = None
+    negative_prompt: str | None = None
+    cfg_scale: float | None = Field(default=None, ge=0, le=1)
+
+
+class EffectsRequest(WireRequest):
+    """``POST /v1/videos/effects``: ``input`` holds ``model_name``, ``duration`` and
+    ``image`` (one character) or ``images`` + ``mode`` (two)."""
+    effect_scene: str
+    input: dict[str, Any]
+
+
+class TryOnRequest(WireRequest):
+    """``POST /v1/images/kolors-virtual-try-on``."""
+    model_name: str
+    human_image: str
+    cloth_image: str
+
+
+class LipSyncRequest(WireRequest):
+    """``POST /v1/videos/lip-sync``: ``input`` holds ``video_id`` (or ``video_url``),
+    ``mode`` (``text2video``/``audio2video``) and the text-to-speech or audio fields."""
+    input: dict[str, Any]
+
+
+class AvatarRequest(WireRequest):
+    """``POST /v1/videos/avatar/image2video``."""
+    image: str
+    sound_file: str
+    prompt: str | None = None
+    mode: str
+
+
 # --- responses -------------------------------------------------------------------------
 
 class _Response(BaseModel):

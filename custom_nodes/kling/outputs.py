@@ -3,6 +3,8 @@
 ``ui.videos`` entry for the canvas, or the images decoded into one IMAGE batch."""
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from keroro_graph.api import NodeContext, ProviderError, Result, Video, provider_media
@@ -22,6 +24,19 @@ async def video_of(ctx: NodeContext, kling: KlingClient, task: KlingTask) -> Vid
         raise kling.error(ProviderError, f"task {task.task_id} succeeded but returned no video")
     data = await kling.fetch(videos[0].url, max_bytes=kling.max_video_bytes, accept=VIDEO_TYPES, sleep=ctx.sleep)
     return await provider_media.save_video(ctx, data, provider="kling")
+
+
+#: Video.metadata key carrying the Kling id of a video Kling made (for lip sync and
+#: extension, which take that id instead of a file).
+KLING_VIDEO_ID = "kling_video_id"
+
+
+async def video_with_id(ctx: NodeContext, kling: KlingClient, task: KlingTask) -> tuple[Video, str, str]:
+    """ComfyUI's (VIDEO, video_id, duration) outputs; the VIDEO remembers its Kling id."""
+    video = await video_of(ctx, kling, task)
+    first = task.task_result.videos[0]  # type: ignore[union-attr]
+    video = dataclasses.replace(video, metadata={**video.metadata, KLING_VIDEO_ID: first.id})
+    return video, first.id, str(first.duration or "")
 
 
 async def video_result(ctx: NodeContext, kling: KlingClient, task: KlingTask) -> Result:

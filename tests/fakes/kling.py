@@ -29,7 +29,9 @@ SECRET_KEY = "sk-fake-kling-abcdefghijklmnopqrstuvwxyz"
 
 PATHS = {"text2video": "/v1/videos/text2video", "image2video": "/v1/videos/image2video",
          "image": "/v1/images/generations", "omni-video": "/v1/videos/omni-video",
-         "omni-image": "/v1/images/omni-image"}
+         "omni-image": "/v1/images/omni-image", "video-extend": "/v1/videos/video-extend",
+         "effects": "/v1/videos/effects", "try-on": "/v1/images/kolors-virtual-try-on",
+         "lip-sync": "/v1/videos/lip-sync", "avatar": "/v1/videos/avatar/image2video"}
 VIDEO_MODELS = {"kling-v1", "kling-v1-5", "kling-v1-6", "kling-v2-master", "kling-v2-1", "kling-v2-1-master",
                 "kling-v2-5-turbo", "kling-v2-6", "kling-v3"}
 IMAGE_MODELS = {"kling-v1", "kling-v1-5", "kling-v2", "kling-v2-new", "kling-v2-1", "kling-v3"}
@@ -41,6 +43,9 @@ LONG_MODELS = {"kling-v3", "kling-v3-omni"}
 IMAGE_ASPECTS = {"16:9", "9:16", "1:1", "4:3", "3:4", "3:2", "2:3", "21:9"}
 CAMERA_TYPES = {"simple", "down_back", "forward_up", "right_turn_forward", "left_turn_forward"}
 REFUSED_WORD = "forbidden"
+SINGLE_EFFECTS = {"bloombloom", "dizzydizzy", "fuzzyfuzzy", "squish", "expansion"}
+DUAL_EFFECTS = {"hug", "kiss", "heart_gesture"}
+TRY_ON_MODELS = {"kolors-virtual-try-on-v1", "kolors-virtual-try-on-v1-5"}
 
 
 def error_body(code: int, message: str) -> dict[str, Any]:
@@ -184,6 +189,29 @@ class KlingFake(FakeServer):
             return _ok([self._task_json(t) for t in self.tasks.values() if t.kind == kind][:size])
         return listing
 
+    def video_ids(self) -> set[str]:
+        """Ids of the videos this fake has made (what extension and lip sync accept)."""
+        return {v["id"] for t in self.tasks.values() if t.result for v in t.result.get("videos", [])}
+
+    def _check_extend(self, body: dict[str, Any]) -> str | None:
+        if body.get("video_id") not in self.video_ids():
+            return "video_id does not name a video made in the last 30 days"
+        return None
+
+    def _check_lip_sync(self, body: dict[str, Any]) -> str | None:
+        given = body.get("input") or {}
+        if given.get("video_id") not in self.video_ids() and not str(given.get("video_url", "")).startswith("http"):
+            return "input.video_id or input.video_url is required"
+        if given.get("mode") == "text2video":
+            if not 0 < len(str(given.get("text") or "")) <= 120 or not given.get("voice_id"):
+                return "text2video needs text (at most 120 characters) and voice_id"
+            if given.get("voice_language") not in ("zh", "en") or not 0.8 <= given.get("voice_speed", 1) <= 2:
+                return "voice_language must be zh or en and voice_speed 0.8 to 2"
+            return None
+        if given.get("mode") != "audio2video" or given.get("audio_type") != "file":
+            return "mode must be text2video, or audio2video with audio_type file"
+        return _check_base64_audio(given.get("audio_file"))
+
     # --- task lifecycle ---------------------------------------------------------------------
     def _advance(self, task: FakeTask) -> None:
         if task.status in ("succeed", "failed"):
@@ -200,6 +228,9 @@ class KlingFake(FakeServer):
         task.updated_ms = _ms()
 
     def _result(self, task: FakeTask) -> dict[str, Any]:
+        if task.kind == "try-on":
+            url = self.add_file(f"{task.id}_0.png", png_bytes(300, 400, (90, 40, 160)), "image/png")
+            return {"images": [{"index": 0, "url": url}]}
         if task.kind in ("image", "omni-image"):
             width, height = _image_size(task.body.get("aspect_ratio") or "16:9")
             images = []
@@ -209,7 +240,7 @@ class KlingFake(FakeServer):
                 images.append({"index": i, "url": url})
             return {"images": images}
         width, height = self._video_size(task)
-        duration = task.body.get("duration", "5")
+        duration = task.body.get("duration") or (task.body.get("input") or {}).get("duration") or "5"
         url = self.add_file(f"{task.id}.mp4", mp4_bytes(width, height, 24, float(duration)), "video/mp4")
         return {"videos": [{"id": f"v-{task.id}", "url": url, "duration": duration}]}
 
@@ -233,6 +264,11 @@ class KlingFake(FakeServer):
     # --- request validation (spec §2.4–2.6) -------------------------------------------------
     def _check(self, kind: str, body: dict[str, Any]) -> web.Response | None:
         model = body.get("model_name", "kling-v1")
+        special = {"video-extend": self._check_extend, "effects": _check_effects, "try-on": _check_try_on,
+                   "lip-sync": self._check_lip_sync, "avatar": _check_avatar}
+        if kind in special:
+            problem = special[kind](body) or self._check_images(body)
+            return _error(400, 1201, f"invalid parameter: {problem}") if problem else None
         models = {"image": IMAGE_MODELS, "omni-video": OMNI_VIDEO_MODELS, "omni-image": OMNI_IMAGE_MODELS}
         if model not in models.get(kind, VIDEO_MODELS):
             return _error(404, 1203, f"model {model} does not exist")
@@ -245,7 +281,10 @@ class KlingFake(FakeServer):
         return _error(400, 1201, f"invalid parameter: {problem}") if problem else None
 
     def _check_images(self, body: dict[str, Any]) -> str | None:
-        named = [(name, body[name]) for name in ("image", "image_tail") if name in body]
+        given = body.get("input") if isinstance(body.get("input"), dict) else {}
+        named = [(name, body[name]) for name in ("image", "image_tail", "human_image", "cloth_image") if name in body]
+        named += [("input.image", given["image"])] if "image" in given else []
+        named += [(f"input.images[{i}]", v) for i, v in enumerate(given.get("images") or [])]
         for i, item in enumerate(body.get("image_list") or []):
             named.append((f"image_list[{i}]", item.get("image_url", item.get("image"))
                           if isinstance(item, dict) else None))
@@ -265,6 +304,41 @@ def _check_common(kind: str, body: dict[str, Any]) -> str | None:
         if name in body and (not isinstance(body[name], str) or len(body[name]) > 2500):
             return f"{name} must be a string of at most 2500 characters"
     return None
+
+
+def _check_effects(body: dict[str, Any]) -> str | None:
+    scene, given = body.get("effect_scene"), body.get("input") or {}
+    if scene in DUAL_EFFECTS:
+        if len(given.get("images") or []) != 2 or given.get("mode") not in ("std", "pro"):
+            return f"{scene} needs two images and a mode"
+    elif scene in SINGLE_EFFECTS:
+        if "image" not in given:
+            return f"{scene} needs an image"
+    else:
+        return f"effect_scene {scene!r} is invalid"
+    if given.get("duration") not in ("5", "10"):
+        return "input.duration must be the string \"5\" or \"10\""
+    return None
+
+
+def _check_try_on(body: dict[str, Any]) -> str | None:
+    if body.get("model_name") not in TRY_ON_MODELS:
+        return "model_name is invalid"
+    return None if "human_image" in body and "cloth_image" in body else "human_image and cloth_image are required"
+
+
+def _check_avatar(body: dict[str, Any]) -> str | None:
+    if body.get("mode") not in ("std", "pro") or "image" not in body:
+        return "image and mode std/pro are required"
+    return _check_base64_audio(body.get("sound_file"))
+
+
+def _check_base64_audio(value: Any) -> str | None:
+    try:
+        data = base64.b64decode(value or "", validate=True)
+    except (binascii.Error, ValueError):
+        return "the audio is not valid base64"
+    return None if len(data) > 100 else "the audio is empty"
 
 
 def _durations(model: str) -> set[str]:

@@ -12,9 +12,9 @@ import numpy as np
 from keroro_graph.api import NodeContext, Video
 
 from ..client import KlingClient, Kind
-from ..inputs import check_prompt, kling_image, refuse
+from ..inputs import check_prompt, kling_image, refuse, supports_cfg_scale
 from ..models import MultiPromptEntry, WireRequest
-from ..outputs import image_batch, video_of
+from ..outputs import image_batch, video_of, video_with_id
 
 MODES = {"4k": "4k", "1080p": "pro", "720p": "std"}
 MAX_STORYBOARD_PROMPT = 512
@@ -88,3 +88,27 @@ async def image_task(ctx: NodeContext, kind: Kind, request: WireRequest) -> np.n
     task = await kling.create(kind, request, sleep=ctx.sleep)
     ctx.text(f"Kling task {task.task_id} submitted")
     return await image_batch(ctx, kling, await kling.wait(ctx, kind, task.task_id))
+
+
+async def video_task_with_id(ctx: NodeContext, kind: Kind, request: WireRequest) -> tuple[Video, str, str]:
+    """Like ``video_task``, returning ComfyUI's (VIDEO, video_id, duration)."""
+    kling = ctx.provider(KlingClient)
+    task = await kling.create(kind, request, sleep=ctx.sleep)
+    ctx.text(f"Kling task {task.task_id} submitted")
+    return await video_with_id(ctx, kling, await kling.wait(ctx, kind, task.task_id))
+
+
+def parse_mode(choice: str) -> tuple[str, str, str]:
+    """ComfyUI's "pro mode / 5s duration / kling-v2-5-turbo" → ("pro", "5", "kling-v2-5-turbo")."""
+    mode, duration, model = (part.strip() for part in choice.split("/"))
+    return ("std" if mode.startswith("standard") else "pro"), duration.split("s")[0], model
+
+
+def cfg(model: str, value: float) -> float | None:
+    """cfg_scale is sent to the kling-v1 family only: Kling documents it as unsupported
+    by v2 models (ComfyUI sends it regardless)."""
+    return value if supports_cfg_scale(model) else None
+
+
+def optional_text(text: str) -> str | None:
+    return (text or "").strip() or None
