@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -52,6 +52,12 @@ class Settings(BaseModel):
     upload_max_pixels: int = 8192 * 8192
     preview_max_side: int = 512
     web_dist: Path = Field(default_factory=lambda: REPO_ROOT / "web" / "dist")
+    #: The UI served at ``/``: our canvas, or ComfyUI's official frontend from the installed
+    #: ``comfyui-frontend-package`` (``pip install 'keroro-graph[comfy-frontend]'``).
+    front_end: Literal["keroro", "comfy"] = "keroro"
+    #: With ``front_end="comfy"``: serve this folder (a ComfyUI frontend build with its
+    #: index.html) instead of the installed package's, as ComfyUI's ``--front-end-root``.
+    comfy_frontend_root: Path | None = None
     secrets_file: Path | None = None
 
     @property
@@ -120,4 +126,6 @@ _ENV = {
     "port": "KERORO_PORT",
     "token": "KERORO_TOKEN",
     "max_body_bytes": "KERORO_MAX_BODY_BYTES",
+    "front_end": "KERORO_FRONT_END",
+    "comfy_frontend_root": "KERORO_FRONT_END_ROOT",
 }

@@ -37,6 +37,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--max-waiting-jobs", type=int,
                        help="jobs that may run beyond --max-jobs while only waiting on providers (default 256)")
     serve.add_argument("--open", action="store_true", help="open the canvas in a browser")
+    serve.add_argument("--front-end", dest="front_end", choices=("keroro", "comfy"),
+                       help="UI at /: our canvas (default) or ComfyUI's official frontend "
+                            "(needs keroro-graph[comfy-frontend]; or KERORO_FRONT_END)")
+    serve.add_argument("--front-end-root", dest="front_end_root", type=Path,
+                       help="with --front-end comfy: a ComfyUI frontend build folder to serve instead of the "
+                            "installed package's (or KERORO_FRONT_END_ROOT)")
     serve.add_argument("--queue", metavar="redis://HOST:PORT/DB",
                        help="share a job queue with other processes (or KERORO_QUEUE); default: this process's own")
     serve.add_argument("--no-worker", action="store_true",

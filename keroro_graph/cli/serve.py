@@ -10,6 +10,7 @@ from typing import Any
 from aiohttp import web
 
 from ..server.app import RedactingAccessLogger, create_app
+from ..server.comfy_frontend import FrontendMissing, comfy_frontend_version
 from ..server.keys import REGISTRY
 from ..server.middlewares import is_loopback
 from ..runtime import freeze_startup_heap
@@ -23,7 +24,8 @@ def serve_settings(args: Any) -> Settings:
                              custom_nodes_dirs=args.custom_nodes_dir or None, max_jobs=args.max_jobs,
                              max_waiting_jobs=getattr(args, "max_waiting_jobs", None),
                              allowed_hosts=getattr(args, "allowed_host", None) or None,
-                             queue_url=getattr(args, "queue", None),
+                             queue_url=getattr(args, "queue", None), front_end=getattr(args, "front_end", None),
+                             comfy_frontend_root=getattr(args, "front_end_root", None),
                              run_workers=False if getattr(args, "no_worker", False) else None)
 
 
@@ -37,7 +39,11 @@ def serve_command(args: Any) -> int:
         sys.stderr.write(f"error: refusing to listen on {settings.host} without an access token; "
                          "pass --token or set KERORO_TOKEN (every request must then carry it)\n")
         return 2
-    app = create_app(settings)
+    try:
+        app = create_app(settings)
+    except FrontendMissing as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
     url = f"http://{'127.0.0.1' if settings.host in ('0.0.0.0', '::') else settings.host}:{settings.port}/"
 
     async def announce(app: web.Application) -> None:
@@ -47,6 +53,9 @@ def serve_command(args: Any) -> int:
         custom = [p for p in registry.packs if not p.builtin]
         print(f"Keroro Graph at {url}  —  {len(registry)} nodes, {len(custom) - len(failed)} pack(s) loaded, "
               f"{len(failed)} failed{': ' + ', '.join(p.name for p in failed) if failed else ''}", flush=True)
+        if settings.front_end == "comfy":
+            where = settings.comfy_frontend_root or f"comfyui-frontend-package {comfy_frontend_version()}"
+            print(f"UI: ComfyUI's official frontend ({where})", flush=True)
         if args.open:
             webbrowser.open(url)
 

@@ -17,6 +17,7 @@ from ..registry.registry import Registry
 from ..runtime import build_runtime
 from ..settings import Settings
 from . import ws
+from .comfy_frontend import add_comfy_frontend
 from .keys import HUB, METRICS, PROVIDER_SETTINGS, REGISTRY, RUNTIME, SECRETS, SETTINGS
 from .metrics import Metrics
 from .middlewares import errors_as_json, refuse_cross_origin, refuse_foreign_host, require_token
@@ -46,7 +47,10 @@ def create_app(settings: Settings, *, registry: Registry | None = None) -> web.A
         add_routes_with_api_alias(app, table)
     app.add_routes(comfy_extras.static_routes)
     add_pack_routes(app, registry)
-    add_frontend(app, settings.web_dist)
+    if settings.front_end == "comfy":
+        add_comfy_frontend(app, settings.comfy_frontend_root)
+    else:
+        add_frontend(app, settings.web_dist)
     return app
 
 

@@ -1,5 +1,6 @@
 """Smaller calls ComfyUI's own frontend and clients make: ``/i18n`` (translations of
 custom nodes: ours have none), ``/experiment/models`` (model folders: we keep none),
+``/global_subgraphs`` (packs' subgraph blueprints: none),
 the template library under ``/templates/`` (``comfyui-workflow-templates`` when it is
 installed, else the app's example workflows with drawn thumbnails), and
 ``POST /api/workflows/extract``: the workflow and prompt embedded in a PNG or WebP."""
@@ -41,6 +42,17 @@ async def model_folders(_request: web.Request) -> web.Response:
 @routes.get("/experiment/models/{folder}")
 async def model_folder(request: web.Request) -> web.Response:
     fail(404, f"no model folder {request.match_info['folder']!r}")
+
+
+@routes.get("/global_subgraphs")
+async def global_subgraphs(_request: web.Request) -> web.Response:
+    """ComfyUI's subgraph blueprints shipped by packs: ours ship none."""
+    return web.json_response({})
+
+
+@routes.get("/global_subgraphs/{id}")
+async def global_subgraph(request: web.Request) -> web.Response:
+    fail(404, f"no subgraph blueprint {request.match_info['id']!r}")
 
 
 @routes.post("/api/workflows/extract")

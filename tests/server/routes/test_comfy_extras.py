@@ -68,6 +68,9 @@ async def test_i18n_and_experiment_models(client: TestClient) -> None:
         resp = await client.get(path)
         assert resp.status == 200 and await resp.json() == []
     assert (await client.get("/api/experiment/models/checkpoints")).status == 404
+    resp = await client.get("/api/global_subgraphs")
+    assert resp.status == 200 and await resp.json() == {}
+    assert (await client.get("/api/global_subgraphs/x")).status == 404
 
 
 async def test_template_library_of_app_examples(client: TestClient) -> None:
