@@ -2,7 +2,8 @@
 how big a result gets.
 
 A real server (app factory, loopback TCP) and the MCP server driven by the SDK's own
-client in memory. For each pair, N calls one after the other, median and p90:
+client, in memory and over streamable HTTP (``keroro-graph mcp --transport http`` as a
+subprocess). For each pair, N calls one after the other, median and p90:
 ``list_workflows`` vs ``GET /api/workflows``, ``get_job`` vs ``GET /api/runs/{id}``.
 Then the largest result on the wire for 16 output images with ``max_previews=16``.
 
@@ -11,7 +12,9 @@ Then the largest result on the wire for 16 output images with ``max_previews=16`
 from __future__ import annotations
 
 import argparse
+import logging
 import asyncio
+import socket
 import statistics
 import sys
 import tempfile
@@ -20,8 +23,10 @@ from pathlib import Path
 from typing import Any, Awaitable, Callable
 
 import aiohttp
+import httpx2
 from aiohttp import web
 from mcp import Client
+from mcp.client.streamable_http import streamable_http_client
 
 from keroro_graph.mcp import build_server
 from keroro_graph.mcp.command import remote
@@ -48,6 +53,44 @@ def summary(samples: list[float]) -> str:
     return f"median {statistics.median(ordered):6.2f} ms  p90 {ordered[int(len(ordered) * 0.9)]:6.2f} ms"
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+async def http_mcp(url: str) -> tuple[asyncio.subprocess.Process, str]:
+    """``keroro-graph mcp --transport http`` against ``url``; its /mcp URL once listening."""
+    port = free_port()
+    exe = Path(sys.executable).with_name("keroro-graph")
+    proc = await asyncio.create_subprocess_exec(str(exe), "mcp", "--transport", "http", "--port", str(port),
+                                                "--server", url, stdin=asyncio.subprocess.DEVNULL,
+                                                stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+    for _ in range(300):
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.close()
+            return proc, f"http://127.0.0.1:{port}/mcp"
+        except OSError:
+            await asyncio.sleep(0.1)
+    raise RuntimeError("the MCP server did not start")
+
+
+async def compare(client: Client, http: aiohttp.ClientSession, url: str, job: str, calls: int, label: str) -> None:
+    async def http_get(path: str) -> None:
+        async with http.get(url + path) as resp:
+            await resp.read()
+
+    rows = [("list_workflows", lambda: client.call_tool("list_workflows", {}), lambda: http_get("/api/workflows")),
+            ("get_job", lambda: client.call_tool("get_job", {"job_id": job}), lambda: http_get(f"/api/runs/{job}"))]
+    for name, tool, plain in rows:
+        over_mcp = await timed(calls, tool)
+        over_http = await timed(calls, plain)
+        overhead = statistics.median(over_mcp) - statistics.median(over_http)
+        print(f"{label:10s} {name:15s} MCP  {summary(over_mcp)}")
+        print(f"{'':10s} {'':15s} HTTP {summary(over_http)}   overhead (median) {overhead:5.2f} ms")
+
+
 async def main(calls: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(user_dir=Path(tmp) / "user", custom_nodes_dirs=[FIXTURES])
@@ -61,20 +104,15 @@ async def main(calls: int) -> None:
                          "2": {"class_type": "TestOutput", "inputs": {"source": ["1", 0]}}}
                 job = (await client.call_tool("run_workflow", {"graph": graph})).structured_content["job_id"]
 
-                async def http_get(path: str) -> None:
-                    async with http.get(url + path) as resp:
-                        await resp.read()
-
-                rows = [("list_workflows", lambda: client.call_tool("list_workflows", {}),
-                         lambda: http_get("/api/workflows")),
-                        ("get_job", lambda: client.call_tool("get_job", {"job_id": job}),
-                         lambda: http_get(f"/api/runs/{job}"))]
-                for name, tool, plain in rows:
-                    over_mcp = await timed(calls, tool)
-                    over_http = await timed(calls, plain)
-                    overhead = statistics.median(over_mcp) - statistics.median(over_http)
-                    print(f"{name:15s} MCP  {summary(over_mcp)}")
-                    print(f"{'':15s} HTTP {summary(over_http)}   overhead (median) {overhead:5.2f} ms")
+                await compare(client, http, url, job, calls, "in memory")
+                proc, mcp_url = await http_mcp(url)
+                try:
+                    async with httpx2.AsyncClient(timeout=httpx2.Timeout(30, read=300)) as transport, \
+                            Client(streamable_http_client(mcp_url, http_client=transport)) as over_http:
+                        await compare(over_http, http, url, job, calls, "HTTP")
+                finally:
+                    proc.terminate()
+                    await proc.wait()
                 sheet: dict[str, Any] = {}
                 for i in range(16):
                     sheet[f"n{i}"] = {"class_type": "ImageNoise", "inputs": {"width": 900, "height": 900, "seed": i,
@@ -94,4 +132,5 @@ async def main(calls: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=300)
+    logging.getLogger("httpx2").setLevel(logging.WARNING)
     sys.exit(asyncio.run(main(parser.parse_args().calls)))
