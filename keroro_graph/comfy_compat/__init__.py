@@ -25,11 +25,12 @@ def v3_io() -> types.ModuleType:
     return importlib.import_module("comfy_api.latest._io")
 
 
-def extend_nodes_module(module: types.ModuleType) -> None:
+def extend_nodes_module(module: types.ModuleType, builtin: Callable[[str], Any] | None = None) -> None:
     """Add ComfyUI's names (SaveImage, PreviewImage, LoadImage, NODE_CLASS_MAPPINGS,
-    model-node stand-ins) to our built-in ``nodes`` package."""
+    model-node stand-ins, V1 classes of our built-in nodes found by ``builtin(name)``)
+    to our built-in ``nodes`` package."""
     from . import comfy_nodes
-    comfy_nodes.extend(module)
+    comfy_nodes.extend(module, builtin)
 
 
 def register_v1(class_type: str, cls: type, display_name: str | None) -> None:

@@ -147,8 +147,42 @@ def interrupt_processing(value: bool = True) -> None:
     comfy.model_management.interrupt_current_processing(value)
 
 
-def extend(module: types.ModuleType) -> None:
-    """Put ComfyUI's names on ``module`` (our built-in ``nodes`` package)."""
+def _builtin_class(spec: Any) -> type:
+    """A V1 class calling one of our built-in nodes (packs instantiate ComfyUI's
+    built-ins and call their function directly: ``ImageBatch().batch(a, b)``)."""
+    from keroro_graph.api import current_context
+    from .tensors import from_pack, to_pack
+    names = [i.name for i in spec.inputs if i.section != "hidden"]
+
+    def run(self: Any, *args: Any, **kwargs: Any) -> tuple[Any, ...]:
+        kwargs.update(zip(names, args))
+        call = {k: from_pack(v) for k, v in kwargs.items()}
+        out = spec.behaviour.normalise(spec.behaviour.call(None, current_context.get(), call))
+        return tuple(to_pack(v) for v in out.values)
+
+    def input_types(cls: Any) -> dict[str, Any]:
+        table: dict[str, Any] = {}
+        for item in spec.inputs:
+            if item.section == "hidden":
+                continue
+            kind = list(item.choices) if isinstance(item.choices, (list, tuple)) else item.type
+            table.setdefault(item.section, {})[item.name] = (kind, dict(item.options))
+        return table
+
+    # ComfyUI's classes list their combo choices as attributes (ImageScale.upscale_methods)
+    choices = {f"{i.name}{suffix}": list(i.choices) for i in spec.inputs if isinstance(i.choices, (list, tuple))
+               for suffix in ("s", "_methods")}
+    return type(spec.class_type, (), {
+        **choices, "__module__": "nodes", "INPUT_TYPES": classmethod(input_types), "FUNCTION": "run", "run": run,
+        "RETURN_TYPES": tuple(o.type for o in spec.outputs), "CATEGORY": spec.category,
+        "OUTPUT_NODE": spec.output_node,
+        "__getattr__": lambda self, attr: (lambda *a, **k: run(self, *a, **k)) if not attr.startswith("_")
+        else object.__getattribute__(self, attr)})
+
+
+def extend(module: types.ModuleType, builtin: Any = None) -> None:
+    """Put ComfyUI's names on ``module`` (our built-in ``nodes`` package);
+    ``builtin(name)`` gives the spec of one of our built-in nodes, or None."""
     names = {"SaveImage": SaveImage, "PreviewImage": PreviewImage, "LoadImage": LoadImage,
              "NODE_CLASS_MAPPINGS": state.NODE_CLASS_MAPPINGS,
              "NODE_DISPLAY_NAME_MAPPINGS": state.NODE_DISPLAY_NAME_MAPPINGS,
@@ -165,6 +199,11 @@ def extend(module: types.ModuleType) -> None:
     def __getattr__(name: str) -> Any:
         if name in MODEL_NODES:
             return _model_node(name)
+        spec = builtin(name) if builtin is not None and not name.startswith("_") else None
+        if spec is not None:
+            value = _builtin_class(spec)
+            setattr(module, name, value)
+            return value
         raise AttributeError(f"module 'nodes' has no attribute {name!r} (not provided by Keroro Graph's "
                              "ComfyUI compatibility layer)")
     module.__getattr__ = __getattr__  # type: ignore[attr-defined]

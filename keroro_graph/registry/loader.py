@@ -71,7 +71,7 @@ def load_builtin(registry: Registry, folder: Path) -> PackRecord:
                 log.error("built-in module %s failed to import", info.name, exc_info=True)
         for spec in _native_specs(modules):
             _add(registry, spec, record)
-        comfy_compat.extend_nodes_module(package)  # ComfyUI's names on our `nodes`, for packs
+        comfy_compat.extend_nodes_module(package, registry.get)  # ComfyUI's names on our `nodes`, for packs
         record.loaded = True
     except Exception:
         record.error = traceback.format_exc()

@@ -98,3 +98,4 @@ async def test_v3_validate_inputs_refuses_and_fingerprint_decides_reruns(runtime
     await run_graph(runtime, graph)
     await run_graph(runtime, graph)
     assert scale.calls == before + 1  # same fingerprint: the second run is a cache hit
+

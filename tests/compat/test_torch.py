@@ -46,3 +46,13 @@ async def test_pack_nodes_get_tensors_and_our_nodes_get_numpy(runtime):
     value = np.float32(1.0) - np.float32(2.0) * np.float32(0x40 / 255)
     expected = int(np.clip(255.0 * value, 0, 255).astype(np.uint8))  # ComfyUI truncates
     assert pixel == (expected,) * 3
+
+
+async def test_packs_call_our_builtins_through_comfyuis_names(runtime):
+    graph = {"img": {"class_type": "EmptyImage", "inputs": {"width": 8, "height": 8, "batch_size": 1, "color": 0}},
+             "b": {"class_type": "KGBatchTwice", "inputs": {"image": ["img", 0]}},
+             "t": {"class_type": "KGTensorInfo", "inputs": {"image": ["b", 0], "gain": 1.0}},
+             "o": {"class_type": "TestOutput", "inputs": {"source": ["t", 1]}}}
+    record = await run_graph(runtime, graph)
+    assert record.status is JobStatus.SUCCESS, record.error
+    assert record.outputs["o"]["text"][0].split(" ")[1] == "2x8x8x3"

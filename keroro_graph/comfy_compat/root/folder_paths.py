@@ -34,6 +34,12 @@ folder_names_and_paths: dict[str, tuple[list[str], set[str]]] = {
     for name in _MODEL_FOLDERS}
 folder_names_and_paths["custom_nodes"] = ([], set())
 filename_list_cache: dict[str, tuple[list[str], dict[str, float], float]] = {}
+# The process's folders as module attributes (ComfyUI's globals); the get_*_directory()
+# functions answer with the running node's folders.
+output_directory = str(state.paths().output)
+temp_directory = str(state.paths().temp)
+input_directory = str(state.paths().input)
+user_directory = str(_base())
 
 
 def map_legacy(folder_name: str) -> str:

@@ -20,6 +20,43 @@ class BinaryEventTypes:
     PREVIEW_IMAGE_WITH_METADATA = 4
 
 
+class _Router:
+    """``PromptServer.instance.app.router``: routes added here are recorded and mounted
+    with the rest (the app object itself is built later, by the server)."""
+
+    def add_route(self, method: str, path: str, handler: Any, **kwargs: Any) -> None:
+        state.ROUTES.route(method, path, **kwargs)(handler)
+
+    def add_get(self, path: str, handler: Any, **kwargs: Any) -> None:
+        self.add_route("GET", path, handler, **kwargs)
+
+    def add_post(self, path: str, handler: Any, **kwargs: Any) -> None:
+        self.add_route("POST", path, handler, **kwargs)
+
+    def add_put(self, path: str, handler: Any, **kwargs: Any) -> None:
+        self.add_route("PUT", path, handler, **kwargs)
+
+    def add_delete(self, path: str, handler: Any, **kwargs: Any) -> None:
+        self.add_route("DELETE", path, handler, **kwargs)
+
+    def add_static(self, prefix: str, path: Any, **kwargs: Any) -> None:
+        state.ROUTES.static(prefix, str(path), **kwargs)
+
+
+class _App:
+    def __init__(self) -> None:
+        self.router = _Router()
+
+    def add_routes(self, routes: Any) -> None:
+        for route in routes:
+            method, path, handler = getattr(route, "method", None), getattr(route, "path", None), \
+                getattr(route, "handler", None)
+            if method and path and handler:
+                self.router.add_route(method, path, handler, **dict(getattr(route, "kwargs", {}) or {}))
+            elif getattr(route, "prefix", None) and getattr(route, "path", None):
+                self.router.add_static(route.prefix, route.path)
+
+
 class PromptServer:
     instance: "PromptServer"
 
@@ -30,6 +67,7 @@ class PromptServer:
         self.on_prompt_handlers: list[Any] = []
         self.number = 0
         self.loop = None
+        self.app = _App()
 
     @property
     def client_id(self) -> str | None:

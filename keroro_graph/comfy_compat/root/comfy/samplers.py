@@ -1,6 +1,6 @@
 """``comfy.samplers``: the sampler and scheduler names packs list in combos; sampling
-itself needs ComfyUI's model stack."""
-from comfy._missing import needs_model_stack
+itself needs ComfyUI's model stack (every other name is a stand-in that fails at use)."""
+from keroro_graph.comfy_compat.standin import standin
 
 KSAMPLER_NAMES = ["euler", "euler_cfg_pp", "euler_ancestral", "euler_ancestral_cfg_pp", "heun", "heunpp2",
                   "dpm_2", "dpm_2_ancestral", "lms", "dpm_fast", "dpm_adaptive", "dpmpp_2s_ancestral",
@@ -20,9 +20,10 @@ class KSampler:
     DISCARD_PENULTIMATE_SIGMA_SAMPLERS = {"dpm_2", "dpm_2_ancestral", "uni_pc", "uni_pc_bh2"}
 
     def __init__(self, *args, **kwargs):
-        needs_model_stack("comfy.samplers.KSampler")()
+        standin("comfy.samplers.KSampler")()
 
 
-sampler_object = needs_model_stack("comfy.samplers.sampler_object")
-calculate_sigmas = needs_model_stack("comfy.samplers.calculate_sigmas")
-ksampler = needs_model_stack("comfy.samplers.ksampler")
+def __getattr__(name):
+    if name.startswith("__"):
+        raise AttributeError(name)
+    return standin(f"comfy.samplers.{name}")

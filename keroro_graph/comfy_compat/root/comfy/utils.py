@@ -7,14 +7,18 @@ import io
 from typing import Any
 
 from keroro_graph.api import current_context
-from comfy._missing import needs_model_stack
+from keroro_graph.comfy_compat.standin import standin
 
 PROGRESS_BAR_ENABLED = True
 PROGRESS_BAR_HOOK = None
 
-load_torch_file = needs_model_stack("comfy.utils.load_torch_file")
-save_torch_file = needs_model_stack("comfy.utils.save_torch_file")
-calculate_parameters = needs_model_stack("comfy.utils.calculate_parameters")
+# Model-file helpers: importable, fail when called.
+load_torch_file = standin("comfy.utils.load_torch_file")
+save_torch_file = standin("comfy.utils.save_torch_file")
+calculate_parameters = standin("comfy.utils.calculate_parameters")
+state_dict_prefix_replace = standin("comfy.utils.state_dict_prefix_replace")
+tiled_scale = standin("comfy.utils.tiled_scale")
+tiled_scale_multidim = standin("comfy.utils.tiled_scale_multidim")
 
 
 def set_progress_bar_enabled(enabled: bool) -> None:
