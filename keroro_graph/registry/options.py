@@ -27,6 +27,10 @@ class Input:
     tooltip: str | None = None
     lazy: bool = False
     force_input: bool = False
+    #: A custom widget with no socket (ComfyUI's ImageCompare view).
+    socketless: bool = False
+    #: ComfyUI V3's type template (MatchType: ``{"allowed_types", "template_id"}``).
+    template: dict[str, Any] | None = None
     raw_link: bool = False
     default: Any = _UNSET
 
@@ -89,6 +93,8 @@ class Combo(Input):
 
     options: list[Any] | tuple[Any, ...] | Callable[..., list[Any]] = ()
     image_upload: bool = False
+    video_upload: bool = False
+    audio_upload: bool = False
     control_after_generate: bool = False
     multi_select: bool = False
     widget_type: str | None = "COMBO"

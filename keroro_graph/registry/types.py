@@ -45,10 +45,15 @@ ANY = Annotated[Any, Socket("*")]
 SCALAR_TYPES: dict[type, str] = {bool: "BOOLEAN", int: "INT", float: "FLOAT", str: "STRING"}
 
 
+#: Types that accept and give anything: ``*`` and ComfyUI V3's MatchType (whose real
+#: type is the one linked to it).
+_ANY_TYPES = frozenset({"*", "COMFY_MATCHTYPE_V3"})
+
+
 def types_compatible(received: str, expected: str) -> bool:
     """ComfyUI's link rule: equal, either side ``*``, or comma-separated unions that
     share a member (``"IMAGE,MASK"`` accepts ``MASK``)."""
-    if received == expected or received == "*" or expected == "*":
+    if received == expected or received in _ANY_TYPES or expected in _ANY_TYPES:
         return True
     got = {t.strip() for t in received.split(",")}
     want = {t.strip() for t in expected.split(",")}

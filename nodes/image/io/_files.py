@@ -43,19 +43,20 @@ def resolve_inside(root: Path, name: str, what: str) -> Path:
     return target
 
 
-def annotated_path(paths: Paths, name: str) -> Path:
-    """Where a LoadImage value points: the input folder unless the name ends with
+def annotated_path(paths: Paths, name: str, what: str = "image") -> Path:
+    """Where a loader's file value points: the input folder unless the name ends with
     `` [output]`` or `` [temp]`` (ComfyUI's annotation)."""
     match = _ANNOTATION.match(str(name))
     folder, bare = (match.group(2), match.group(1)) if match else ("input", str(name))
     if not bare.strip():
-        raise ValueError("image is empty; choose or upload an image file")
-    return resolve_inside(paths.folder(folder), bare, "image")
+        raise ValueError(f"{what} is empty; choose or upload a {what} file")
+    return resolve_inside(paths.folder(folder), bare, what)
 
 
-def list_images(ctx: Any) -> list[str]:
-    """The image files under ``ctx.paths.input`` (subfolders included, as ``sub/x.png``),
-    sorted; hidden files and folders are skipped. Empty when there is no context."""
+def list_files(ctx: Any, suffixes: frozenset[str]) -> list[str]:
+    """The files with one of ``suffixes`` under ``ctx.paths.input`` (subfolders
+    included, as ``sub/x.png``), sorted; hidden files and folders are skipped. Empty
+    when there is no context."""
     paths = getattr(ctx, "paths", None)
     if paths is None or not paths.input.is_dir():
         return []
@@ -65,9 +66,31 @@ def list_images(ctx: Any) -> list[str]:
         relative = path.relative_to(root)
         if any(part.startswith(".") for part in relative.parts):
             continue
-        if path.suffix.lower() in IMAGE_SUFFIXES and path.is_file():
+        if path.suffix.lower() in suffixes and path.is_file():
             names.append(relative.as_posix())
     return sorted(names)
+
+
+def list_images(ctx: Any) -> list[str]:
+    """The image files a LoadImage combo offers."""
+    return list_files(ctx, IMAGE_SUFFIXES)
+
+
+def check_file(ctx: Any, name: str, what: str) -> bool | str:
+    """A loader's VALIDATE_INPUTS answer: True, or why ``name`` is no usable file."""
+    try:
+        path = annotated_path(ctx.paths, name, what)
+    except ValueError as exc:
+        return str(exc)
+    return True if path.is_file() else f"Invalid {what} file: {name}"
+
+
+def modified_time(ctx: NodeContext, name: str, what: str) -> str:
+    """ComfyUI's fingerprint for big media files: the modification time, not a hash."""
+    try:
+        return str(annotated_path(ctx.paths, name, what).stat().st_mtime_ns)
+    except (OSError, ValueError):
+        return f"unavailable:{name}"
 
 
 def png_metadata(ctx: NodeContext) -> PngInfo:
@@ -107,35 +130,48 @@ def next_counter(folder: Path, stem: str) -> int:
     return highest + 1
 
 
+class SaveTarget:
+    """Where a save node writes: ``folder`` (inside ``root``), the ``subfolder`` the ui
+    entry names, the file ``stem`` and the next counter. ``prefix`` may hold a
+    subfolder; raises ValueError when it would leave ``root``."""
+
+    def __init__(self, root: Path, prefix: str, *, kind: str, width: int = 0, height: int = 0) -> None:
+        prefix = expand_prefix(prefix, width, height)
+        subfolder, _, self.stem = prefix.replace("\\", "/").rpartition("/")
+        base = root.resolve()
+        self.folder = resolve_inside(root, subfolder, "filename_prefix") if subfolder else base
+        self.subfolder = "" if self.folder == base else self.folder.relative_to(base).as_posix()
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.counter = next_counter(self.folder, self.stem)
+        self.kind = kind
+
+    def claim(self, ext: str, batch_number: int = 0, *, trailing: str = "_") -> tuple[Path, dict[str, str]]:
+        """Create the next free ``<stem>_<counter:05><trailing>.<ext>`` exclusively (save nodes
+        run concurrently and two with one prefix see the same counter; the loser moves
+        on) and return it with its ui entry."""
+        stem = self.stem.replace("%batch_num%", str(batch_number))
+        while True:
+            name = f"{stem}_{self.counter:05}{trailing}.{ext}"
+            self.counter += 1
+            try:
+                (self.folder / name).open("xb").close()
+                return self.folder / name, {"filename": name, "subfolder": self.subfolder, "type": self.kind}
+            except FileExistsError:
+                continue
+
+
 def save_frames(ctx: NodeContext, images: np.ndarray, *, root: Path, prefix: str, kind: str,
                 compress_level: int) -> list[dict[str, str]]:
     """Write each frame of ``images`` as a PNG under ``root`` and return ComfyUI's ui
-    entries ``{"filename", "subfolder", "type": kind}``. ``prefix`` may hold a
-    subfolder; raises ValueError when it would leave ``root``."""
+    entries ``{"filename", "subfolder", "type": kind}``."""
     height, width = images.shape[1:3]
-    prefix = expand_prefix(prefix, width, height)
-    subfolder, _, stem = prefix.replace("\\", "/").rpartition("/")
-    base = root.resolve()
-    folder = resolve_inside(root, subfolder, "filename_prefix") if subfolder else base
-    subfolder = "" if folder == base else folder.relative_to(base).as_posix()
-    folder.mkdir(parents=True, exist_ok=True)
-    counter = next_counter(folder, stem)
+    target = SaveTarget(root, prefix, kind=kind, width=width, height=height)
     metadata = png_metadata(ctx)
     saved = []
     for batch_number, frame in enumerate(images):
         ctx.check_cancelled()
-        name_stem = stem.replace("%batch_num%", str(batch_number))
-        img = media.to_pil(frame)
-        while True:
-            name = f"{name_stem}_{counter:05}_.png"
-            counter += 1
-            try:
-                # Exclusive create: save nodes run concurrently, and two of them with the
-                # same prefix see the same next counter; the loser moves on to the next.
-                with (folder / name).open("xb") as stream:
-                    img.save(stream, "PNG", pnginfo=metadata, compress_level=compress_level)
-                break
-            except FileExistsError:
-                continue
-        saved.append({"filename": name, "subfolder": subfolder, "type": kind})
+        path, entry = target.claim("png", batch_number)
+        with path.open("wb") as stream:
+            media.to_pil(frame).save(stream, "PNG", pnginfo=metadata, compress_level=compress_level)
+        saved.append(entry)
     return saved

@@ -15,7 +15,7 @@ import numpy as np
 from PIL import Image, ImageOps, ImageSequence
 
 from keroro_graph.api import IMAGE, MASK, Combo, NodeContext, media, node
-from nodes.image.io._files import annotated_path, list_images
+from nodes.image.io._files import annotated_path, check_file, list_images
 
 #: Formats whose extra frames are not animation (MPO holds stereo views).
 _SINGLE_FRAME_FORMATS = {"MPO"}
@@ -35,11 +35,7 @@ def _fingerprint(ctx: NodeContext, image: str) -> str:
 
 
 def _validate(ctx: NodeContext, image: str) -> bool | str:
-    try:
-        path = annotated_path(ctx.paths, image)
-    except ValueError as exc:
-        return str(exc)
-    return True if path.is_file() else f"Invalid image file: {image}"
+    return check_file(ctx, image, "image")
 
 
 @node("LoadImage", fingerprint=_fingerprint, validate=_validate)

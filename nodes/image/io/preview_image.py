@@ -8,7 +8,7 @@ import random
 import string
 from typing import Annotated
 
-from keroro_graph.api import IMAGE, Input, NodeContext, Result, node
+from keroro_graph.api import IMAGE, Input, NodeContext, Output, Result, node
 from nodes.image._pixels import check_image
 from nodes.image.io._files import save_frames
 
@@ -17,11 +17,11 @@ from nodes.image.io._files import save_frames
 def preview_image(
     ctx: NodeContext,
     images: Annotated[IMAGE, Input(tooltip="The images to show on the node.")],
-) -> Result:
+) -> Annotated[IMAGE, Output(name="images")]:
     """Show images on the node without keeping them."""
     frames = check_image(images, "images")
     # A random prefix keeps previews of different nodes and jobs from sharing counters.
     suffix = "".join(random.choice(string.ascii_lowercase) for _ in range(5))
     saved = save_frames(ctx, frames, root=ctx.paths.temp, prefix=f"ComfyUI_temp_{suffix}",
                         kind="temp", compress_level=1)
-    return Result(ui={"images": saved})
+    return Result(images, ui={"images": saved})  # type: ignore[return-value]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from keroro_graph.api import IMAGE, Input, NodeContext, Result, Text, node
+from keroro_graph.api import IMAGE, Input, NodeContext, Output, Result, Text, node
 from nodes.image._pixels import check_image
 from nodes.image.io._files import save_frames
 
@@ -20,9 +20,9 @@ def save_image(
         default="ComfyUI",
         tooltip="File name prefix; may include a subfolder (renders/shot) and "
                 "%width%, %height%, %year%, %month%, %day%, %hour%, %minute%, %second%.")],
-) -> Result:
+) -> Annotated[IMAGE, Output(name="images")]:
     """Save images as PNG files in the output folder, with the workflow embedded."""
     frames = check_image(images, "images")
     saved = save_frames(ctx, frames, root=ctx.paths.output, prefix=filename_prefix,
                         kind="output", compress_level=4)
-    return Result(ui={"images": saved})
+    return Result(images, ui={"images": saved})  # type: ignore[return-value]

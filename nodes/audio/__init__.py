@@ -1,0 +1,1 @@
+"""Audio nodes: load, save and record AUDIO values."""

@@ -1,0 +1,1 @@
+"""Image upscaling without a model: resizing to a pixel budget."""

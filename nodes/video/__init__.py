@@ -1,0 +1,1 @@
+"""Video nodes: load, save, create, split and trim VIDEO values."""
