@@ -217,7 +217,7 @@ class _Validator:
                 err = self._check_link(node, name, None, raw, received_types)
                 if err:
                     errors.append(err)
-            else:
+            elif not node.spec.accept_all_inputs:
                 del node.inputs[name]  # undeclared constants never reach the node
         return errors
 

@@ -32,6 +32,9 @@ class Constant:
     """A value written in place of a link (PrimitiveNode, promoted subgraph widget)."""
 
     value: Any
+    #: From a PrimitiveNode: the frontend copies it into the widget the primitive is
+    #: linked to directly, so through a Reroute it reaches nothing.
+    from_primitive: bool = False
 
 
 Resolved = Origin | Constant | None
@@ -106,10 +109,11 @@ def _through_virtual(scope: Scope, key: str, *, want: str, seen: _Seen) -> Resol
     if node["type"] == "PrimitiveNode":
         values = node.get("widgets_values")
         if isinstance(values, list) and values and values[0] is not None:
-            return Constant(values[0])
+            return Constant(values[0], from_primitive=True)
         return None
     if node["type"] == "Reroute" and node.get("inputs"):
-        return resolve_input(scope, key, 0, want=want, seen=seen)
+        found = resolve_input(scope, key, 0, want=want, seen=seen)
+        return None if isinstance(found, Constant) and found.from_primitive else found
     return None
 
 

@@ -81,10 +81,10 @@ def root_scope(workflow: Any) -> Scope:
             f"a UI workflow must be a JSON object, got {type(workflow).__name__}")
     if "nodes" not in workflow:
         raise WorkflowConversionError("workflow: no 'nodes' list")
-    return Scope(where="workflow", path=(),
-                 nodes=parse_nodes(workflow["nodes"], "workflow", ()),
+    nodes = parse_nodes(workflow["nodes"], "workflow", ())
+    return Scope(where="workflow", path=(), nodes=nodes,
                  links=parse_links(workflow.get("links"), "workflow"),
-                 definitions=_definitions(workflow))
+                 definitions=unique_inner_ids(_definitions(workflow), nodes, _last_node_id(workflow)))
 
 
 def parse_id(value: Any) -> str | None:
@@ -185,6 +185,57 @@ def _definitions(workflow: dict[str, Any]) -> dict[str, dict[str, Any]]:
                 found[definition["id"]] = definition
                 pending.append(definition)
     return found
+
+
+def _last_node_id(workflow: dict[str, Any]) -> int:
+    state = workflow.get("state")
+    value = state.get("lastNodeId") if isinstance(state, dict) else workflow.get("last_node_id")
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def unique_inner_ids(definitions: dict[str, dict[str, Any]], root_nodes: dict[str, dict[str, Any]],
+                     last_node_id: int) -> dict[str, dict[str, Any]]:
+    """The frontend's ``deduplicateSubgraphNodeIds``: a subgraph node whose id is
+    already used (by a root node or an earlier definition) gets the next free id, its
+    links follow, so API ids (``"<instance>:<inner>"``) match ComfyUI's. Returns
+    copies; the workflow is not changed."""
+    used = {int(k) for k in root_nodes if k.lstrip("-").isdigit()}
+    last = last_node_id
+    out: dict[str, dict[str, Any]] = {}
+    for subgraph_id, definition in definitions.items():
+        remap: dict[str, int] = {}
+        nodes = []
+        for node in definition.get("nodes") or []:
+            key = parse_id(node.get("id")) if isinstance(node, dict) else None
+            numeric = int(key) if key is not None and key.lstrip("-").isdigit() else None
+            if numeric is not None and numeric in used:
+                last += 1
+                while last in used:
+                    last += 1
+                remap[key] = last  # type: ignore[index]
+                used.add(last)
+                node = {**node, "id": last}
+            elif numeric is not None:
+                used.add(numeric)
+                last = max(last, numeric)
+            nodes.append(node)
+        out[subgraph_id] = {**definition, "nodes": nodes, "links": _remapped_links(definition.get("links"), remap)} \
+            if remap else definition
+    return out
+
+
+def _remapped_links(links: Any, remap: dict[str, int]) -> Any:
+    if not isinstance(links, list):
+        return links
+    out = []
+    for link in links:
+        if isinstance(link, dict):
+            link = {**link, "origin_id": remap.get(str(link.get("origin_id")), link.get("origin_id")),
+                    "target_id": remap.get(str(link.get("target_id")), link.get("target_id"))}
+        elif isinstance(link, list) and len(link) >= 5:
+            link = [link[0], remap.get(str(link[1]), link[1]), link[2], remap.get(str(link[3]), link[3]), *link[4:]]
+        out.append(link)
+    return out
 
 
 def _subgraph_scope(parent: Scope, key: str) -> Scope:

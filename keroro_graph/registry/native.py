@@ -53,6 +53,7 @@ def node(
     deprecated: bool = False,
     experimental: bool = False,
     api_node: bool = False,
+    accept_all_inputs: bool = False,
     paid: bool = False,
     price: Price | None = None,
     store: bool = True,
@@ -65,6 +66,8 @@ def node(
     plus ``ctx`` when they declare it. ``provider=SomeClient`` (a ProviderClient
     class) makes validation require its credentials and, unless ``limit`` says
     otherwise, runs the node under that provider's concurrency limit;
+    ``accept_all_inputs=True`` passes undeclared constant inputs through to
+    ``**kwargs`` (ComfyUI V3's flag, for canvas-defined widgets);
     ``provider={"input": "endpoint", "clients": {"a": ClientA, "b": ClientB}}`` picks
     the client by an input's value. ``paid=True`` marks a node whose calls cost money
     (results kept in the paid-result store unless ``store=False``, calls recorded in
@@ -96,6 +99,7 @@ def node(
             deprecated=deprecated,
             experimental=experimental,
             api_node=api_node,
+            accept_all_inputs=accept_all_inputs,
             **paid_fields(paid=paid, price=price, store=store, inputs=tuple(i.name for i in inputs),
                           where=f"{where}: {class_type}"),
             source=where,

@@ -125,6 +125,8 @@ class NodeSpec(BaseModel):
     deprecated: bool = False
     experimental: bool = False
     api_node: bool = False
+    #: Undeclared constant inputs reach the node instead of being dropped (V3's flag).
+    accept_all_inputs: bool = False
     #: Named concurrency limit (e.g. one per provider); None means only the global one.
     limit: str | None = None
     #: The provider this node calls and the credentials it needs: validation refuses

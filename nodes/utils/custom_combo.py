@@ -12,11 +12,12 @@ def _validate(choice: Any = None, **_: Any) -> bool:
     return True  # the options are the user's own, written on the canvas
 
 
-@node("CustomCombo", category="utilities", experimental=True, validate=_validate)
+@node("CustomCombo", category="utilities", experimental=True, validate=_validate, accept_all_inputs=True)
 def custom_combo(
     choice: Annotated[str, Combo(options=[])],
-    index: int | None = None,
-    **_: Any,
+    **extra: Any,
 ) -> tuple[Annotated[str, Output(name="STRING")], Annotated[int, Output(name="INDEX")]]:
-    """A choice among options you write yourself."""
-    return choice, int(index or 0)
+    """A choice among options you write yourself (the canvas sends ``index`` and
+    ``option1``..``optionN`` beside ``choice``)."""
+    index = extra.get("index", 0)
+    return choice, int(index) if isinstance(index, (int, float)) and not isinstance(index, bool) else 0

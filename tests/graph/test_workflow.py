@@ -447,27 +447,27 @@ def instance(id_: int, links: tuple[Any, Any, Any], *, out_links: list[int] | No
 
 def subgraph_workflow(second_mode: int = 0) -> dict[str, Any]:
     nodes = [
-        node(1, "CheckpointLoaderSimple", outputs=[("MODEL", "MODEL", [11, 21]), ("CLIP", "CLIP", [12, 22]),
+        node(5, "CheckpointLoaderSimple", outputs=[("MODEL", "MODEL", [11, 21]), ("CLIP", "CLIP", [12, 22]),
                                                    ("VAE", "VAE", [13, 23])], widgets=["sdxl.safetensors"]),
         instance(10, (11, 12, 13), out_links=[14], seed=42),
         node(11, "SaveImage", inputs=[("images", "IMAGE", 14)], widgets=["first"]),
         instance(20, (21, 22, 23), out_links=[24], seed=99, mode=second_mode),
         node(21, "SaveImage", inputs=[("images", "IMAGE", 24)], widgets=["second"]),
     ]
-    links = [[11, 1, 0, 10, 0, "MODEL"], [12, 1, 1, 10, 1, "CLIP"], [13, 1, 2, 10, 2, "VAE"],
-             [14, 10, 0, 11, 0, "IMAGE"], [21, 1, 0, 20, 0, "MODEL"], [22, 1, 1, 20, 1, "CLIP"],
-             [23, 1, 2, 20, 2, "VAE"], [24, 20, 0, 21, 0, "IMAGE"]]
+    links = [[11, 5, 0, 10, 0, "MODEL"], [12, 5, 1, 10, 1, "CLIP"], [13, 5, 2, 10, 2, "VAE"],
+             [14, 10, 0, 11, 0, "IMAGE"], [21, 5, 0, 20, 0, "MODEL"], [22, 5, 1, 20, 1, "CLIP"],
+             [23, 5, 2, 20, 2, "VAE"], [24, 20, 0, 21, 0, "IMAGE"]]
     return workflow(nodes, links, definitions={"subgraphs": [sampler_subgraph()]})
 
 
 def test_subgraph_instances_are_flattened_with_colon_ids(reg: Registry) -> None:
     prompt = workflow_to_prompt(subgraph_workflow(), reg)
-    assert set(prompt) == {"1", "11", "21", "10:1", "10:2", "10:3", "10:4", "20:1", "20:2", "20:3", "20:4"}
+    assert set(prompt) == {"5", "11", "21", "10:1", "10:2", "10:3", "10:4", "20:1", "20:2", "20:3", "20:4"}
     assert prompt["10:3"] == {"class_type": "KSampler", "_meta": {"title": "KSampler"}, "inputs": {
         "seed": 42, "steps": 20, "cfg": 8, "sampler_name": "euler", "scheduler": "normal", "denoise": 1,
-        "model": ["1", 0], "positive": ["10:1", 0], "negative": ["10:1", 0], "latent_image": ["10:2", 0]}}
-    assert prompt["10:1"]["inputs"] == {"text": "a lighthouse at dusk", "clip": ["1", 1]}
-    assert prompt["10:4"]["inputs"] == {"samples": ["10:3", 0], "vae": ["1", 2]}
+        "model": ["5", 0], "positive": ["10:1", 0], "negative": ["10:1", 0], "latent_image": ["10:2", 0]}}
+    assert prompt["10:1"]["inputs"] == {"text": "a lighthouse at dusk", "clip": ["5", 1]}
+    assert prompt["10:4"]["inputs"] == {"samples": ["10:3", 0], "vae": ["5", 2]}
     assert prompt["11"]["inputs"]["images"] == ["10:4", 0]
     assert prompt["20:3"]["inputs"]["seed"] == 99
     assert prompt["21"]["inputs"]["images"] == ["20:4", 0]
@@ -509,18 +509,30 @@ def test_nested_subgraphs_get_nested_ids(reg: Registry) -> None:
                    {"id": "b", "name": "clip", "type": "CLIP", "linkIds": [2]},
                    {"id": "c", "name": "vae", "type": "VAE", "linkIds": [3]}],
         "outputs": [{"id": "d", "name": "IMAGE", "type": "IMAGE", "linkIds": [4]}],
-        "nodes": [instance(5, (1, 2, 3), out_links=[4], seed=314)],
-        "links": [[1, -10, 0, 5, 0, "MODEL"], [2, -10, 1, 5, 1, "CLIP"], [3, -10, 2, 5, 2, "VAE"],
-                  [4, 5, 0, -20, 0, "IMAGE"]],
+        "nodes": [instance(7, (1, 2, 3), out_links=[4], seed=314)],
+        "links": [[1, -10, 0, 7, 0, "MODEL"], [2, -10, 1, 7, 1, "CLIP"], [3, -10, 2, 7, 2, "VAE"],
+                  [4, 7, 0, -20, 0, "IMAGE"]],
     }
     doc = subgraph_workflow()
     doc["definitions"]["subgraphs"].append(outer)
     doc["nodes"][1]["type"] = outer_id
     doc["nodes"][1]["inputs"].pop()  # the wrapper promotes no seed
     prompt = workflow_to_prompt(doc, reg)
-    assert prompt["10:5:3"]["inputs"]["seed"] == 314
-    assert prompt["10:5:3"]["inputs"]["model"] == ["1", 0]
-    assert prompt["11"]["inputs"]["images"] == ["10:5:4", 0]
+    assert prompt["10:7:3"]["inputs"]["seed"] == 314
+    assert prompt["10:7:3"]["inputs"]["model"] == ["5", 0]
+    assert prompt["11"]["inputs"]["images"] == ["10:7:4", 0]
+
+
+def test_inner_ids_that_repeat_root_ids_are_renumbered_as_the_frontend_does(reg: Registry) -> None:
+    doc = subgraph_workflow()
+    doc["nodes"][0]["id"] = 2  # the checkpoint loader now shares id 2 with the subgraph's latent node
+    for link in doc["links"]:
+        if link[1] == 5:
+            link[1] = 2
+    doc["last_node_id"] = 21
+    prompt = workflow_to_prompt(doc, reg)
+    assert {"10:1", "10:22", "10:3", "10:4", "20:22"} <= set(prompt) and "10:2" not in prompt
+    assert prompt["10:3"]["inputs"]["latent_image"] == ["10:22", 0] and prompt["10:3"]["inputs"]["model"] == ["2", 0]
 
 
 def test_subgraph_that_contains_itself_is_refused(reg: Registry) -> None:

@@ -15,6 +15,9 @@ from keroro_graph.registry import load_registry, object_info
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "comfyui" / "object_info-0.29.0.json.gz"
 #: Option keys compared (tooltips, display hints and "advanced" are presentation only).
 COMPARED = ("default", "min", "max", "multiline", "forceInput", "lazy")
+#: Our own node that predates ComfyUI's experimental one of the same name (its inputs
+#: differ; the examples depend on it). Listed so the gap stays visible (issue 10).
+NOT_YET_MATCHING = {"ImageGrid"}
 #: Nodes whose combo options are files or user-built lists (compared as "a list").
 FILE_COMBOS = {("LoadImage", "image"), ("LoadVideo", "file"), ("LoadAudio", "audio"), ("CustomCombo", "choice")}
 
@@ -31,7 +34,7 @@ def comfy():
 
 def shared_nodes(ours, comfy):
     builtin = load_registry().packs[0].node_types
-    return sorted(t for t in builtin if t in comfy)
+    return sorted(t for t in builtin if t in comfy and t not in NOT_YET_MATCHING)
 
 
 def test_the_core_nodes_exist(ours):

@@ -30,7 +30,9 @@ EXPECTED = {
 
 
 def snake_case(class_type: str) -> str:
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", class_type).lower()
+    """ComfyUI's names may hold spaces ("Video Slice"): they become underscores too."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", class_type)
+    return re.sub(r"[\s_]+", "_", spaced).lower()
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +45,7 @@ def test_snake_case_examples():
     assert snake_case("ImageBlur") == "image_blur"
     assert snake_case("ImagePadForOutpaint") == "image_pad_for_outpaint"
     assert snake_case("PreviewAny") == "preview_any"
+    assert snake_case("Video Slice") == "video_slice"
 
 
 def test_every_builtin_module_imports(builtin):

@@ -119,8 +119,9 @@ def expand_prefix(prefix: str, width: int, height: int) -> str:
 
 
 def next_counter(folder: Path, stem: str) -> int:
-    """One past the highest counter among ``<stem>_<digits>_*`` files in ``folder``."""
-    pattern = re.compile(re.escape(stem) + r"_(\d+)_")
+    """One past the highest counter among ``<stem>_<digits>_*`` and ``<stem>_<digits>.*``
+    files in ``folder`` (SaveText and SaveImageAdvanced leave out the underscore)."""
+    pattern = re.compile(re.escape(stem) + r"_(\d+)[_.]")
     highest = 0
     if folder.is_dir():
         for entry in folder.iterdir():
