@@ -164,7 +164,7 @@ class Canvas:
         self.drag(source, (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2))
 
     def run(self) -> None:
-        self.page.get_by_role("button", name="▶ Run").click()
+        self.page.get_by_role("button", name="▶ Run", exact=True).click()
 
     def wait_idle(self, timeout_ms: int = 20000) -> None:
         self.page.wait_for_function("() => { const s = window.__app.runtime.getState(); return s.lastDone && s.running === null; }", timeout=timeout_ms)

@@ -15,6 +15,9 @@ CHAIN = {"1": {"class_type": "ImageGradient", "inputs": {"width": 64, "height": 
 SLOW = {"1": {"class_type": "TestConst", "inputs": {"value": 7}},
         "2": {"class_type": "TestSleep", "inputs": {"value": ["1", 0], "seconds": 4}},
         "3": {"class_type": "TestOutput", "inputs": {"source": ["2", 0]}}}
+# A sync sleep holds its job slot (an async one parks it and lets the next job start),
+# so with --max-jobs 1 these jobs wait in the queue.
+QUEUED = {**SLOW, "2": {"class_type": "TestSleepSync", "inputs": {"value": ["1", 0], "seconds": 4}}}
 
 
 def drop_file(canvas: Canvas, data: bytes, name: str, mime: str, selector: str = ".kg-canvas") -> None:
@@ -128,7 +131,7 @@ def test_save_open_rename_delete_and_export(canvas: Canvas) -> None:
 
 
 def test_cancel_a_queued_job_clear_and_interrupt(canvas: Canvas) -> None:
-    canvas.load(SLOW, "slow")
+    canvas.load(QUEUED, "slow")
     canvas.page.locator(".react-flow__pane").click(position={"x": 5, "y": 5})
     canvas.page.keyboard.press("Control+Enter")
     canvas.page.wait_for_function("() => window.__app.runtime.getState().running !== null")

@@ -11,6 +11,7 @@ import { Sidebar } from "./panels/Sidebar";
 import { Toasts } from "./panels/Toasts";
 import { TopBar } from "./panels/TopBar";
 import { FirstVisitHint } from "./panels/FirstVisitHint";
+import { FindBox } from "./canvas/FindBox";
 import { useCatalogue } from "./store/catalogue-store";
 import { useUI } from "./store/ui-store";
 import { t } from "./i18n";
@@ -31,6 +32,7 @@ export function App() {
           <main className="kg-canvas-area" aria-label={t("app.canvas")}>
             <Canvas />
             <FirstVisitHint />
+            <FindBox />
           </main>
         </div>
         <SearchBox />

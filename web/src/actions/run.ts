@@ -12,7 +12,7 @@ import { toWorkflow } from "../graph/workflow";
 import { defsNow } from "../store/catalogue-store";
 import { setWidgetsQuietly, useGraph } from "../store/graph-store";
 import { markOurs, setValidationErrors, submitting, useRuntimeStore } from "../store/runtime-store";
-import { toast } from "../store/ui-store";
+import { toast, useUI } from "../store/ui-store";
 import { t } from "../i18n";
 
 export const clientId: string = (() => {
@@ -30,7 +30,29 @@ export function currentWorkflow() {
   return toWorkflow(s, defsNow(), { viewport: s.viewport ?? undefined });
 }
 
-export async function runGraph(opts: { front?: boolean } = {}): Promise<string | null> {
+/** Queue the graph `batch` times (seed controls applied between runs); the last prompt id. */
+export async function runBatch(opts: { front?: boolean; outputs?: string[] } = {}): Promise<string | null> {
+  let last: string | null = null;
+  const count = Math.max(1, Math.min(100, Math.round(useUI.getState().batch) || 1));
+  for (let i = 0; i < count; i++) {
+    last = await runGraph(opts);
+    if (!last) break;
+  }
+  return last;
+}
+
+/** Run only the selected output nodes (and what they need): partial_execution_targets. */
+export function runSelectedOutputs(): Promise<string | null> {
+  const defs = defsNow();
+  const outputs = useGraph.getState().nodes.filter((n) => n.selected && isGraphNode(n) && defs[n.data.classType]?.outputNode).map((n) => n.id);
+  if (!outputs.length) {
+    toast(t("run.noOutputSelected"), "warn");
+    return Promise.resolve(null);
+  }
+  return runBatch({ outputs });
+}
+
+export async function runGraph(opts: { front?: boolean; outputs?: string[] } = {}): Promise<string | null> {
   const defs = defsNow();
   const s = useGraph.getState();
   const prompt = toPrompt(s, defs);
@@ -45,7 +67,7 @@ export async function runGraph(opts: { front?: boolean } = {}): Promise<string |
   try {
     // Marked inside the submission, so events that came before the reply are replayed.
     const res = await submitting(async () => {
-      const r = await queuePrompt({ prompt, client_id: clientId, extra_data: { extra_pnginfo: { workflow }, workflow_name: name }, front: opts.front });
+      const r = await queuePrompt({ prompt, client_id: clientId, extra_data: { extra_pnginfo: { workflow }, workflow_name: name }, front: opts.front, partial_execution_targets: opts.outputs });
       markOurs(r.prompt_id, tab);
       return r;
     });

@@ -14,7 +14,7 @@ export interface NodeError {
   class_type: string;
 }
 
-export function queuePrompt(body: { prompt: ApiPrompt; client_id: string; extra_data?: Record<string, unknown>; front?: boolean }): Promise<QueueResult> {
+export function queuePrompt(body: { prompt: ApiPrompt; client_id: string; extra_data?: Record<string, unknown>; front?: boolean; partial_execution_targets?: string[] }): Promise<QueueResult> {
   return request("/prompt", { method: "POST", json: body });
 }
 

@@ -17,13 +17,13 @@ import type { GraphEdge, GraphNode } from "../graph/types";
 import { inName, outSlot } from "../graph/types";
 import { defsNow, useCatalogue } from "../store/catalogue-store";
 import {
-  addNode, beginDrag, connect, inputType, nodesInGroup, onEdgesChange, onNodesChange, outputType, refusal, setViewport, useGraph, type LinkFrom,
+  addNode, beginDrag, connect, dropOnLink, inputType, nodesInGroup, onEdgesChange, onNodesChange, outputType, refusal, setViewport, useGraph, type LinkFrom,
 } from "../store/graph-store";
 import { toast, useUI } from "../store/ui-store";
 import { edgeTypes } from "./TypedEdge";
 import { nodeTypes } from "./node-types";
 import { useShortcuts } from "./useShortcuts";
-import { fitAll, fitOnLoad } from "./fit";
+import { fitAll, fitOnLoad, MAX_ZOOM, MIN_ZOOM } from "./fit";
 import { t } from "../i18n";
 
 const CULL_ABOVE = 150;
@@ -124,8 +124,9 @@ export function Canvas() {
     onNodesChange([...g.children].map(([id, p]) => ({ type: "position", id, position: { x: p.x + dx, y: p.y + dy } })));
   }, []);
 
-  const onNodeDragStop = useCallback(() => {
+  const onNodeDragStop = useCallback((_: unknown, node: GraphNode, dragged: GraphNode[]) => {
     groupDrag.current = null;
+    if (dragged.length <= 1 && node.type !== "group") dropOnLink(node.id, defsNow());
   }, []);
 
   const onMoveEnd = useCallback((_: unknown, vp: { x: number; y: number; zoom: number }) => setViewport(vp), []);
@@ -212,12 +213,12 @@ export function Canvas() {
         snapToGrid={prefs.snap}
         snapGrid={snapGrid}
         onlyRenderVisibleElements={big}
-        minZoom={0.05}
-        maxZoom={8}
+        minZoom={MIN_ZOOM}
+        maxZoom={MAX_ZOOM}
         connectionRadius={30}
         selectionKeyCode="Shift"
         multiSelectionKeyCode={["Control", "Meta"]}
-        deleteKeyCode={["Delete", "Backspace"]}
+        deleteKeyCode={null}
         proOptions={proOptions}
         colorMode={prefs.theme}
         ariaLabelConfig={{ "node.a11yDescription.default": t("canvas.nodeA11y") }}

@@ -62,7 +62,7 @@ export function NodeMenu() {
         {data && item(data.mode === 2 ? t("menu.unmute") : t("menu.mute"), () => updateData(node.id, { mode: data.mode === 2 ? 0 : 2 }))}
         {data && item(data.collapsed ? t("menu.expand") : t("menu.collapse"), () => updateData(node.id, { collapsed: !data.collapsed || undefined }))}
         {item(t("menu.duplicate"), () => { select(); duplicateSelected(); })}
-        {item(t("menu.delete"), () => { select(); deleteSelected(); })}
+        {item(t("menu.delete"), () => { select(); deleteSelected(defsNow()); })}
         {def?.outputs.map((o, slot) => item(t("menu.addFrom", { name: o.name }), () => {
           const el = document.querySelector(`.react-flow__node[data-id="${node.id}"]`)?.getBoundingClientRect();
           const screen = { x: (el?.right ?? menu.x) + 40, y: el?.top ?? menu.y };

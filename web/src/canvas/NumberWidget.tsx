@@ -73,8 +73,12 @@ export const NumberWidget = memo(function NumberWidget({ nodeId, input, value, d
         onKeyDown={(e) => {
           if (e.key === "Enter") (e.target as HTMLInputElement).blur();
           else if (e.key === "ArrowUp" || e.key === "ArrowDown") {
+            // Step from what the field shows (it may hold typed, uncommitted text).
             e.preventDefault();
-            commit(num + (e.key === "ArrowUp" ? step : -step));
+            const typed = Number(text);
+            const next = clampNumber(input, (Number.isFinite(typed) ? typed : num) + (e.key === "ArrowUp" ? step : -step));
+            setText(fmt(input, next));
+            commit(next);
           }
         }}
       />

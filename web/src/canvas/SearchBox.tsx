@@ -7,10 +7,10 @@ import { useEffect, useMemo, useState } from "react";
 import { searchNodes } from "../graph/search";
 import type { NodeDef } from "../graph/types";
 import { countUse, useCatalogue } from "../store/catalogue-store";
-import { addNode } from "../store/graph-store";
+import { addHelperNode, addNode } from "../store/graph-store";
 import { useUI } from "../store/ui-store";
 import { typeColor } from "./type-colors";
-import { t } from "../i18n";
+import { t, type MessageKey } from "../i18n";
 
 function Sockets({ def }: { def: NodeDef }) {
   const ins = def.inputs.filter((i) => !i.widget);
@@ -27,6 +27,19 @@ function Sockets({ def }: { def: NodeDef }) {
     </span>
   );
 }
+
+interface Helper {
+  kind: "reroute" | "Note" | "MarkdownNote";
+  label: MessageKey;
+  match: string[];
+}
+type Item = Helper | NodeDef;
+const HELPERS: Helper[] = [
+  { kind: "reroute", label: "search.reroute", match: ["reroute", "reroute node"] },
+  { kind: "Note", label: "search.note", match: ["note"] },
+  { kind: "MarkdownNote", label: "search.markdownNote", match: ["markdown", "markdownnote", "md note"] },
+];
+const itemKey = (i: Item): string => ("kind" in i ? `helper-${i.kind}` : i.name);
 
 export function SearchBox() {
   const search = useUI((s) => s.search);
@@ -51,11 +64,19 @@ export function SearchBox() {
         : [],
     [defs, query, usage, from, search],
   );
+  const q = query.trim().toLowerCase();
+  // Canvas helpers (not server nodes): a reroute, a note, a Markdown note.
+  const helpers = HELPERS.filter((h) => q && (h.match.some((m) => m.startsWith(q) || q.startsWith(m)) || t(h.label).toLowerCase().includes(q)))
+    .filter((h) => h.kind === "reroute" || !from);
+  const items: Item[] = [...helpers, ...results];
   if (!search) return null;
   const close = () => useUI.setState({ search: null });
-  const choose = (def: NodeDef) => {
-    addNode(def, search.flow, search.from);
-    countUse(def.name);
+  const choose = (item: Item) => {
+    if ("kind" in item) addHelperNode(item.kind, search.flow, search.from);
+    else {
+      addNode(item, search.flow, search.from);
+      countUse(item.name);
+    }
     close();
   };
   const left = Math.min(search.screen.x, window.innerWidth - 380);
@@ -67,7 +88,7 @@ export function SearchBox() {
         role="combobox"
         aria-expanded="true"
         aria-controls="kg-search-results"
-        aria-activedescendant={results[active] ? `kg-search-${results[active].name}` : undefined}
+        aria-activedescendant={items[active] ? `kg-search-${itemKey(items[active])}` : undefined}
         aria-label={t("search.label")}
         placeholder={from ? t(from.handleType === "source" ? "search.accepting" : "search.producing", { type: from.type }) : t("search.placeholder")}
         value={query}
@@ -80,20 +101,20 @@ export function SearchBox() {
         }}
         onKeyDown={(e) => {
           e.stopPropagation();
-          if (e.key === "ArrowDown") setActive((a) => Math.min(results.length - 1, a + 1));
+          if (e.key === "ArrowDown") setActive((a) => Math.min(items.length - 1, a + 1));
           else if (e.key === "ArrowUp") setActive((a) => Math.max(0, a - 1));
-          else if (e.key === "Enter" && results[active]) choose(results[active]);
+          else if (e.key === "Enter" && items[active]) choose(items[active]);
           else if (e.key === "Escape") close();
           else return;
           e.preventDefault();
         }}
       />
-      {from && <div className="kg-search-filter">Filter: {from.handleType === "source" ? "input" : "output"} type <b>{from.type}</b></div>}
+      {from && <div className="kg-search-filter">{t(from.handleType === "source" ? "search.filterInput" : "search.filterOutput")} <b>{from.type}</b></div>}
       <ul id="kg-search-results" role="listbox">
-        {results.map((def, i) => (
+        {items.map((def, i) => (
           <li
-            key={def.name}
-            id={`kg-search-${def.name}`}
+            key={itemKey(def)}
+            id={`kg-search-${itemKey(def)}`}
             role="option"
             aria-selected={i === active}
             className={i === active ? "active" : ""}
@@ -101,12 +122,21 @@ export function SearchBox() {
             onClick={() => choose(def)}
             onMouseEnter={() => setActive(i)}
           >
-            <span className="kg-search-name">{def.displayName}</span>
-            <span className="kg-search-cat">{def.category}</span>
-            <Sockets def={def} />
+            {"kind" in def ? (
+              <>
+                <span className="kg-search-name">{t(def.label)}</span>
+                <span className="kg-search-cat">{t("search.helper")}</span>
+              </>
+            ) : (
+              <>
+                <span className="kg-search-name">{def.displayName}</span>
+                <span className="kg-search-cat">{def.category}</span>
+                <Sockets def={def} />
+              </>
+            )}
           </li>
         ))}
-        {!results.length && <li className="empty">{t("search.none")}</li>}
+        {!items.length && <li className="empty">{t("search.none")}</li>}
       </ul>
     </div>
   );

@@ -19,9 +19,20 @@ export function boundsOf(nodes: readonly GraphNode[]): { x: number; y: number; w
   return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
 }
 
+/** The canvas's zoom range: low enough to show 3,000 nodes whole, high enough for detail. */
+export const MIN_ZOOM = 0.01;
+export const MAX_ZOOM = 8;
+
+/** The viewport that shows `b` whole in a `w`×`h` pane, never zoomed in past 100%. */
+export function fitViewport(b: { x: number; y: number; width: number; height: number }, w: number, h: number, padding = 0.08): { x: number; y: number; zoom: number } {
+  const zoom = Math.max(MIN_ZOOM, Math.min(1, (w * (1 - 2 * padding)) / Math.max(1, b.width), (h * (1 - 2 * padding)) / Math.max(1, b.height)));
+  return { x: w / 2 - (b.x + b.width / 2) * zoom, y: h / 2 - (b.y + b.height / 2) * zoom, zoom };
+}
+
 export function fitAll(flow: ReactFlowInstance<GraphNode, GraphEdge>, nodes: readonly GraphNode[], duration = 0): void {
   const b = boundsOf(nodes);
-  if (b) void flow.fitBounds(b, { padding: 0.08, duration });
+  const pane = document.querySelector(".react-flow")?.getBoundingClientRect();
+  if (b && pane) void flow.setViewport(fitViewport(b, pane.width, pane.height), { duration });
 }
 
 /** The opening view: everything when it is small; a legible corner of a big graph. */

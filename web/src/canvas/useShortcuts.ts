@@ -4,13 +4,14 @@
  */
 import { useReactFlow } from "@xyflow/react";
 import { useEffect } from "react";
-import { cancelRunning, runGraph } from "../actions/run";
+import { cancelRunning, runBatch } from "../actions/run";
 import { saveActive } from "../actions/files";
 import {
-  autoArrange, copySelected, duplicateSelected, groupSelected, paste, redoEdit,
+  autoArrange, copySelected, deleteSelected, duplicateSelected, groupSelected, paste, redoEdit,
   setModeSelected, toggleCollapseSelected, undoEdit, useGraph,
 } from "../store/graph-store";
 import { togglePanel, useUI } from "../store/ui-store";
+import { defsNow } from "../store/catalogue-store";
 import type { GraphEdge, GraphNode } from "../graph/types";
 import { fitAll } from "./fit";
 import type { MessageKey } from "../i18n";
@@ -54,11 +55,15 @@ export function useShortcuts(openSearchAtCenter: () => void): void {
       if (ctrl && e.key === "Enter") {
         e.preventDefault();
         if (e.altKey) void cancelRunning();
-        else void runGraph({ front: e.shiftKey });
+        else void runBatch({ front: e.shiftKey });
         return;
       }
-      if (typing(e.target)) return;
       const done = () => e.preventDefault();
+      if (ctrl && k === "f" && !e.shiftKey) {
+        useUI.setState({ find: true });
+        return done();
+      }
+      if (typing(e.target)) return;
       if (ctrl && k === "z") (e.shiftKey ? redoEdit() : undoEdit(), done());
       else if (ctrl && k === "y") (redoEdit(), done());
       else if (ctrl && k === "c") copySelected();
@@ -93,7 +98,8 @@ export function useShortcuts(openSearchAtCenter: () => void): void {
       else if (k === "q") togglePanel("queue");
       else if (k === "h") togglePanel("history");
       else if (k === "w") togglePanel("workflows");
-      else if (e.key === "Escape") useUI.setState({ search: null, contextMenu: null, lightbox: null });
+      else if (e.key === "Escape") useUI.setState({ search: null, contextMenu: null, lightbox: null, find: false });
+      else if (e.key === "Delete" || e.key === "Backspace") (deleteSelected(defsNow()), done());
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);

@@ -12,6 +12,8 @@ const LETTERS = /[A-Za-z]{2,}/;
 const PATTERNS: RegExp[] = [
   // JSX text between tags (no braces inside; not an arrow's ">", not a generic "Type<").
   /(?<![=-])>\s*([^<>{}=;()|]*[A-Za-z]{2,}[^<>{}=;()|]*?)\s*<(?![A-Za-z]\w*>)(?!string|unknown)/g,
+  // JSX text before an expression ("Filter: {x}").
+  /(?<![=-])>\s*([^<>{}=;()|\n]*[A-Za-z]{2,}[^<>{}=;()|\n]*?)\s*\{/g,
   // Text attributes as plain strings or templates.
   /\b(?:aria-label|title|placeholder|alt|label|aria-description|ariaLabel)=(?:"([^"]*)"|\{`([^`]*)`\})/g,
   // Strings handed to the user directly.

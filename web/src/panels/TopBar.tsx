@@ -1,7 +1,8 @@
 /** The top bar: tabs (every open workflow), file actions, Run, and the theme/settings/help buttons. */
-import { cancelRunning, runGraph } from "../actions/run";
+import { cancelRunning, runBatch, runSelectedOutputs } from "../actions/run";
 import { exportApi, exportWorkflow, openFile, requestCloseTab, saveActive } from "../actions/files";
 import { usePresence } from "../store/presence";
+import { useCatalogue } from "../store/catalogue-store";
 import { autoArrange, newTab, redoEdit, switchTab, undoEdit, useGraph } from "../store/graph-store";
 import { useRuntimeStore } from "../store/runtime-store";
 import { setPrefs, useUI } from "../store/ui-store";
@@ -18,6 +19,9 @@ export function TopBar() {
   const theme = useUI((s) => s.prefs.theme);
   const file = useRef<HTMLInputElement>(null);
   const others = usePresence((s) => s.others);
+  const batch = useUI((s) => s.batch);
+  const defs = useCatalogue((s) => s.defs);
+  const outputsSelected = useGraph((s) => s.nodes.filter((n) => n.selected && n.type === "graph" && defs[n.data.classType]?.outputNode).length);
   return (
     <header className="kg-topbar">
       <div className="kg-brand" title={tr("app.brandFull")}>{tr("app.brand")}</div>
@@ -54,7 +58,12 @@ export function TopBar() {
         <button onClick={exportApi} title={tr("top.exportApiTip")}>{tr("top.exportApi")}</button>
         <span className={`kg-conn${connected ? " on" : ""}`} title={connected ? tr("conn.ok") : tr("conn.retry")} aria-label={connected ? tr("conn.on") : tr("conn.off")} />
         {running && <button className="kg-stop" onClick={() => void cancelRunning()} title={tr("top.stopTip")}>■ {tr("top.stop")}</button>}
-        <button className="kg-run" onClick={() => void runGraph()} title={tr("top.runTip")}>
+        {outputsSelected > 0 && (
+          <button onClick={() => void runSelectedOutputs()} title={tr("run.selectedTip")}>▶ {tr("run.selected", { count: outputsSelected })}</button>
+        )}
+        <input className="kg-batch" type="number" min={1} max={100} value={batch} aria-label={tr("run.batch")} title={tr("run.batch")}
+          onChange={(e) => useUI.setState({ batch: Math.max(1, Math.min(100, Math.round(Number(e.target.value)) || 1)) })} />
+        <button className="kg-run" onClick={() => void runBatch()} title={tr("top.runTip")}>
           ▶ {tr("top.run")}{queued > 0 ? ` (${queued})` : ""}
         </button>
         <button onClick={() => setPrefs({ theme: theme === "dark" ? "light" : "dark" })} aria-label={theme === "dark" ? tr("top.lightTheme") : tr("top.darkTheme")}>

@@ -9,6 +9,7 @@ import { applyEdgeChanges, applyNodeChanges, type Connection, type EdgeChange, t
 import { create } from "zustand";
 import { checkConnection, firstCompatibleInput, firstCompatibleOutput } from "../graph/compat";
 import { emptyHistory, record, redo, undo, type History, type Snapshot } from "../graph/history";
+import { deleteKeepingLinks, insertOnLink, linkUnder, type Sockets } from "../graph/edit-ops";
 import { layoutGraph } from "../graph/layout";
 import { adjacency, createNode, makeEdge, nextId, nodeSize } from "../graph/node-factory";
 import type { ControlMode, GraphEdge, GraphNode, GraphNodeData, NodeDef, NodeDefs, NodeMode, Viewport } from "../graph/types";
@@ -175,6 +176,21 @@ export function addSpecialNode(node: GraphNode): void {
   edit((s) => ({ nodes: [...s.nodes, node] }));
 }
 
+/** Add a reroute or a note (plain or Markdown) at `position`; a reroute takes the dragged link. One undo step. */
+export function addHelperNode(kind: "reroute" | "Note" | "MarkdownNote", position: { x: number; y: number }, from?: LinkFrom | null): string {
+  const id = nextId(get().nodes);
+  edit((s) => {
+    const node: GraphNode = kind === "reroute"
+      ? { id, type: "reroute", position, data: { type: from?.type ?? "*" }, initialWidth: 40, initialHeight: 24 }
+      : { id, type: "note", position, data: { text: "", classType: kind }, width: 300, height: 140 };
+    let edges = s.edges;
+    if (kind === "reroute" && from?.handleType === "source") edges = withEdge(edges, makeEdge(from.nodeId, outSlot(from.handleId), id, "", from.type));
+    else if (kind === "reroute" && from?.handleType === "target") edges = withEdge(edges, makeEdge(id, 0, from.nodeId, inName(from.handleId), from.type));
+    return { nodes: [...s.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), { ...node, selected: true }], edges };
+  });
+  return id;
+}
+
 /** Replace one node's data (immutably; other nodes keep their identity). */
 export function updateNode(id: string, fn: (n: GraphNode) => GraphNode, key: string | null = null): void {
   edit((s) => {
@@ -212,14 +228,46 @@ export function setWidgetsQuietly(values: Record<string, Record<string, unknown>
 
 const selected = () => get().nodes.filter((n) => n.selected);
 
-export function deleteSelected(): void {
+/** A node's socket types (for the pure edit operations). */
+function socketsOf(id: string, defs: NodeDefs): Sockets | null {
+  const n = get().nodes.find((x) => x.id === id);
+  if (!n) return null;
+  if (n.type === "reroute") return { inputs: [{ name: "", type: "*" }], outputs: [{ type: n.data.type }] };
+  if (!isGraphNode(n)) return null;
+  const def = defs[n.data.classType];
+  return {
+    inputs: (def?.inputs ?? n.data.missing?.inputs ?? []).map((i) => ({ name: i.name, type: i.type })),
+    outputs: (def?.outputs ?? n.data.missing?.outputs ?? []).map((o) => ({ type: o.type })),
+  };
+}
+
+/** Delete the selected nodes and links as one undo step, keeping links through deleted nodes when types allow. */
+export function deleteSelected(defs: NodeDefs, keepLinks = true): void {
   const ids = new Set(selected().map((n) => n.id));
   const edgeSel = get().edges.some((e) => e.selected);
   if (!ids.size && !edgeSel) return;
-  edit((s) => ({
-    nodes: s.nodes.filter((n) => !ids.has(n.id)),
-    edges: s.edges.filter((e) => !e.selected && !ids.has(e.source) && !ids.has(e.target)),
-  }));
+  edit((s) => {
+    const base = { nodes: s.nodes, edges: s.edges.filter((e) => !e.selected) };
+    return keepLinks ? deleteKeepingLinks(base, ids, (id) => socketsOf(id, defs)) : { nodes: s.nodes.filter((n) => !ids.has(n.id)), edges: base.edges.filter((e) => !ids.has(e.source) && !ids.has(e.target)) };
+  });
+}
+
+/** After a drag: a lone unlinked node dropped on a link is inserted into it (same undo step as the drag). */
+export function dropOnLink(id: string, defs: NodeDefs): boolean {
+  const s = get();
+  const edge = linkUnder(s, id);
+  const sock = edge && socketsOf(id, defs);
+  if (!edge || !sock) return false;
+  const target = s.nodes.find((n) => n.id === edge.target);
+  const next = insertOnLink(s, edge, id, sock, inputType(target, inName(edge.targetHandle), defs));
+  if (!next) return false;
+  set({ edges: next.edges, ...markDirty() });
+  return true;
+}
+
+/** Select one node (find-in-graph). */
+export function selectOnly(id: string): void {
+  set({ nodes: get().nodes.map((n) => (n.id === id ? (n.selected ? n : { ...n, selected: true }) : n.selected ? { ...n, selected: false } : n)) });
 }
 
 export function setModeSelected(mode: NodeMode): void {

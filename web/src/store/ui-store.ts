@@ -53,6 +53,10 @@ interface UI {
   ready: boolean;
   /** The first-visit hint on how to add nodes. */
   hint: boolean;
+  /** Find-in-graph box (Ctrl+F) open. */
+  find: boolean;
+  /** How many times Run queues the graph (ComfyUI's batch count). */
+  batch: number;
 }
 
 const defaults: Prefs = { theme: "dark", background: "grid", wallpaper: null, snap: false, gridSize: 20, minimap: true };
@@ -77,6 +81,8 @@ export const useUI = create<UI>(() => ({
   renaming: null,
   ready: false,
   hint: false,
+  find: false,
+  batch: 1,
 }));
 
 export function setPrefs(patch: Partial<Prefs>): void {
