@@ -3,6 +3,7 @@ import { memo, useEffect, useMemo, useRef, useState } from "react";
 import type { InputDef } from "../graph/types";
 import { setWidget } from "../store/graph-store";
 import { t } from "../i18n";
+import { listKeys } from "./list-keys";
 
 interface Props {
   nodeId: string;
@@ -68,11 +69,7 @@ export const ComboWidget = memo(function ComboWidget({ nodeId, input, value, dis
               setActive(0);
             }}
             onKeyDown={(e) => {
-              if (e.key === "ArrowDown") setActive((a) => Math.min(shown.length - 1, a + 1));
-              else if (e.key === "ArrowUp") setActive((a) => Math.max(0, a - 1));
-              else if (e.key === "Enter" && shown[active] !== undefined) choose(shown[active]);
-              else if (e.key === "Escape") setOpen(false);
-              else return;
+              if (!listKeys(e.key, shown, active, setActive, choose, () => setOpen(false))) return;
               e.preventDefault();
               e.stopPropagation();
             }}

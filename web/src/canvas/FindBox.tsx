@@ -5,6 +5,7 @@ import { findNodes } from "../graph/edit-ops";
 import { nodeSize } from "../graph/node-factory";
 import type { GraphEdge, GraphNode } from "../graph/types";
 import { t } from "../i18n";
+import { listKeys } from "./list-keys";
 import { useCatalogue } from "../store/catalogue-store";
 import { selectOnly, useGraph } from "../store/graph-store";
 import { useUI } from "../store/ui-store";
@@ -41,11 +42,7 @@ export function FindBox() {
           setActive(0);
         }}
         onKeyDown={(e) => {
-          if (e.key === "ArrowDown") setActive((a) => Math.min(found.length - 1, a + 1));
-          else if (e.key === "ArrowUp") setActive((a) => Math.max(0, a - 1));
-          else if (e.key === "Enter" && found[active]) jump(found[active]);
-          else if (e.key === "Escape") close();
-          else return;
+          if (!listKeys(e.key, found, active, setActive, jump, close)) return;
           e.preventDefault();
           e.stopPropagation();
         }}

@@ -11,6 +11,7 @@ import { addHelperNode, addNode } from "../store/graph-store";
 import { useUI } from "../store/ui-store";
 import { typeColor } from "./type-colors";
 import { t, type MessageKey } from "../i18n";
+import { listKeys } from "./list-keys";
 
 function Sockets({ def }: { def: NodeDef }) {
   const ins = def.inputs.filter((i) => !i.widget);
@@ -101,11 +102,7 @@ export function SearchBox() {
         }}
         onKeyDown={(e) => {
           e.stopPropagation();
-          if (e.key === "ArrowDown") setActive((a) => Math.min(items.length - 1, a + 1));
-          else if (e.key === "ArrowUp") setActive((a) => Math.max(0, a - 1));
-          else if (e.key === "Enter" && items[active]) choose(items[active]);
-          else if (e.key === "Escape") close();
-          else return;
+          if (!listKeys(e.key, items, active, setActive, choose, close)) return;
           e.preventDefault();
         }}
       />
