@@ -135,17 +135,22 @@ async def many_jobs(rt: Any, tag: str) -> None:
         assert record.status.value == "success", record.error
 
 
+def kling_runtime(url: str, user_dir: Path, *, max_jobs: int) -> Any:
+    """A runtime with the provider packs, pointed at the Kling fake at ``url``, polls ×0.1."""
+    rt = build_runtime(Settings(user_dir=user_dir, custom_nodes_dirs=[ROOT / "custom_nodes"], max_jobs=max_jobs))
+    rt.provider_settings.update("kling", {"base_url": url})
+    rt.secrets.set("kling", "access_key", ACCESS_KEY)
+    rt.secrets.set("kling", "secret_key", SECRET_KEY)
+    rt.providers.poll_scale = 0.1
+    return rt
+
+
 async def main() -> None:
     rows = []
     proc, url = start_fake()
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            settings = Settings(user_dir=Path(tmp), custom_nodes_dirs=[ROOT / "custom_nodes"], max_jobs=100)
-            rt = build_runtime(settings)
-            rt.provider_settings.update("kling", {"base_url": url})
-            rt.secrets.set("kling", "access_key", ACCESS_KEY)
-            rt.secrets.set("kling", "secret_key", SECRET_KEY)
-            rt.providers.poll_scale = 0.1
+            rt = kling_runtime(url, Path(tmp), max_jobs=100)
             async with rt:
                 freeze_startup_heap()  # as `keroro-graph serve` and `worker` do once started
                 rt.engine.set_limit("kling", 100)

@@ -23,6 +23,7 @@ from .settings import Settings
 
 if TYPE_CHECKING:
     from .jobs.redis_events import RedisRelay
+    from .spend.service import Spend
 
 
 @dataclass
@@ -36,6 +37,8 @@ class Runtime:
     providers: ProviderHub
     #: Carries events and interrupts to the other processes on a shared queue.
     relay: "RedisRelay | None" = None
+    #: Costs: prices, the paid-result store, budgets and the spend ledger.
+    spend: "Spend | None" = None
 
     @property
     def bus(self) -> EventBus:
@@ -50,6 +53,8 @@ class Runtime:
 
     async def close(self) -> None:
         await self.jobs.stop()
+        if self.spend is not None:
+            await self.spend.close()
         if self.relay is not None:
             await self.relay.stop()
         await self.providers.close()
@@ -104,8 +109,25 @@ def build_runtime(settings: Settings, *, registry: Registry | None = None,
     if relay is not None:
         relay.on_interrupt = jobs.interrupt_here
         jobs.remote_interrupt = relay.request_interrupt
+    spend = build_spend(settings, registry, engine)
+    jobs.admit = spend.admit
+    if relay is not None:
+        spend.is_relayed = relay.is_relayed
+    engine.bus.subscribe(spend.on_event)
     return Runtime(settings=settings, registry=registry, engine=engine, jobs=jobs, secrets=secrets,
-                   provider_settings=provider_settings, providers=hub, relay=relay)
+                   provider_settings=provider_settings, providers=hub, relay=relay, spend=spend)
+
+
+def build_spend(settings: Settings, registry: Registry, engine: Engine) -> "Spend":
+    """Prices (shipped, then the user's file), the paid-result store, the ledger."""
+    from .spend.prices import PriceBook
+    from .spend.service import Spend
+    from .spend.store import PaidStore
+    store = PaidStore(settings.store_path, max_bytes=settings.store_bytes,
+                      restore_dir=settings.paths.temp / "paid-store")
+    ledger = settings.ledger_path
+    return Spend(registry=registry, engine=engine, prices=PriceBook.load(settings.prices_path), store=store,
+                 ledger_path=":memory:" if ledger == ":memory:" else ledger)
 
 
 def shared_queue(url: str, bus: EventBus) -> "tuple[JobBackend, RedisRelay]":

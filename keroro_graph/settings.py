@@ -59,6 +59,13 @@ class Settings(BaseModel):
     #: index.html) instead of the installed package's, as ComfyUI's ``--front-end-root``.
     comfy_frontend_root: Path | None = None
     secrets_file: Path | None = None
+    # --- costs (issue 13) ---
+    #: The paid-result store; a folder shared by several workers on one host is fine.
+    store_dir: Path | None = None
+    #: Its byte budget (least recently used entries go first).
+    store_bytes: int = 20 * 1024**3
+    #: Price tables overriding the shipped ones (keroro_graph/spend/prices.json).
+    prices_file: Path | None = None
 
     @property
     def paths(self) -> Paths:
@@ -83,6 +90,23 @@ class Settings(BaseModel):
     def frontend_settings_dir(self) -> Path:
         """ComfyUI's per-user data folder (``user/default``: settings, userdata)."""
         return self.user_dir / "default"
+
+    @property
+    def store_path(self) -> Path:
+        return self.store_dir or self.user_dir / "paid-store"
+
+    @property
+    def prices_path(self) -> Path:
+        return self.prices_file or self.user_dir / "prices.json"
+
+    @property
+    def ledger_path(self) -> Path | str:
+        """The spend ledger lives in the embedded job store's database, or beside it
+        when jobs are in Redis."""
+        store = self.jobs_store
+        if self.queue_url:
+            return self.user_dir / "spend.sqlite3"
+        return store
 
     @property
     def jobs_store(self) -> Path | str:
@@ -128,4 +152,7 @@ _ENV = {
     "max_body_bytes": "KERORO_MAX_BODY_BYTES",
     "front_end": "KERORO_FRONT_END",
     "comfy_frontend_root": "KERORO_FRONT_END_ROOT",
+    "store_dir": "KERORO_STORE_DIR",
+    "store_bytes": "KERORO_STORE_BYTES",
+    "prices_file": "KERORO_PRICES_FILE",
 }

@@ -24,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(run)
     run.add_argument("--json", action="store_true", help="print the job record as JSON")
     run.add_argument("--quiet", "-q", action="store_true", help="no progress display")
+    run.add_argument("--yes", "-y", action="store_true", help="run without asking when the estimate costs money")
 
     serve = sub.add_parser("serve", help="start the server and canvas")
     serve.add_argument("--host", "--listen", dest="host", help="address to bind (default 127.0.0.1)")
@@ -57,6 +58,14 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--output-dir", type=Path,
                         help="output folder: the same shared folder every server and worker mounts")
     _common(worker)
+
+    store = sub.add_parser("store", help="list, size or prune the paid-result store")
+    store.add_argument("action", choices=["list", "size", "prune"])
+    store.add_argument("--all", action="store_true", help="prune: remove every entry")
+    store.add_argument("--older-than-days", type=float, help="prune: entries unused for this many days")
+    store.add_argument("--max-bytes", type=int, help="prune: least recently used first, down to this size")
+    store.add_argument("--store-dir", type=Path, help="the store's folder (default: user/paid-store)")
+    store.add_argument("--user-dir", type=Path, help="runtime data folder (default: ./user beside the app)")
 
     nodes = sub.add_parser("nodes", help="print the node catalogue")
     nodes.add_argument("filter", nargs="?", help="only nodes whose name or category contains this")
@@ -114,6 +123,9 @@ def _dispatch(argv: list[str] | None) -> int:
     if args.command == "worker":
         from .worker import worker_command
         return worker_command(args)
+    if args.command == "store":
+        from .store_cmd import store_command
+        return store_command(args)
     if args.command == "nodes":
         from .nodes_cmd import nodes_command
         return nodes_command(args)

@@ -1,6 +1,6 @@
 """Terminal progress for a running job: on a TTY an overall bar plus one live bar per
-running node, redrawn at most ten times a second; otherwise plain lines, one per node
-event, that read well in CI logs."""
+running node and, for a batch, one bar per item (its paid steps done), redrawn at most
+ten times a second; otherwise plain lines, one per node event, that read well in CI logs."""
 from __future__ import annotations
 
 import sys
@@ -8,11 +8,12 @@ import time
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from ..engine.events import (Event, JobFailed, JobInterrupted, JobSucceeded, NodeBlocked,
-                             NodeFinished, NodeProgress, NodesCached, NodeStarted, NodeText)
+from ..engine.events import (Event, ItemFailed, JobFailed, JobInterrupted, JobSucceeded, NodeBlocked,
+                             NodeFinished, NodeProgress, NodesCached, NodeStarted, NodeStored, NodeText, PaidCallMade)
 
 _BAR = 24
 _REDRAW_S = 0.1
+_ITEM_LINES = 12
 
 
 def bar(fraction: float, width: int = _BAR) -> str:
@@ -42,6 +43,10 @@ class ProgressDisplay:
     cached: int = 0
     started: float = field(default_factory=time.monotonic)
     running: dict[str, _Running] = field(default_factory=dict)
+    #: Paid nodes each batch item passes through (from the estimate; 0: no item bars).
+    item_steps: int = 0
+    #: item index → paid steps done, or -1 once it failed.
+    items: dict[int, int] = field(default_factory=dict)
     _drawn_lines: int = 0
     _last_draw: float = 0.0
 
@@ -79,6 +84,17 @@ class ProgressDisplay:
             return f"  node {event.node_id}: {event.text}"
         if isinstance(event, NodeFinished):
             return self._finished(event)
+        if isinstance(event, PaidCallMade) and event.total > 1:
+            if self.items.get(event.item, 0) >= 0:
+                self.items[event.item] = self.items.get(event.item, 0) + 1
+            return None
+        if isinstance(event, ItemFailed):
+            self.items[event.item] = -1
+        if isinstance(event, NodeStored):
+            return (f"  node {event.node_id} ({event.class_type}): {event.items}/{event.total} call(s) served "
+                    "from the paid-result store, nothing paid")
+        if isinstance(event, ItemFailed):
+            return f"  node {event.node_id} ({event.class_type}) {event.message}"
         if isinstance(event, NodeBlocked):
             return f"  node {event.node_id} ({event.class_type}) blocked: {event.message}"
         return None
@@ -104,8 +120,23 @@ class ProgressDisplay:
             fraction = run.value / run.max if run.max else 0.0
             detail = f"{fraction * 100:3.0f}%" if run.max else f"{now - run.started:4.1f}s"
             lines.append(f"  {node_id:>6} {run.class_type[:22]:<22} {bar(fraction, 16)} {detail} {run.text[:40]}")
+        lines += self._item_lines()
         if self._drawn_lines:
             self.stream.write(f"\x1b[{self._drawn_lines}F\x1b[J")
         self.stream.write("\n".join(lines) + "\n")
         self.stream.flush()
         self._drawn_lines = len(lines)
+
+    def _item_lines(self) -> list[str]:
+        if not self.item_steps or not self.items:
+            return []
+        shown = sorted(self.items)[-_ITEM_LINES:]
+        lines = []
+        for item in shown:
+            done = self.items[item]
+            state = "failed" if done < 0 else f"{done}/{self.item_steps}"
+            lines.append(f"  item {item + 1:>4} {bar(max(done, 0) / self.item_steps, 16)} {state}")
+        if len(self.items) > len(shown):
+            failed = sum(1 for v in self.items.values() if v < 0)
+            lines.append(f"  … {len(self.items) - len(shown)} more items ({failed} failed in all)")
+        return lines

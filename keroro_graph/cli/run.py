@@ -12,6 +12,7 @@ from typing import Any, TextIO
 
 from ..errors import GraphFormatError
 from ..graph.overrides import UsageError, apply_overrides
+from ..graph.validate import validate_prompt
 from ..graph.workflow import extract_graph
 from ..jobs.backend import JobRecord, JobStatus
 from ..jobs.embedded import EmbeddedBackend
@@ -50,6 +51,11 @@ async def _run(doc: Any, settings: Settings, args: Any, out: TextIO, err: TextIO
     async with runtime:
         display = ProgressDisplay(job_id="", total_nodes=len(graph), stream=err,
                                   live=None if not args.quiet else False)
+        steps = await confirm_estimate(runtime, graph, args, err)
+        if steps is None:
+            err.write("not run\n")
+            return EXIT_INVALID
+        display.item_steps = steps
         submitted = await runtime.jobs.submit(graph, extra_data={"extra_pnginfo": _pnginfo(doc)})
         if not submitted.accepted:
             err.write(format_validation(submitted.error, submitted.node_errors))
@@ -63,6 +69,31 @@ async def _run(doc: Any, settings: Settings, args: Any, out: TextIO, err: TextIO
         finally:
             unsubscribe()
         return _report(record, settings, args, out, err)
+
+
+async def confirm_estimate(runtime: Any, graph: Any, args: Any, err: TextIO) -> int | None:
+    """Print what the run will cost; on a terminal, ask before spending (unless --yes).
+    None when the user says no; else how many paid nodes a batch item passes through."""
+    checked = await validate_prompt(graph, runtime.registry, paths=runtime.engine.paths)
+    if not checked.ok or checked.graph is None or runtime.spend is None:
+        return 0  # submit reports the problem
+    est = await runtime.spend.estimate(checked.graph, checked.outputs)
+    if not est.nodes:
+        return 0
+    steps = sum(1 for cost in est.nodes.values() if cost.calls is None or cost.calls > 1)
+    doc = est.as_json()
+    total = ", ".join(f"{amount:g} {currency}" for currency, amount in doc["total"].items()) or "0"
+    err.write(f"estimate: {total}" + (f" + unknown ({', '.join(doc['unknown'])})" if doc["unknown"] else "") + "\n")
+    for node_id, cost in doc["nodes"].items():
+        amount = "unknown" if cost["amount"] is None else f"{cost['amount']:g} {cost['currency']}"
+        err.write(f"  node {node_id}: {amount}  ({cost['basis']})\n")
+    costs_money = bool(doc["unknown"]) or any(v > 0 for v in doc["total"].values())
+    if not costs_money or getattr(args, "yes", False) or not sys.stdin.isatty():
+        return steps
+    err.write("run it? [y/N] ")
+    err.flush()
+    answer = await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+    return steps if answer.strip().lower() in ("y", "yes") else None
 
 
 def _pnginfo(doc: Any) -> dict[str, Any]:

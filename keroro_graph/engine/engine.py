@@ -80,6 +80,8 @@ class Engine:
         self.node_runs = 0
         #: class type → NodeSpec, for the nodes an expansion adds (set by the host).
         self.specs: Callable[[str], NodeSpec | None] | None = None
+        #: The paid-result store (engine.paid.ResultStore) or None; paid nodes use it.
+        self.paid_store: Any = None
 
     @property
     def paths(self) -> Paths:

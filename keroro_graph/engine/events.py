@@ -90,6 +90,41 @@ class NodeBlocked(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class NodeStored(Event):
+    """A paid node's calls were served from the paid-result store: ``items`` of
+    ``total`` calls, nothing paid for them."""
+
+    node_id: str
+    class_type: str
+    items: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PaidCallMade(Event):
+    """A paid node called its provider once (call ``item`` of ``total``); ``inputs`` are
+    the constant inputs its price reads, ``usage`` what the provider reported, if any."""
+
+    node_id: str
+    class_type: str
+    item: int
+    total: int
+    inputs: dict[str, Any] = field(default_factory=dict)
+    usage: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ItemFailed(Event):
+    """One item of a batch failed at this node; the other items go on."""
+
+    node_id: str
+    class_type: str
+    item: int
+    total: int
+    message: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class JobSucceeded(Event):
     pass
 

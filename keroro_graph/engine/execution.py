@@ -30,6 +30,7 @@ from .events import (JobFailed, JobInterrupted, JobStarted, JobSucceeded, NodeBl
 from .expansion import (DynamicPrompt, PendingExpansion, ephemeral_nodes, link_sources, resolve,
                         unsigned_order)
 from .mapping import Merged, ResultMerger, blocker_in, plan_calls
+from .paid import run_paid
 from .plan import _fingerprints, make_plan
 from .signature import compute_signatures, strict_literal
 
@@ -257,7 +258,8 @@ class Execution:
             inputs.update(self._gather(node))
             if self.req.slot is not None and not node.spec.behaviour.is_async:
                 await self.req.slot.resume()  # before the global limit: never hold one waiting
-            limit = self.engine.named_limit(node.spec.limit) if node.spec.limit else None
+            # Paid nodes take their provider's limit per call (engine/paid.py).
+            limit = self.engine.named_limit(node.spec.limit) if node.spec.limit and not node.spec.paid else None
             async with self.engine.global_limit():
                 if limit is not None:
                     async with limit:
@@ -268,7 +270,10 @@ class Execution:
             if merged.expand:
                 await self._expand(node, merged)
                 return
-            entry = self.engine.cache.put(sig, merged.outputs, merged.ui)
+            if merged.failed:
+                entry = CacheEntry(outputs=merged.outputs, ui=merged.ui, size_bytes=0)
+            else:
+                entry = self.engine.cache.put(sig, merged.outputs, merged.ui)
             if merged.block_message is not None:
                 self._emit(NodeBlocked(job_id=self.req.job_id, node_id=node.id,
                                        class_type=node.class_type, message=merged.block_message))
@@ -391,6 +396,8 @@ class Execution:
         calls = plan_calls(spec, inputs)
         self._emit(NodeStarted(job_id=self.req.job_id, node_id=node.id, display_node_id=self._display(node.id),
                                class_type=spec.class_type))
+        if spec.paid:
+            return await run_paid(self, spec, state, ctx, calls, node_id=node.id, sig=self.sigs[node.id])
         if spec.behaviour.is_async:
             return await _call_async(spec, state, ctx, calls)
         work = contextvars.copy_context().run

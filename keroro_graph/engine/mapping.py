@@ -53,6 +53,9 @@ class Merged:
     expand: list[dict[str, Any]] = field(default_factory=list)
     #: Each call's own NodeOutput, kept when a call expanded (links resolve per call).
     calls: list[NodeOutput] = field(default_factory=list)
+    #: Items of a batch that failed alone (their outputs are blockers); a result with
+    #: failures is not cached, so a re-run retries just those items.
+    failed: int = 0
 
 
 class ResultMerger:

@@ -125,6 +125,11 @@ class RedisRelay:
         """Ask every process to interrupt ``job_id`` (the one running it will)."""
         self._queue(self.control_channel, json.dumps({"o": self.origin, "interrupt": job_id}))
 
+    def is_relayed(self, event: ev.Event) -> bool:
+        """Whether ``event`` is being delivered from another process right now (a
+        subscriber that records, such as the spend ledger, leaves those to their origin)."""
+        return event is self._injecting
+
     # --- out -------------------------------------------------------------------------
     def _on_local(self, event: ev.Event) -> None:
         if event is self._injecting:

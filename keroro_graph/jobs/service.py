@@ -15,7 +15,7 @@ import logging
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any, Awaitable, Callable, Iterable
 
 from ..engine.context import CancelToken
 from ..engine.engine import Engine, RunRequest, RunResult
@@ -83,6 +83,9 @@ class JobService:
         self._stopping = False
         #: Set by the runtime when jobs run in other processes too (a shared queue).
         self.remote_interrupt: Callable[[str], None] | None = None
+        #: The budget guard, set by the runtime: ``(job_id, graph, outputs, extra_data)``
+        #: → None to admit, or a refusal ``{"error", "node_errors"}``.
+        self.admit: Callable[..., Awaitable[dict[str, Any] | None]] | None = None
 
     @property
     def bus(self) -> Any:
@@ -127,6 +130,10 @@ class JobService:
         pasted = self.pasted_secrets(prompt) if clean_prompt is not prompt else {}
         if pasted:
             return SubmitResult(job_id, 0, False, *pasted_secrets_result(prompt, pasted))
+        if self.admit is not None and checked.graph is not None:
+            refusal = await self.admit(job_id, checked.graph, checked.outputs, extra_data or {})
+            if refusal is not None:
+                return SubmitResult(job_id, 0, False, refusal["node_errors"], refusal["error"])
         if number is None:
             number = float(-self._counter if front else self._counter)
             self._counter += 1

@@ -8,8 +8,9 @@ import io
 import struct
 from typing import Any
 
-from ..engine.events import (Event, JobFailed, JobInterrupted, JobRecorded, JobStarted, JobSucceeded,
-                             NodeBlocked, NodeFinished, NodeProgress, NodesCached, NodeStarted, QueueChanged)
+from ..engine.events import (Event, ItemFailed, JobFailed, JobInterrupted, JobRecorded, JobStarted, JobSucceeded,
+                             NodeBlocked, NodeFinished, NodeProgress, NodesCached, NodeStarted, NodeStored,
+                             QueueChanged)
 
 PREVIEW_IMAGE = 1
 TEXT = 3
@@ -67,6 +68,13 @@ def translate(event: Event) -> list[str]:
 
 def _endings(event: Event) -> list[str]:
     job = event.job_id
+    if isinstance(event, NodeStored):  # ours: served from the paid-result store, nothing paid
+        return [message("execution_stored", {"nodes": [event.node_id], "prompt_id": job, "items": event.items,
+                                             "total": event.total, "timestamp": event.timestamp_ms})]
+    if isinstance(event, ItemFailed):  # ours: one item of a batch failed, the others go on
+        return [message("execution_item_error", {"prompt_id": job, "node_id": event.node_id,
+                                                 "node_type": event.class_type, "item": event.item,
+                                                 "total": event.total, "exception_message": event.message})]
     if isinstance(event, NodeBlocked):
         return [message("execution_error", {
             "prompt_id": job, "node_id": event.node_id, "node_type": event.class_type, "executed": [],

@@ -50,7 +50,22 @@ class Metrics:
             "# TYPE keroro_provider_calls_total counter",
             *[f'keroro_provider_calls_total{{provider="{p}",outcome="{o}"}} {n}'
               for (p, o), n in sorted(self.provider_calls.items())],
+            *_spend_lines(runtime),
             "# HELP keroro_websocket_clients Connected WebSocket clients.", "# TYPE keroro_websocket_clients gauge",
             f"keroro_websocket_clients {websocket_clients}",
         ]
         return "\n".join(lines) + "\n"
+
+
+def _spend_lines(runtime: Any) -> list[str]:
+    spend = getattr(runtime, "spend", None)
+    if spend is None:
+        return []
+    return [
+        "# HELP keroro_spend_total Estimated spend of paid calls made by this process, by provider and currency.",
+        "# TYPE keroro_spend_total counter",
+        *[f'keroro_spend_total{{provider="{p}",currency="{c}"}} {float(v)}'
+          for (p, c), v in sorted(spend.spent.items())],
+        "# HELP keroro_paid_store_hits_total Paid calls served from the paid-result store.",
+        "# TYPE keroro_paid_store_hits_total counter", f"keroro_paid_store_hits_total {spend.store_hits}",
+    ]

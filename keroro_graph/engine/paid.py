@@ -1,0 +1,190 @@
+"""Running a paid node's calls: served from the paid-result store when it has them,
+otherwise called under the provider's limit one call at a time (a batch of a hundred
+items never holds more slots than the limit allows), saved to the store, and reported
+(``PaidCallMade`` for the spend ledger, ``NodeStored`` for hits). In a batch (more
+than one call) a failing item becomes an ExecutionBlocker naming the item, so it
+fails alone and the other items go on downstream.
+
+The store is any object with the ``ResultStore`` shape, handed to the engine; this
+module knows no file layout.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import contextvars
+import hashlib
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from ..errors import ExecutionInterruptedError
+from ..registry.blocker import ExecutionBlocker
+from ..registry.spec import NodeOutput, NodeSpec
+from ..video import Video
+from .events import ItemFailed, NodeProgress, NodeStored, PaidCallMade
+from .mapping import Merged, ResultMerger, blocker_in
+
+_LABEL_CHARS = 120
+
+
+class ResultStore(Protocol):
+    def key(self, sig: bytes, index: int) -> str: ...
+    def has(self, key: str) -> bool: ...
+    def link(self, alias: str, key: str) -> None: ...
+    def load(self, key: str) -> NodeOutput | None: ...
+    def save(self, key: str, output: NodeOutput, *, class_type: str) -> bool: ...
+
+
+async def run_paid(ex: Any, spec: NodeSpec, state: Any, ctx: Any, calls: list[dict[str, Any]],
+                   *, node_id: str, sig: bytes) -> Merged:
+    """All calls of a paid node (``ex`` is the Execution: engine, job id, emit)."""
+    engine, total = ex.engine, len(calls)
+    store: ResultStore | None = engine.paid_store if spec.store_results else None
+    progress = {"done": 0}
+
+    async def one(index: int, call: dict[str, Any]) -> NodeOutput | ExecutionBlocker:
+        blocker = blocker_in(call, spec.input_is_list)
+        if blocker is not None:
+            return blocker
+        loop = asyncio.get_running_loop()
+        alias = store.key(sig, index) if store is not None else ""
+        key = await loop.run_in_executor(engine.pool, call_key, spec, call, alias) if store is not None else ""
+        if store is not None and store.has(key):
+            found = await loop.run_in_executor(engine.pool, store.load, key)
+            if found is not None:
+                if alias != key:
+                    await loop.run_in_executor(engine.pool, store.link, alias, key)
+                return _Stored(found)
+        out = await _call_once(engine, spec, state, ctx, call)
+        ex._emit(PaidCallMade(job_id=ex.req.job_id, node_id=node_id, class_type=spec.class_type, item=index,
+                              total=total, inputs=_price_inputs(spec, call)))
+        if store is not None:
+            def keep() -> None:
+                if store.save(key, out, class_type=spec.class_type) and alias != key:
+                    store.link(alias, key)
+            await loop.run_in_executor(engine.pool, keep)
+        if total > 1:
+            progress["done"] += 1
+            ex._emit(NodeProgress(job_id=ex.req.job_id, node_id=node_id, value=progress["done"], max=total))
+        return out
+
+    if total == 1:
+        results: list[Any] = [await one(0, calls[0])]
+    else:
+        results = list(await asyncio.gather(*(one(i, c) for i, c in enumerate(calls)), return_exceptions=True))
+    return _merge(ex, spec, node_id, calls, results)
+
+
+def call_key(spec: NodeSpec, call: dict[str, Any], alias: str) -> str:
+    """The store key of one call: a digest of the class and the call's input values
+    (so an item already paid for is found whatever list it arrives in, and a changed
+    line re-runs alone). Nodes whose results depend on more than their inputs (an
+    IS_CHANGED hook, NOT_IDEMPOTENT) keep the signature-based ``alias``. Blocking:
+    hashes arrays, so it runs in the pool."""
+    if spec.behaviour.fingerprint is not None or spec.unique_id_in_key:
+        return alias
+    hidden = {i.name for i in spec.hidden_inputs}
+    h = hashlib.blake2b(spec.class_type.encode(), digest_size=20)
+    try:
+        for name in sorted(call):
+            if name not in hidden:
+                h.update(b"\x00" + name.encode() + b"=")
+                _digest_value(h, call[name], 0)
+    except _Unkeyable:
+        return alias
+    return h.hexdigest()
+
+
+class _Unkeyable(Exception):
+    pass
+
+
+def _digest_value(h: Any, value: Any, depth: int) -> None:
+    if depth > 8:
+        raise _Unkeyable()
+    if value is None or isinstance(value, (bool, int, float, str)):
+        h.update(repr((type(value).__name__, value)).encode())
+    elif isinstance(value, np.ndarray):
+        h.update(f"nd{value.dtype.str}{value.shape}".encode())
+        h.update(np.ascontiguousarray(value).data)
+    elif isinstance(value, (list, tuple)):
+        h.update(b"[%d" % len(value))
+        for item in value:
+            _digest_value(h, item, depth + 1)
+    elif isinstance(value, dict):
+        h.update(b"{%d" % len(value))
+        for k in sorted(value, key=str):
+            h.update(str(k).encode())
+            _digest_value(h, value[k], depth + 1)
+    elif isinstance(value, Video):
+        stat = Path(value.path).stat()
+        h.update(f"file{value.path}\x00{stat.st_size}\x00{stat.st_mtime_ns}".encode())
+    else:
+        raise _Unkeyable()
+
+
+class _Stored:
+    __slots__ = ("output",)
+
+    def __init__(self, output: NodeOutput) -> None:
+        self.output = output
+
+
+def _merge(ex: Any, spec: NodeSpec, node_id: str, calls: list[dict[str, Any]], results: list[Any]) -> Merged:
+    merger, stored, failed = ResultMerger(spec), 0, 0
+    for index, result in enumerate(results):
+        if isinstance(result, (asyncio.CancelledError, ExecutionInterruptedError)):
+            raise result
+        if isinstance(result, BaseException):
+            if not isinstance(result, Exception):
+                raise result
+            failed += 1
+            message = (f"item {index + 1} of {len(calls)}{_label(calls, index)}: "
+                       f"{type(result).__name__}: {result}")
+            ex._emit(ItemFailed(job_id=ex.req.job_id, node_id=node_id, class_type=spec.class_type,
+                                item=index, total=len(calls), message=message))
+            merger.add_blocked(ExecutionBlocker(message))
+        elif isinstance(result, ExecutionBlocker):
+            merger.add_blocked(result)
+        elif isinstance(result, _Stored):
+            stored += 1
+            merger.add(result.output)
+        else:
+            merger.add(result)
+    if stored:
+        ex._emit(NodeStored(job_id=ex.req.job_id, node_id=node_id, class_type=spec.class_type,
+                            items=stored, total=len(calls)))
+    merged = merger.result()
+    merged.failed = failed
+    return merged
+
+
+async def _call_once(engine: Any, spec: NodeSpec, state: Any, ctx: Any, call: dict[str, Any]) -> NodeOutput:
+    limit = engine.named_limit(spec.limit) if spec.limit else contextlib.nullcontext()
+    behaviour = spec.behaviour
+    async with limit:
+        if behaviour.is_async:
+            raw = await behaviour.call(state, ctx, call)
+        else:
+            work = contextvars.copy_context().run
+            raw = await asyncio.get_running_loop().run_in_executor(engine.pool, work, behaviour.call,
+                                                                   state, ctx, call)
+    return behaviour.normalise(raw)
+
+
+def _price_inputs(spec: NodeSpec, call: dict[str, Any]) -> dict[str, Any]:
+    names = spec.price.inputs_used() if spec.price is not None else ()
+    return {n: call[n] for n in names if n in call and isinstance(call[n], (str, int, float, bool))}
+
+
+def _label(calls: list[dict[str, Any]], index: int) -> str:
+    """A short name for the item: its first text input that differs between items."""
+    first = calls[0]
+    for name, value in calls[index].items():
+        if not isinstance(value, str) or not any(c.get(name) != first.get(name) for c in calls):
+            continue
+        text = value.strip().replace("\n", " ")
+        return f" ({text[:_LABEL_CHARS]}{'…' if len(text) > _LABEL_CHARS else ''})" if text else ""
+    return ""
