@@ -82,6 +82,8 @@ class Engine:
         self.specs: Callable[[str], NodeSpec | None] | None = None
         #: The paid-result store (engine.paid.ResultStore) or None; paid nodes use it.
         self.paid_store: Any = None
+        #: Digests of arrays fed to paid nodes (engine.paid.DigestMemo), made on first use.
+        self.paid_digests: Any = None
 
     @property
     def paths(self) -> Paths:

@@ -14,6 +14,8 @@ import asyncio
 import contextlib
 import contextvars
 import hashlib
+import logging
+import weakref
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -25,6 +27,8 @@ from ..registry.spec import NodeOutput, NodeSpec
 from ..video import Video
 from .events import ItemFailed, NodeProgress, NodeStored, PaidCallMade
 from .mapping import Merged, ResultMerger, blocker_in
+
+log = logging.getLogger(__name__)
 
 _LABEL_CHARS = 120
 
@@ -42,6 +46,9 @@ async def run_paid(ex: Any, spec: NodeSpec, state: Any, ctx: Any, calls: list[di
     """All calls of a paid node (``ex`` is the Execution: engine, job id, emit)."""
     engine, total = ex.engine, len(calls)
     store: ResultStore | None = engine.paid_store if spec.store_results else None
+    if engine.paid_digests is None:
+        engine.paid_digests = DigestMemo()
+    memo: DigestMemo = engine.paid_digests
     progress = {"done": 0}
 
     async def one(index: int, call: dict[str, Any]) -> NodeOutput | ExecutionBlocker:
@@ -50,20 +57,27 @@ async def run_paid(ex: Any, spec: NodeSpec, state: Any, ctx: Any, calls: list[di
             return blocker
         loop = asyncio.get_running_loop()
         alias = store.key(sig, index) if store is not None else ""
-        key = await loop.run_in_executor(engine.pool, call_key, spec, call, alias) if store is not None else ""
+        key = call_key(spec, call, alias, memo) if store is not None and memo.known(call) else (
+            await loop.run_in_executor(engine.pool, call_key, spec, call, alias, memo) if store is not None else "")
         if store is not None and store.has(key):
             found = await loop.run_in_executor(engine.pool, store.load, key)
             if found is not None:
                 if alias != key:
                     await loop.run_in_executor(engine.pool, store.link, alias, key)
+                memo.name_outputs(found, key)
                 return _Stored(found)
         out = await _call_once(engine, spec, state, ctx, call)
+        if store is not None:
+            memo.name_outputs(out, key)
         ex._emit(PaidCallMade(job_id=ex.req.job_id, node_id=node_id, class_type=spec.class_type, item=index,
                               total=total, inputs=_price_inputs(spec, call)))
         if store is not None:
             def keep() -> None:
-                if store.save(key, out, class_type=spec.class_type) and alias != key:
-                    store.link(alias, key)
+                try:
+                    if store.save(key, out, class_type=spec.class_type) and alias != key:
+                        store.link(alias, key)
+                except Exception:  # a result already paid for is never lost to a store problem
+                    log.warning("paid-result store: could not keep %s's result", spec.class_type, exc_info=True)
             await loop.run_in_executor(engine.pool, keep)
         if total > 1:
             progress["done"] += 1
@@ -77,7 +91,43 @@ async def run_paid(ex: Any, spec: NodeSpec, state: Any, ctx: Any, calls: list[di
     return _merge(ex, spec, node_id, calls, results)
 
 
-def call_key(spec: NodeSpec, call: dict[str, Any], alias: str) -> str:
+class DigestMemo:
+    """Digests of the arrays flowing between nodes, by object identity, so a 12 MB
+    IMAGE is hashed at most once: arrays a paid call produced (or the store served) are
+    named by that call's key and slot at once; any other array is hashed the first time
+    a paid node receives it. Entries go when their array is collected. Thread-safe
+    under the GIL (plain dict operations)."""
+
+    def __init__(self) -> None:
+        self._by_id: dict[int, tuple[weakref.ref[Any], bytes]] = {}
+
+    def get(self, array: np.ndarray) -> bytes | None:
+        hit = self._by_id.get(id(array))
+        return hit[1] if hit is not None and hit[0]() is array else None
+
+    def put(self, array: np.ndarray, digest: bytes) -> None:
+        key = id(array)
+
+        def forget(ref: weakref.ref[Any]) -> None:
+            current = self._by_id.get(key)
+            if current is not None and current[0] is ref:
+                del self._by_id[key]
+        self._by_id[key] = (weakref.ref(array, forget), digest)
+
+    def known(self, call: dict[str, Any]) -> bool:
+        """Whether keying ``call`` is cheap (no array to hash for the first time)."""
+        return all(self.get(v) is not None for v in call.values() if isinstance(v, np.ndarray)) and not any(
+            isinstance(v, (list, tuple, dict)) for v in call.values())
+
+    def name_outputs(self, output: NodeOutput, key: str) -> None:
+        for slot, value in enumerate(output.values):
+            items = value if isinstance(value, list) else [value]
+            for position, item in enumerate(items):
+                if isinstance(item, np.ndarray):
+                    self.put(item, hashlib.blake2b(f"{key}#{slot}.{position}".encode(), digest_size=20).digest())
+
+
+def call_key(spec: NodeSpec, call: dict[str, Any], alias: str, memo: DigestMemo | None = None) -> str:
     """The store key of one call: a digest of the class and the call's input values
     (so an item already paid for is found whatever list it arrives in, and a changed
     line re-runs alone). Nodes whose results depend on more than their inputs (an
@@ -91,7 +141,7 @@ def call_key(spec: NodeSpec, call: dict[str, Any], alias: str) -> str:
         for name in sorted(call):
             if name not in hidden:
                 h.update(b"\x00" + name.encode() + b"=")
-                _digest_value(h, call[name], 0)
+                _digest_value(h, call[name], 0, memo)
     except _Unkeyable:
         return alias
     return h.hexdigest()
@@ -101,23 +151,29 @@ class _Unkeyable(Exception):
     pass
 
 
-def _digest_value(h: Any, value: Any, depth: int) -> None:
+def _digest_value(h: Any, value: Any, depth: int, memo: DigestMemo | None) -> None:
     if depth > 8:
         raise _Unkeyable()
     if value is None or isinstance(value, (bool, int, float, str)):
         h.update(repr((type(value).__name__, value)).encode())
     elif isinstance(value, np.ndarray):
-        h.update(f"nd{value.dtype.str}{value.shape}".encode())
-        h.update(np.ascontiguousarray(value).data)
+        digest = memo.get(value) if memo is not None else None
+        if digest is None:
+            inner = hashlib.blake2b(f"nd{value.dtype.str}{value.shape}".encode(), digest_size=20)
+            inner.update(np.ascontiguousarray(value).data)
+            digest = inner.digest()
+            if memo is not None:
+                memo.put(value, digest)
+        h.update(digest)
     elif isinstance(value, (list, tuple)):
         h.update(b"[%d" % len(value))
         for item in value:
-            _digest_value(h, item, depth + 1)
+            _digest_value(h, item, depth + 1, memo)
     elif isinstance(value, dict):
         h.update(b"{%d" % len(value))
         for k in sorted(value, key=str):
             h.update(str(k).encode())
-            _digest_value(h, value[k], depth + 1)
+            _digest_value(h, value[k], depth + 1, memo)
     elif isinstance(value, Video):
         stat = Path(value.path).stat()
         h.update(f"file{value.path}\x00{stat.st_size}\x00{stat.st_mtime_ns}".encode())

@@ -187,8 +187,16 @@ class PaidStore:
 
     def size(self) -> int:
         """Bytes on disk (entries and blobs)."""
-        return sum(p.stat().st_size for folder in (self._entries, self._blobs)
-                   for p in folder.glob("*/*") if p.is_file())
+        total = 0
+        for folder in (self._entries, self._blobs):
+            for path in folder.glob("*/*"):
+                if path.name.startswith("."):
+                    continue  # a write in progress
+                try:
+                    total += path.stat().st_size
+                except OSError:  # removed meanwhile (another worker pruning)
+                    continue
+        return total
 
     def prune(self, *, max_bytes: int | None = None, older_than_s: float | None = None,
               everything: bool = False) -> dict[str, int]:
