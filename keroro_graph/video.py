@@ -152,6 +152,24 @@ def probe(path: Path) -> Video:
                      metadata=dict(container.metadata))
 
 
+def probe_bytes(data: bytes) -> str:
+    """``"video"`` or ``"audio"`` for the bytes of a media file PyAV can decode (an
+    uploaded clip or recording); raises VideoError otherwise. Only headers are read."""
+    import io
+
+    import av
+
+    try:
+        with av.open(io.BytesIO(data), mode="r") as container:
+            if container.streams.video and container.streams.video[0].codec_context is not None:
+                return "video"
+            if audio_mod.decodable_audio_stream(container) is not None:
+                return "audio"
+    except (av.error.FFmpegError, OSError, ValueError) as exc:
+        raise VideoError(f"not a decodable video or audio file: {exc}") from exc
+    raise VideoError("the file has no decodable video or audio stream")
+
+
 def encode_video(dest: Path, images: np.ndarray, *, fps: float, audio: dict[str, Any] | None = None,
                  metadata: dict[str, Any] | None = None, bit_depth: int = 8, crf: int = 19) -> Path:
     """Encode an IMAGE batch (and optional AUDIO) as H.264 (+AAC) MP4 at ``dest``.

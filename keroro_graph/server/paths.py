@@ -143,10 +143,17 @@ def same_content(path: Path, data: bytes) -> bool:
         return False
 
 
+#: Media types the system's table may lack (the browser needs them to play the file).
+_MEDIA_TYPES = {".mp4": "video/mp4", ".m4v": "video/mp4", ".webm": "video/webm", ".mov": "video/quicktime",
+                ".mkv": "video/x-matroska", ".flac": "audio/flac", ".mp3": "audio/mpeg", ".wav": "audio/wav",
+                ".ogg": "audio/ogg", ".opus": "audio/ogg", ".m4a": "audio/mp4", ".aac": "audio/aac"}
+
+
 def served_type(name: str) -> str:
     """The MIME type to send ``name`` as: guessed, with active content downgraded to
     ``application/octet-stream`` so the browser never runs it on our origin."""
-    mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    mime = _MEDIA_TYPES.get(os.path.splitext(name)[1].lower()) or mimetypes.guess_type(name)[0] \
+        or "application/octet-stream"
     return "application/octet-stream" if is_active(mime) else mime
 
 

@@ -1,7 +1,7 @@
 """GET ``/view``, POST ``/upload/image`` and POST ``/upload/mask``: ComfyUI's file
 routes over the input, output and temp folders. Every client-named path goes through
 ``server.paths`` (confined to its folder, symlinks included); uploads are decoded with
-a pixel cap before anything is written, reuse an identical existing file, otherwise
+a pixel cap (videos and audio probed with PyAV) before anything is written, reuse an identical existing file, otherwise
 take ``name (n).ext`` unless ``overwrite`` is set, and land atomically. Image work runs
 in a worker thread. Knows nothing of jobs or the engine."""
 from __future__ import annotations
@@ -20,6 +20,7 @@ from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
 from ...media import MediaError, encode, open_image
+from ...video import probe_bytes
 from ...settings import Settings
 from ..errors import error_body, fail, parse_json
 from ..keys import SETTINGS
@@ -31,6 +32,9 @@ routes = web.RouteTableDef()
 FOLDER_TYPES = ("input", "output", "temp")
 _ANNOTATIONS = ("[input]", "[output]", "[temp]")
 _IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".ppm", ".bmp", ".pgm", ".tif", ".tiff", ".webp")
+#: Uploads LoadVideo, LoadAudio and RecordAudio take (ComfyUI sends them to /upload/image too).
+_MEDIA_EXTENSIONS = (".mp4", ".mov", ".m4v", ".webm", ".mkv", ".avi", ".mpeg", ".mpg", ".wav", ".mp3", ".flac",
+                     ".ogg", ".opus", ".m4a", ".aac")
 _MAX_CLASH_SUFFIX = 10_000
 
 
@@ -53,6 +57,8 @@ async def view(request: web.Request) -> web.StreamResponse:
                                                 "Cache-Control": "public, max-age=86400"})
     if name.lower().endswith(_IMAGE_EXTENSIONS):
         headers["Cache-Control"] = "public, max-age=86400"
+    # FileResponse answers Range requests (206 with Content-Range, Accept-Ranges:
+    # bytes), so browsers can seek in videos and audio.
     return web.FileResponse(path, headers={**headers, "Content-Type": served_type(name)})
 
 
@@ -60,7 +66,7 @@ async def view(request: web.Request) -> web.StreamResponse:
 async def upload_image(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
     upload = await read_upload(request)
-    await asyncio.to_thread(checked_image, upload.data, settings.upload_max_pixels)
+    await asyncio.to_thread(checked_upload, upload.data, upload.name, settings.upload_max_pixels)
     folder = upload_folder(settings, upload)
     name = await asyncio.to_thread(store, folder, upload.name, upload.data, overwrite=upload.overwrite)
     return web.json_response(upload.answer(name))
@@ -173,6 +179,18 @@ def original_path(settings: Settings, ref: dict[str, str]) -> Path:
 def upload_folder(settings: Settings, upload: Upload) -> Path:
     parts = relative_parts(upload.subfolder, what="'subfolder'")
     return confined(folder_of(settings, upload.kind), parts, what="'subfolder'")
+
+
+def checked_upload(data: bytes, name: str, max_pixels: int) -> None:
+    """An image must decode within the pixel cap; a video or audio file (by its
+    extension) must be one PyAV can decode. A 400 naming the problem otherwise."""
+    if name.lower().endswith(_MEDIA_EXTENSIONS):
+        try:
+            probe_bytes(data)
+        except MediaError as exc:
+            fail(400, f"the upload {name!r} is not an acceptable video or audio file: {exc}")
+        return
+    checked_image(data, max_pixels)
 
 
 def checked_image(data: bytes, max_pixels: int) -> Image.Image:
