@@ -103,3 +103,25 @@ def saved_result_ui(ctx: Any, path: Path) -> dict[str, str]:
     """A saved result as ComfyUI's ``{"filename", "subfolder", "type": "output"}`` entry."""
     subfolder = path.parent.relative_to(Path(ctx.paths.output)).as_posix()
     return {"filename": path.name, "subfolder": "" if subfolder == "." else subfolder, "type": "output"}
+
+
+def input_files(ctx: Any, suffixes: tuple[str, ...], *, max_bytes: int) -> list[str]:
+    """Names of files in the input folder with one of ``suffixes`` and at most
+    ``max_bytes`` (a combo's choices for nodes that send documents to a provider)."""
+    folder = getattr(getattr(ctx, "paths", None), "input", None)
+    if folder is None or not Path(folder).is_dir():
+        return []
+    return sorted(p.name for p in Path(folder).iterdir()
+                  if p.is_file() and p.suffix.lower() in suffixes and p.stat().st_size <= max_bytes)
+
+
+def read_input_file(ctx: Any, name: str, suffixes: tuple[str, ...], *, max_bytes: int) -> tuple[bytes, Path]:
+    """The bytes of an input-folder file chosen by name; ValueError naming the file
+    when it is outside the folder, missing, of another type or too large."""
+    root = Path(ctx.paths.input).resolve()
+    path = (root / name).resolve()
+    if root not in path.parents or not path.is_file():
+        raise ValueError(f"file: {name!r} is not a file in the input folder")
+    if path.suffix.lower() not in suffixes or path.stat().st_size > max_bytes:
+        raise ValueError(f"file: {name!r} must be one of {', '.join(suffixes)} and at most {max_bytes:,} bytes")
+    return path.read_bytes(), path

@@ -275,6 +275,11 @@ def _check_message(message: Any) -> tuple[str, int]:
         kind = part.get("type") if isinstance(part, dict) else None
         if kind == "text" and isinstance(part.get("text"), str):
             texts.append(part["text"])
+        elif kind == "file":
+            data = (part.get("file") or {}).get("file_data", "")
+            if not (data.startswith("data:") and ";base64," in data and (part.get("file") or {}).get("filename")):
+                raise BadRequest("file.file_data must be a base64 data URL with a filename", "messages")
+            texts.append(f"[file {part['file']['filename']}]")
         elif kind == "image_url":
             url = (part.get("image_url") or {}).get("url", "")
             if not (url.startswith(("http://", "https://")) or (url.startswith("data:image/") and ";base64," in url)):

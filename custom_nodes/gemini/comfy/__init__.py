@@ -10,7 +10,7 @@ from keroro_graph.api import comfy_table
 TABLE = comfy_table(Path(__file__).with_name("object_info.json"))
 
 from . import (gemini_image2_node, gemini_image_node, gemini_input_files, gemini_nano_banana2,  # noqa: E402
-               gemini_nano_banana2_v2, gemini_node, gemini_node_v2)
+               gemini_nano_banana2_v2, gemini_node, gemini_node_v2, gemini_video_omni)
 
 __all__ = ["TABLE", "gemini_image2_node", "gemini_image_node", "gemini_input_files", "gemini_nano_banana2",
-           "gemini_nano_banana2_v2", "gemini_node", "gemini_node_v2"]
+           "gemini_nano_banana2_v2", "gemini_node", "gemini_node_v2", "gemini_video_omni"]

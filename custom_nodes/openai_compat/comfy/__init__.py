@@ -10,7 +10,7 @@ from keroro_graph.api import comfy_table
 TABLE = comfy_table(Path(__file__).with_name("object_info.json"))
 
 from . import (open_ai_chat_config, open_ai_chat_node, open_ai_dalle2, open_ai_dalle3,  # noqa: E402
-               open_ai_gpt_image1, open_ai_gpt_image_node_v2)
+               open_ai_gpt_image1, open_ai_gpt_image_node_v2, open_ai_input_files)
 
 __all__ = ["TABLE", "open_ai_chat_config", "open_ai_chat_node", "open_ai_dalle2", "open_ai_dalle3",
-           "open_ai_gpt_image1", "open_ai_gpt_image_node_v2"]
+           "open_ai_gpt_image1", "open_ai_gpt_image_node_v2", "open_ai_input_files"]

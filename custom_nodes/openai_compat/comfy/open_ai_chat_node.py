@@ -1,7 +1,8 @@
 """OpenAIChatNode ("OpenAI ChatGPT"): a text answer about a prompt and optional
 images. It is sent as a chat completion, which every OpenAI-compatible endpoint
 serves (ComfyUI uses OpenAI's Responses API, which relays mostly lack); the config's
-instructions become the system message and max_output_tokens the token limit."""
+instructions become the system message, max_output_tokens the token limit, and
+OpenAIInputFiles' documents ``file`` parts."""
 from __future__ import annotations
 
 from typing import Any
@@ -19,14 +20,16 @@ async def open_ai_chat_node(ctx: NodeContext, *, prompt: str, persist_context: b
     """Ask an OpenAI model about text and images on your own key."""
     if not (prompt or "").strip():
         raise refuse("prompt: a prompt is required")
-    if files:
-        raise refuse("files: OpenAI input files are not supported yet; disconnect OpenAIInputFiles")
     config = advanced_options or {}
     messages = []
     if config.get("instructions"):
         messages.append({"role": "system", "content": config["instructions"]})
     urls = [provider_media.data_url(png) for png in frames([images])]
-    messages.append(user_message(prompt, urls or None))
+    turn = user_message(prompt, urls or None)
+    if files:  # chat completions' file parts (data URLs), after the text and images
+        turn["content"] = [*(turn["content"] if isinstance(turn["content"], list)
+                             else [{"type": "text", "text": prompt}]), *files]
+    messages.append(turn)
     options = {"max_tokens": config["max_output_tokens"]} if config.get("max_output_tokens") else {}
     client = ctx.provider(CustomOpenAIClient)
     ctx.text(f"Asking {model}…")

@@ -136,3 +136,18 @@ async def test_a_missing_key_is_refused_at_validation(prt: Runtime, fake: OpenAI
     error = sub.node_errors["1"]["errors"][0]
     assert error["type"] == "missing_credentials" and "KERORO_OPENAI_CUSTOM_API_KEY" in error["message"]
     assert fake.requests == []
+
+
+async def test_chat_sends_input_files_as_file_parts(ort: Runtime, fake: OpenAIFake):
+    (ort.settings.paths.input / "brief.pdf").write_bytes(b"%PDF-1.4 brief")
+    (ort.settings.paths.input / "notes.txt").write_text("notes")
+    graph = chat_graph(files=["f2", 0])
+    graph["f1"] = {"class_type": "OpenAIInputFiles", "inputs": {"file": "brief.pdf"}}
+    graph["f2"] = {"class_type": "OpenAIInputFiles", "inputs": {"file": "notes.txt", "OPENAI_INPUT_FILES": ["f1", 0]}}
+    record = await run_graph(ort, graph)
+    assert record.status == JobStatus.SUCCESS, record.error
+    parts = json_body(fake.seen("/v1/chat/completions")[0])["messages"][-1]["content"]
+    assert [p["type"] for p in parts] == ["text", "image_url", "file", "file"]
+    assert parts[2]["file"]["filename"] == "notes.txt"
+    assert parts[3]["file"]["file_data"].startswith("data:application/pdf;base64,")
+    assert text_of(record) == "echo: Describe this image [file notes.txt] [file brief.pdf] (images: 1)"
