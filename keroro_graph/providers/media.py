@@ -115,13 +115,18 @@ def input_files(ctx: Any, suffixes: tuple[str, ...], *, max_bytes: int) -> list[
                   if p.is_file() and p.suffix.lower() in suffixes and p.stat().st_size <= max_bytes)
 
 
-def read_input_file(ctx: Any, name: str, suffixes: tuple[str, ...], *, max_bytes: int) -> tuple[bytes, Path]:
-    """The bytes of an input-folder file chosen by name; ValueError naming the file
-    when it is outside the folder, missing, of another type or too large."""
+def document_data_url(ctx: Any, name: str, mime_types: dict[str, str], *, max_bytes: int,
+                      provider: str) -> tuple[str, str]:
+    """(data URL, file name) of an input-folder document chosen by name (its type
+    from ``mime_types``, keyed by suffix); BadRequestError naming the file when it is
+    outside the folder, missing, of another type or too large."""
+    from .errors import BadRequestError
     root = Path(ctx.paths.input).resolve()
     path = (root / name).resolve()
     if root not in path.parents or not path.is_file():
-        raise ValueError(f"file: {name!r} is not a file in the input folder")
-    if path.suffix.lower() not in suffixes or path.stat().st_size > max_bytes:
-        raise ValueError(f"file: {name!r} must be one of {', '.join(suffixes)} and at most {max_bytes:,} bytes")
-    return path.read_bytes(), path
+        raise BadRequestError(f"file: {name!r} is not a file in the input folder", provider=provider)
+    mime = mime_types.get(path.suffix.lower())
+    if mime is None or path.stat().st_size > max_bytes:
+        raise BadRequestError(f"file: {name!r} must be one of {', '.join(mime_types)} and at most "
+                              f"{max_bytes:,} bytes", provider=provider)
+    return data_url(path.read_bytes(), mime), path.name
