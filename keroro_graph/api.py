@@ -10,7 +10,7 @@ from .providers import media as provider_media
 from .providers.catalog import PROVIDERS, ProviderInfo
 from .providers.client import DEFAULT_MAX_DOWNLOAD_BYTES, ProviderClient
 from .providers.openai_compat import ChatResult, OpenAICompatClient, sse_events, user_message
-from .providers.errors import (AuthError, BadRequestError, ContentPolicyError, MissingCredentialsError,
+from .providers.errors import (AmbiguousCreateError, AuthError, BadRequestError, ContentPolicyError, MissingCredentialsError,
                                ProviderError, ProviderUnavailableError, QuotaError, RateLimitedError,
                                ResultTooLargeError, TaskFailedError, for_status)
 from .providers.poller import PollPlan, TaskStatus, poll
@@ -26,7 +26,7 @@ from .registry.types import ANY, AUDIO, IMAGE, LATENT, MASK, VIDEO, Socket, Vide
 from .video import Video, VideoComponents, VideoError
 
 __all__ = [
-    "ANY", "AUDIO", "AuthError", "ChatResult", "OpenAICompatClient", "sse_events", "user_message", "AudioError", "make_audio", "audio", "video", "Video", "VideoComponents", "VideoError", "BadRequestError", "Bool", "Combo", "ContentPolicyError",
+    "AmbiguousCreateError", "ANY", "AUDIO", "AuthError", "ChatResult", "OpenAICompatClient", "sse_events", "user_message", "AudioError", "make_audio", "audio", "video", "Video", "VideoComponents", "VideoError", "BadRequestError", "Bool", "Combo", "ContentPolicyError",
     "DEFAULT_MAX_DOWNLOAD_BYTES", "ExecutionBlocker", "ExecutionInterruptedError", "current_context", "expansion_prefix", "Float", "IMAGE", "Input",
     "Int", "JwtCache", "LATENT", "MASK", "MissingCredentialsError", "NodeContext", "NodeDeclarationError",
     "NodeEnv", "Output", "PROVIDERS", "Paths", "Price", "ProviderInfo", "PollPlan", "ProviderClient", "ProviderError", "ProviderUnavailableError",

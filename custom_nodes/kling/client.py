@@ -6,15 +6,17 @@ polls them to the end with progress, and downloads results with a size cap. It
 knows no nodes and no IMAGE arrays; the nodes prepare the request bodies."""
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import threading
+import uuid
 from typing import Any, Awaitable, Callable, ClassVar, Literal
 
 import httpx
 from pydantic import ValidationError
 
-from keroro_graph.api import (DEFAULT_MAX_DOWNLOAD_BYTES, AuthError, BadRequestError, ContentPolicyError,
-                              JwtCache, PollPlan, ProviderClient, ProviderError, ProviderUnavailableError,
+from keroro_graph.api import (DEFAULT_MAX_DOWNLOAD_BYTES, AmbiguousCreateError, AuthError, BadRequestError,
+                              ContentPolicyError, JwtCache, PollPlan, ProviderClient, ProviderError, ProviderUnavailableError,
                               QuotaError, RateLimitedError, TaskFailedError, TaskStatus, poll)
 
 from .models import Envelope, KlingTask, WireRequest
@@ -120,9 +122,48 @@ class KlingClient(ProviderClient):
 
     # --- tasks ------------------------------------------------------------------------------
     async def create(self, kind: Kind, body: WireRequest, *, sleep: Sleep | None = None) -> KlingTask:
-        """Submit a task; returns it as created (``submitted``)."""
-        answer = await self.request("POST", PATHS[kind], json=body.wire(), sleep=sleep)
-        return self._task(answer)
+        """Submit a task; returns it as created (``submitted``).
+
+        Every create carries an ``external_task_id`` (Kling's idempotency key, unique
+        per account). When a create fails after it was sent (a 5xx, a timeout), the
+        task may exist: it is looked up by that id in Kling's task list and adopted if
+        found; only when it is not there is the create sent again, with the same id,
+        so Kling itself refuses a duplicate. Nothing is ever paid twice."""
+        wire = body.wire()
+        external = str(wire.get("external_task_id") or f"kg-{uuid.uuid4().hex}")
+        wire["external_task_id"] = external
+        pause = sleep or asyncio.sleep
+        for attempt in range(1, self.retry.max_attempts + 1):
+            try:
+                return self._task(await self.request("POST", PATHS[kind], json=wire, sleep=sleep, create=True))
+            except (AmbiguousCreateError, BadRequestError) as exc:
+                if isinstance(exc, BadRequestError) and attempt == 1:
+                    raise  # a plain refusal of the first send: nothing was created
+                try:
+                    found = await self.find_external(kind, external, sleep=sleep)
+                except ProviderError as lookup:
+                    raise self.error(AmbiguousCreateError, f"the {kind} task {external!r} may have been created "
+                                     f"({exc.message}) and looking it up failed too ({lookup.message}); check "
+                                     "Kling's task list before running again") from exc
+                if found is not None:
+                    return found
+                if attempt == self.retry.max_attempts or isinstance(exc, BadRequestError):
+                    raise self.error(AmbiguousCreateError, f"the {kind} task {external!r} could not be created or "
+                                     f"found after {attempt} attempt(s) ({exc.message}); check Kling's task "
+                                     "list before running again") from exc
+                await pause(self.retry.delay(attempt))
+        raise AssertionError("unreachable")
+
+    async def find_external(self, kind: Kind, external_task_id: str, *,
+                            sleep: Sleep | None = None) -> KlingTask | None:
+        """The task created with ``external_task_id``, from the newest page of Kling's
+        task list (spec §2.3; the list is documented, a query by external id is not)."""
+        answer = await self.request("GET", PATHS[kind], params={"pageNum": 1, "pageSize": 500}, sleep=sleep)
+        for item in (answer.get("data") if isinstance(answer, dict) else None) or []:
+            info = item.get("task_info") if isinstance(item, dict) else None
+            if isinstance(info, dict) and info.get("external_task_id") == external_task_id:
+                return self._parse_task(item)
+        return None
 
     async def task(self, kind: Kind, task_id: str, *, sleep: Sleep | None = None) -> KlingTask:
         answer = await self.request("GET", f"{PATHS[kind]}/{task_id}", sleep=sleep)
@@ -152,8 +193,13 @@ class KlingClient(ProviderClient):
 
     def _task(self, answer: Any) -> KlingTask:
         try:
-            envelope = Envelope.model_validate(answer)
-            return KlingTask.model_validate(envelope.data)
+            return self._parse_task(Envelope.model_validate(answer).data)
+        except ValidationError as exc:
+            raise self.error(ProviderError, f"unexpected task object from Kling: {_first_problem(exc)}") from None
+
+    def _parse_task(self, data: Any) -> KlingTask:
+        try:
+            return KlingTask.model_validate(data)
         except ValidationError as exc:
             raise self.error(ProviderError, f"unexpected task object from Kling: {_first_problem(exc)}") from None
 

@@ -107,16 +107,18 @@ class RunningHubClient(ProviderClient):
         return self.error(cls, f"{meaning} ({msg})" if msg else meaning, code=code, response=response)
 
     # --- calls ------------------------------------------------------------------------------
-    async def _call(self, path: str, *, sleep: Sleep | None = None, **fields: Any) -> Envelope:
-        answer = await self.request("POST", path, json=self._body(**fields), sleep=sleep)
+    async def _call(self, path: str, *, sleep: Sleep | None = None, create: bool = False, **fields: Any) -> Envelope:
+        # RunningHub offers no idempotency key: a create that fails after it was sent
+        # fails as AmbiguousCreateError (it may be running, and billed) instead of being re-sent.
+        answer = await self.request("POST", path, json=self._body(**fields), sleep=sleep, create=create)
         return Envelope.model_validate(answer)
 
     async def create(self, request: CreateRequest, *, sleep: Sleep | None = None) -> CreatedTask:
         """Start a workflow task; a workflow that fails validation is a BadRequestError."""
-        return self._created(await self._call(CREATE, sleep=sleep, **request.wire()))
+        return self._created(await self._call(CREATE, sleep=sleep, create=True, **request.wire()))
 
     async def run_ai_app(self, request: AIAppRequest, *, sleep: Sleep | None = None) -> CreatedTask:
-        return self._created(await self._call(AI_APP, sleep=sleep, **request.wire()))
+        return self._created(await self._call(AI_APP, sleep=sleep, create=True, **request.wire()))
 
     async def upload(self, data: bytes, *, filename: str, mime: str, file_type: str = "image",
                      sleep: Sleep | None = None) -> str:

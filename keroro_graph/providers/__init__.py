@@ -3,7 +3,7 @@ retries, async-task polling, credentials, media helpers and signed tokens. Packs
 import it through ``keroro_graph.api``."""
 from .catalog import PROVIDERS, ProviderInfo
 from .client import DEFAULT_MAX_DOWNLOAD_BYTES, ProviderClient
-from .errors import (AuthError, BadRequestError, ContentPolicyError, MissingCredentialsError, ProviderError,
+from .errors import (AmbiguousCreateError, AuthError, BadRequestError, ContentPolicyError, MissingCredentialsError, ProviderError,
                      ProviderUnavailableError, QuotaError, RateLimitedError, ResultTooLargeError, TaskFailedError)
 from .hub import SERVICE_NAME, ProviderHub, hub_of
 from .poller import PollPlan, TaskStatus, poll
@@ -11,7 +11,7 @@ from .retry import RetryPolicy, parse_duration, parse_retry_after
 from .tokens import JwtCache
 
 __all__ = [
-    "AuthError", "BadRequestError", "ContentPolicyError", "DEFAULT_MAX_DOWNLOAD_BYTES", "JwtCache",
+    "AmbiguousCreateError", "AuthError", "BadRequestError", "ContentPolicyError", "DEFAULT_MAX_DOWNLOAD_BYTES", "JwtCache",
     "MissingCredentialsError", "PROVIDERS", "PollPlan", "ProviderClient", "ProviderError", "ProviderHub",
     "ProviderInfo", "ProviderUnavailableError", "QuotaError", "RateLimitedError", "ResultTooLargeError",
     "RetryPolicy", "SERVICE_NAME", "TaskFailedError", "TaskStatus", "hub_of", "parse_duration",

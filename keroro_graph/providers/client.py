@@ -17,7 +17,8 @@ from typing import Any, Awaitable, Callable, ClassVar, Mapping
 import httpx
 
 from ..redaction import forms_of, remember_sent, scrub_text
-from .errors import (ProviderError, ProviderUnavailableError, ResultTooLargeError, for_status)
+from .errors import (AmbiguousCreateError, ProviderError, ProviderUnavailableError, ResultTooLargeError,
+                     for_status)
 from .retry import RetryPolicy, parse_retry_after
 
 log = logging.getLogger(__name__)
@@ -72,11 +73,16 @@ class ProviderClient:
 
     async def request(self, method: str, path: str, *, json: Any = None, params: Mapping[str, Any] | None = None,
                       headers: Mapping[str, str] | None = None, data: Any = None, files: Any = None,
-                      timeout_s: float | None = None,
+                      timeout_s: float | None = None, create: bool = False,
                       sleep: Callable[[float], Awaitable[None]] | None = None) -> Any:
         """Send one API request (retried per the policy) and return its decoded JSON
         body (or text). ``path`` is joined to the base URL unless it is absolute;
-        ``sleep`` should be the node's ``ctx.sleep`` so retries stop on cancel."""
+        ``sleep`` should be the node's ``ctx.sleep`` so retries stop on cancel.
+
+        ``create=True`` marks a request that starts paid work: it is retried only when
+        the provider certainly did not take it (a refused connection, a rate limit); a
+        failure after it was sent raises AmbiguousCreateError instead of sending it
+        again, because the first one may have been accepted."""
         url = path if path.startswith(("http://", "https://")) else f"{self.base_url}{path}"
         merged = {**self.auth_headers(), **(headers or {})}
         for name, value in merged.items():
@@ -85,29 +91,45 @@ class ProviderClient:
                 self._sent.append(value)
 
         async def attempt() -> Any:
-            response = await self._send(method, url, json=json, params=params, headers=merged, data=data,
-                                        files=files, timeout_s=timeout_s)
-            body = _decode(response)
-            failure = self.parse_error(response, body)
-            if failure is not None:
-                self._count("error" if not failure.retryable else "retry")
-                raise failure
+            try:
+                response = await self._send(method, url, json=json, params=params, headers=merged, data=data,
+                                            files=files, timeout_s=timeout_s)
+                body = _decode(response)
+                failure = self.parse_error(response, body)
+                if failure is not None:
+                    self._count("error" if not failure.retryable else "retry")
+                    raise failure
+            except ProviderUnavailableError as exc:
+                if create and exc.sent:
+                    raise self.ambiguous(method, url, exc) from exc
+                raise
             self._count("ok")
             return body
 
         return await self.retry.run(attempt, sleep=sleep or asyncio.sleep, on_retry=self._log_retry)
 
+    def ambiguous(self, method: str, url: str, cause: ProviderError) -> AmbiguousCreateError:
+        """The error for a create that failed after it was sent, naming the uncertainty."""
+        return self.error(AmbiguousCreateError, f"{method} {_path(url)} failed after it was sent "
+                          f"({cause.message}); the provider may have accepted it, so it was not sent again "
+                          "(that could pay twice). Check the provider's task list or console before running "
+                          "again.", code=cause.code)
+
     async def _send(self, method: str, url: str, *, timeout_s: float | None, **kwargs: Any) -> httpx.Response:
         try:
             extra = {"timeout": timeout_s} if timeout_s is not None else {}
             return await self.http.request(method, url, **kwargs, **extra)
-        except httpx.TimeoutException:
+        except httpx.TimeoutException as exc:
             self._count("timeout")
-            raise ProviderUnavailableError(f"{method} {_path(url)} timed out", provider=self.provider) from None
+            error = ProviderUnavailableError(f"{method} {_path(url)} timed out", provider=self.provider)
+            error.sent = not isinstance(exc, (httpx.ConnectTimeout, httpx.PoolTimeout))
+            raise error from None
         except httpx.TransportError as exc:
             self._count("connection_error")
-            raise ProviderUnavailableError(f"{method} {_path(url)} failed: {type(exc).__name__}",
-                                           provider=self.provider) from None
+            error = ProviderUnavailableError(f"{method} {_path(url)} failed: {type(exc).__name__}",
+                                             provider=self.provider)
+            error.sent = not isinstance(exc, httpx.ConnectError)
+            raise error from None
 
     async def download(self, url: str, *, max_bytes: int = DEFAULT_MAX_DOWNLOAD_BYTES,
                        accept: tuple[str, ...] = ("image/", "video/", "audio/", "application/octet-stream"),

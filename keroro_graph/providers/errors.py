@@ -8,6 +8,8 @@
     ├── BadRequestError           parameters the provider rejects (never retried)
     ├── RateLimitedError          429 and friends                (retried, Retry-After honoured)
     ├── ProviderUnavailableError  5xx, timeouts, dropped connections (retried)
+    ├── AmbiguousCreateError      a create failed after it was sent: it may have been
+    │                             accepted (and charged), so it is not re-sent (never retried)
     ├── TaskFailedError           an async task ended in failure, with the provider's reason
     └── ResultTooLargeError       a result download exceeded its size cap
 """
@@ -57,6 +59,15 @@ class RateLimitedError(ProviderError):
 
 class ProviderUnavailableError(ProviderError):
     retryable = True
+    #: False only when the request certainly never reached the provider (the
+    #: connection could not be opened): re-sending it then cannot do anything twice.
+    sent = True
+
+
+class AmbiguousCreateError(ProviderError):
+    """A request that creates paid work failed after it was sent (a 5xx, a timeout, a
+    dropped connection): the provider may have accepted it. It is not re-sent unless
+    the provider offers an idempotency key (Kling's ``external_task_id``)."""
 
 
 class TaskFailedError(ProviderError):

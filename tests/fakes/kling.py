@@ -9,6 +9,7 @@ Scenarios: 1303/429 (with or without Retry-After), 1004/401, 5001/503, content
 policy (1301), failed tasks, held tasks (for cancel tests) and malformed bodies."""
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import io
@@ -92,6 +93,8 @@ class KlingFake(FakeServer):
         #: Images received, by field name.
         self.images: list[tuple[str, FakeImage]] = []
         self._ids = itertools.count(867283741759111202)
+        #: (status, delay) for creates whose answer is lost after the task was made.
+        self.lost_answers: list[tuple[int, float]] = []
         for kind, path in PATHS.items():
             self.app.router.add_post(path, self._creator(kind))
             self.app.router.add_get(path, self._lister(kind))
@@ -108,6 +111,12 @@ class KlingFake(FakeServer):
 
     def unavailable_next(self, times: int = 1) -> None:
         self.fail_next(503, error_body(5001, "service temporarily unavailable"), times=times, path_prefix="/v1/")
+
+    def lose_next_answers(self, status: int = 503, *, times: int = 1, delay_s: float = 0.0) -> None:
+        """The next ``times`` creates are accepted (the task exists and will be billed)
+        but their answers are lost: a gateway answers ``status`` instead, after
+        ``delay_s`` (longer than the client's read timeout makes a timeout)."""
+        self.lost_answers = [(status, delay_s)] * times
 
     def creates(self, kind: str | None = None) -> list[Any]:
         """POSTs that create tasks (of one kind, or any)."""
@@ -162,9 +171,16 @@ class KlingFake(FakeServer):
                 return problem
             if REFUSED_WORD in str(body.get("prompt", "")).lower():
                 return _error(400, 1301, "Failure to pass the risk control system")
+            external = body.get("external_task_id")
+            if external is not None and any(t.body.get("external_task_id") == external for t in self.tasks.values()):
+                return _error(400, 1201, f"invalid request parameters: external_task_id {external} already exists")
             now = _ms()
             task = FakeTask(str(next(self._ids)), kind, body, now, fail_reason=self.fail_reason, updated_ms=now)
             self.tasks[task.id] = task
+            if self.lost_answers:
+                status, delay_s = self.lost_answers.pop(0)
+                await asyncio.sleep(delay_s)
+                return _error(status, 5000, "gateway error")
             return _ok(self._task_json(task), message="SUCCEED")
         return create
 

@@ -49,6 +49,7 @@ async def test_first_last_frame_sends_kling_v3_with_sound_and_returns_the_video(
     record = await run_graph(krt, flf_graph())
     assert record.status == JobStatus.SUCCESS, record.error
     body = json_body(kling.creates("image2video")[0])
+    assert body.pop("external_task_id").startswith("kg-")  # the idempotency key every create carries
     assert {k: v for k, v in body.items() if k not in ("image", "image_tail")} == {
         "model_name": "kling-v3", "prompt": "goldfish swim out of the bag", "mode": "std", "duration": "7",
         "sound": "on"}

@@ -33,6 +33,7 @@ async def test_success_returns_a_batch_of_real_pixels(krt: Runtime, kling: Kling
     assert greens == [40, 60, 80]  # Kling's index order is kept
     assert round(float(frames[0][0, 0, 0]) * 255) == 200
     body = json_body(kling.creates("image")[0])
+    assert body.pop("external_task_id").startswith("kg-")
     assert body == {"model_name": "kling-v2", "prompt": "a ceramic mug on a wooden table", "resolution": "2k",
                     "n": 3, "aspect_ratio": "4:3"}
     assert record.outputs["p1"]["text"][0] in kling.tasks
@@ -60,11 +61,11 @@ async def test_reference_rules_are_checked_locally(krt: Runtime, kling: KlingFak
 
 
 async def test_retry_then_success(krt: Runtime, kling: KlingFake):
-    kling.unavailable_next()
-    kling.rate_limit_next()
+    kling.unavailable_next()  # the create (nothing made): looked up, then sent again with the same key
+    kling.rate_limit_next()   # the lookup: retried
     record = await run_graph(krt, image_graph())
     assert record.status == JobStatus.SUCCESS, record.error
-    assert len(kling.creates()) == 3
+    assert len(kling.creates()) == 2 and len(kling.tasks) == 1
 
 
 async def test_retries_exhausted(krt: Runtime, kling: KlingFake):

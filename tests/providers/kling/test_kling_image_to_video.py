@@ -81,8 +81,11 @@ async def test_rate_limit_then_success(krt: Runtime, kling: KlingFake):
 async def test_server_errors_exhaust_the_retries(krt: Runtime, kling: KlingFake):
     kling.unavailable_next(times=10)
     record = await run_graph(krt, i2v_graph())
-    assert record.error["node_id"] == "1" and kind(record) == "ProviderUnavailableError"
+    # the create may have been accepted and the lookup failed too: said so, never re-sent blind
+    assert record.error["node_id"] == "1" and kind(record) == "AmbiguousCreateError"
     assert "service temporarily unavailable" in record.error["exception_message"]
+    assert "check Kling's task list" in record.error["exception_message"]
+    assert len(kling.creates()) == 1
 
 
 async def test_a_wrong_access_key_is_refused_once(prt: Runtime, kling: KlingFake):

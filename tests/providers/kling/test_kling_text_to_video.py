@@ -39,6 +39,7 @@ async def test_success_returns_the_video_with_its_metadata_and_the_task_id(krt: 
     task_id = record.outputs["p1"]["text"][0]
     assert task_id in kling.tasks and kling.tasks[task_id].status == "succeed"
     body = json_body(kling.creates()[0])
+    assert body.pop("external_task_id").startswith("kg-")
     assert body == {"model_name": "kling-v2-1", "prompt": "a red fox running through snow", "mode": "pro",
                     "aspect_ratio": "9:16", "duration": "10"}
     assert len(kling.polls(task_id)) == 3  # submitted, processing, succeed

@@ -62,7 +62,8 @@ async def test_retry_then_success(rrt: Runtime, rh: RunningHubFake):
 async def test_retries_exhausted(rrt: Runtime, rh: RunningHubFake):
     rh.fail_next(503, "down", times=10, path_prefix=RUN)
     record = await run_graph(rrt, app_graph())
-    assert record.error["node_id"] == "1" and kind(record) == "ProviderUnavailableError"
+    assert record.error["node_id"] == "1" and kind(record) == "AmbiguousCreateError"
+    assert len(rh.seen_path(RUN)) == 1  # a run that may have started is not re-sent
 
 
 async def test_bad_key(prt: Runtime, rh: RunningHubFake):

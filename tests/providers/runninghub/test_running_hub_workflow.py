@@ -115,15 +115,27 @@ async def test_pending_codes_from_outputs_are_not_errors(rrt: Runtime, rh: Runni
     assert len(rh.seen_path(OUTPUTS)) == 3
 
 
-@pytest.mark.parametrize("scenario", ["queue_maxed", "http_429", "http_503"])
+@pytest.mark.parametrize("scenario", ["queue_maxed", "http_429"])
 async def test_transient_failures_are_retried(rrt: Runtime, rh: RunningHubFake, scenario: str):
     if scenario == "queue_maxed":
         rh.fail_code(421, path=CREATE)
     else:
-        rh.fail_next(429 if scenario == "http_429" else 503, "busy", path_prefix=CREATE)
+        rh.fail_next(429, "busy", path_prefix=CREATE)
     record = await run_graph(rrt, workflow_graph())
     assert record.status == JobStatus.SUCCESS, record.error
     assert len(rh.seen_path(CREATE)) == 2 and len(rh.tasks) == 1
+
+
+@pytest.mark.parametrize("failure", ["http_503", "http_502"])
+async def test_a_create_that_failed_after_sending_is_never_sent_again(rrt: Runtime, rh: RunningHubFake, failure):
+    """RunningHub has no idempotency key: a 5xx after the create was sent may hide a
+    running (billed) task, so the node fails naming the uncertainty."""
+    rh.fail_next(503 if failure == "http_503" else 502, "gateway", path_prefix=CREATE)
+    record = await run_graph(rrt, workflow_graph())
+    assert record.error["node_id"] == "1" and kind(record) == "AmbiguousCreateError"
+    message = record.error["exception_message"]
+    assert "may have accepted it" in message and "not sent again" in message
+    assert len(rh.seen_path(CREATE)) == 1
 
 
 async def test_retries_exhausted_name_the_node_and_the_code(rrt: Runtime, rh: RunningHubFake):
