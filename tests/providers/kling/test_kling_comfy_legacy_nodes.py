@@ -29,6 +29,7 @@ async def test_text_to_video_parses_comfyuis_mode_and_returns_id_and_duration(kr
     record = await run_graph(krt, {"1": t2v(), **previews("1", 3)})
     assert record.status == JobStatus.SUCCESS, record.error
     body = json_body(kling.creates("text2video")[0])
+    assert body.pop("external_task_id").startswith("kg-")
     assert body == {"model_name": "kling-v1-6", "prompt": "a paper boat on a river", "cfg_scale": 0.8,
                     "mode": "std", "aspect_ratio": "9:16", "duration": "10"}
     video_id = record.outputs["1p1"]["text"][0]
