@@ -19,7 +19,7 @@ from keroro_graph.api import (DEFAULT_MAX_DOWNLOAD_BYTES, AuthError, BadRequestE
                               for_status)
 
 from .choices import REGIONS
-from .models import NativeError, SynthesisRequest, TaskAnswer, TaskCreated
+from .models import NativeError, SynthesisRequest, TaskAnswer, TaskCreated, UploadPolicy
 
 Sleep = Callable[[float], Awaitable[None]]
 W = TypeVar("W", bound=BaseModel)
@@ -28,6 +28,9 @@ SYNTHESIS_PATH = "/api/v1/services/aigc/text2image/image-synthesis"
 IMAGE_EDIT_PATH = "/api/v1/services/aigc/image2image/image-synthesis"
 VIDEO_SYNTHESIS_PATH = "/api/v1/services/aigc/video-generation/video-synthesis"
 TASKS_PATH = "/api/v1/tasks"
+UPLOADS_PATH = "/api/v1/uploads"
+#: Synthesis requests naming ``oss://`` files from ``upload_temporary`` need this header.
+OSS_RESOLVE = {"X-DashScope-OssResourceResolve": "enable"}
 #: Users paste the SDK base URLs from Alibaba's docs; the client wants the bare host.
 _API_SUFFIXES = ("/compatible-mode/v1", "/api/v1")
 #: UNKNOWN means "no such task" (expired or never created); a few in a row is final.
@@ -89,8 +92,11 @@ class DashScopeClient(OpenAICompatClient):
         return await self.submit_task(SYNTHESIS_PATH, request.body(), sleep=sleep)
 
     async def submit_task(self, path: str, body: dict[str, Any], *, sleep: Sleep | None = None) -> str:
-        """Create any async task (image or video synthesis) at ``path``; returns its id."""
-        answer = await self.request("POST", path, json=body, headers={"X-DashScope-Async": "enable"}, sleep=sleep)
+        """Create any async task (image or video synthesis) at ``path``; returns its id.
+        A body naming ``oss://`` files uploaded with ``upload_temporary`` is sent with
+        the header that lets DashScope resolve them."""
+        headers = {"X-DashScope-Async": "enable", **(OSS_RESOLVE if "oss://" in str(body) else {})}
+        answer = await self.request("POST", path, json=body, headers=headers, sleep=sleep)
         return self._parse(TaskCreated, answer, "the task submission").output.task_id
 
     async def task_status(self, task_id: str, *, sleep: Sleep | None = None) -> TaskStatus:
@@ -117,6 +123,24 @@ class DashScopeClient(OpenAICompatClient):
         """Ask DashScope to drop the task. It only cancels tasks still PENDING (the
         SDK's ``/tasks/{id}/cancel``; not in the spec), so a refusal is expected."""
         await self.request("POST", f"{TASKS_PATH}/{task_id}/cancel")
+
+    async def upload_temporary(self, model: str, data: bytes, filename: str, *, sleep: Sleep | None = None) -> str:
+        """Put a file in the account's free temporary storage for ``model`` (kept 48 h,
+        usable only by this account and model) and return its ``oss://`` URL: how
+        DashScope takes a video it would otherwise need as a public URL. The upload goes
+        to the storage host DashScope names, with its one-time policy and never our key."""
+        answer = await self.request("GET", UPLOADS_PATH, params={"action": "getPolicy", "model": model}, sleep=sleep)
+        policy = self._parse(UploadPolicy, answer, "the upload policy request").data
+        key = f"{policy.upload_dir}/{filename}"
+        form = {"OSSAccessKeyId": policy.oss_access_key_id, "Signature": policy.signature, "policy": policy.policy,
+                "x-oss-object-acl": policy.x_oss_object_acl, "x-oss-forbid-overwrite": policy.x_oss_forbid_overwrite,
+                "key": key, "success_action_status": "200"}
+        response = await self._send("POST", policy.upload_host, data=form, files={"file": (filename, data)},
+                                    timeout_s=None)
+        if response.status_code != 200:
+            raise self.error(ProviderError, f"uploading {filename} to DashScope's temporary storage failed with "
+                                            f"HTTP {response.status_code}", response=response)
+        return f"oss://{key}"
 
     async def download_video(self, url: str, *, sleep: Sleep | None = None) -> bytes:
         """A video task's result file, capped at ``max_video_bytes``."""

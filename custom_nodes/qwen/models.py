@@ -80,3 +80,23 @@ class NativeError(Wire):
     code: str = ""
     message: str = ""
     request_id: str = ""
+
+
+# --- temporary file storage (oss:// URLs) -----------------------------------------------------
+
+class UploadPolicyData(Wire):
+    """``GET /api/v1/uploads?action=getPolicy&model=...`` → a one-time form upload
+    policy for the account's temporary storage."""
+
+    upload_host: str
+    upload_dir: str
+    oss_access_key_id: str
+    signature: str
+    policy: str
+    x_oss_object_acl: str = "private"
+    x_oss_forbid_overwrite: str = "true"
+
+
+class UploadPolicy(Wire):
+    request_id: str = ""
+    data: UploadPolicyData

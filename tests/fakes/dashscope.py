@@ -36,10 +36,11 @@ _DATA_URL = re.compile(r"^data:image/(png|jpeg|webp);base64,(.+)$", re.S)
 
 #: Video synthesis models (Wan and HappyHorse), by what they take.
 VIDEO_MODELS = {"wan2.5-t2v-preview", "wan2.6-t2v", "wan2.5-i2v-preview", "wan2.6-i2v", "wan2.6-r2v", "wan2.7-t2v",
-                "wan2.7-i2v", "wan2.7-r2v", "happyhorse-1.0-t2v", "happyhorse-1.1-t2v", "happyhorse-1.0-i2v",
+                "wan2.7-i2v", "wan2.7-r2v", "wan2.7-videoedit", "happyhorse-1.0-video-edit", "happyhorse-1.0-t2v", "happyhorse-1.1-t2v", "happyhorse-1.0-i2v",
                 "happyhorse-1.1-i2v", "happyhorse-1.0-r2v", "happyhorse-1.1-r2v"}
 EDIT_MODELS = {"wan2.5-i2i-preview"}
-MEDIA_TYPES = {"first_frame", "last_frame", "driving_audio", "reference_image", "video"}
+MEDIA_TYPES = {"first_frame", "last_frame", "driving_audio", "reference_image", "reference_video", "video",
+               "first_clip"}
 
 
 @dataclass
@@ -87,6 +88,11 @@ class DashScopeFake(FakeServer):
         router.add_post("/api/v1/services/aigc/video-generation/video-synthesis", self._synthesis)
         #: Bodies of accepted synthesis requests, in order.
         self.bodies: list[dict[str, Any]] = []
+        #: Temporary storage: object key → (model it was uploaded for, bytes).
+        self.uploads: dict[str, tuple[str, bytes]] = {}
+        self._policies: dict[str, str] = {}
+        router.add_get("/api/v1/uploads", self._upload_policy)
+        router.add_post("/oss-upload", self._oss_upload)
         router.add_get("/api/v1/tasks/{task_id}", self._task)
         router.add_post("/api/v1/tasks/{task_id}/cancel", self._cancel)
 
@@ -147,7 +153,7 @@ class DashScopeFake(FakeServer):
             return native_error(400, "InvalidParameter", "The request body is not valid JSON.")
         kind = request.path.rsplit("/", 2)[-2]
         check = {"video-generation": _check_video, "image2image": _check_edit}.get(kind, _check_synthesis)
-        problem = check(body)
+        problem = check(body) or self._check_oss(body, request.headers.get("X-DashScope-OssResourceResolve") == "enable")
         if problem is not None:
             return native_error(400, *problem)
         self.bodies.append(body)
@@ -155,10 +161,53 @@ class DashScopeFake(FakeServer):
         match = _SIZE.match(params.get("size") or _RESOLUTIONS.get(params.get("resolution"), "1024*1024"))
         task = Task(id=f"task-{next(self._ids)}", model=body["model"], n=int(params.get("n", 1)),
                     size=(int(match.group(1)), int(match.group(2))), outcome=self.outcome,
-                    video_s=int(params.get("duration", 5)) if kind == "video-generation" else None)
+                    video_s=int(params.get("duration", 5)) or 3 if kind == "video-generation" else None)
         self.tasks[task.id] = task
         return web.json_response({"output": {"task_status": "PENDING", "task_id": task.id},
                                   "request_id": "req-fake"})
+
+    async def _upload_policy(self, request: web.Request) -> web.Response:
+        if not self.authorised(request):
+            return native_error(401, "InvalidApiKey", "Invalid API-key provided.")
+        if request.query.get("action") != "getPolicy" or request.query.get("model") not in VIDEO_MODELS:
+            return native_error(400, "InvalidParameter", "action must be getPolicy with a model")
+        signature = f"sig-{next(self._ids)}"
+        upload_dir = f"dashscope-instant/{signature}"
+        self._policies[upload_dir] = request.query["model"]
+        return web.json_response({"request_id": "req-fake", "data": {
+            "policy": "eyJmYWtlIjp0cnVlfQ==", "signature": signature, "upload_dir": upload_dir,
+            "upload_host": f"{self.url}/oss-upload", "expire_in_seconds": 300, "max_file_size_mb": 100,
+            "capacity_limit_mb": 999999, "oss_access_key_id": "LTAI-fake", "x_oss_object_acl": "private",
+            "x_oss_forbid_overwrite": "true"}})
+
+    async def _oss_upload(self, request: web.Request) -> web.Response:
+        """OSS's form upload: the policy fields, then the file; our API key must not come."""
+        from tests.fakes.relay import multipart_form
+        if "Authorization" in request.headers:
+            return web.Response(status=400, text="<Error><Code>InvalidArgument</Code></Error>")
+        fields, files = multipart_form(request.headers.get("Content-Type", ""), await request.read())
+        upload_dir = fields.get("key", "").rsplit("/", 1)[0]
+        if (upload_dir not in self._policies or fields.get("Signature") != upload_dir.rsplit("/", 1)[-1]
+                or fields.get("OSSAccessKeyId") != "LTAI-fake" or len(files) != 1):
+            return web.Response(status=403, text="<Error><Code>SignatureDoesNotMatch</Code></Error>")
+        self.uploads[fields["key"]] = (self._policies[upload_dir], files[0][1])
+        return web.Response(status=200)
+
+    def _check_oss(self, body: dict[str, Any], resolving: bool) -> tuple[str, str] | None:
+        given = body.get("input") or {}
+        urls = [m.get("url", "") for m in given.get("media") or []] + list(given.get("reference_video_urls") or [])
+        for url in urls:
+            if url.startswith("oss://") and not self.resolve(url, body["model"], resolving):
+                return "InvalidParameter", f"The url {url} is invalid or was uploaded for another model."
+            if not url.startswith(("oss://", "data:")):
+                return "InvalidParameter", f"The url {url[:40]} could not be downloaded."
+        return None
+
+    def resolve(self, url: str, model: str, resolving: bool) -> bool:
+        """Whether an ``oss://`` URL names a file uploaded for ``model`` (and the
+        request asked DashScope to resolve such URLs)."""
+        found = self.uploads.get(url.removeprefix("oss://"))
+        return resolving and found is not None and found[0] == model
 
     async def _task(self, request: web.Request) -> web.Response:
         if not self.authorised(request):
@@ -227,13 +276,15 @@ def _check_video(body: Any) -> tuple[str, str] | None:
     if not isinstance(body, dict) or body.get("model") not in VIDEO_MODELS:
         return "InvalidParameter", "Model not exist."
     model, given, params = body["model"], body.get("input") or {}, body.get("parameters") or {}
-    if ("t2v" in model or "r2v" in model) and not str(given.get("prompt") or "").strip():
+    if ("t2v" in model or "r2v" in model or "edit" in model) and not str(given.get("prompt") or "").strip():
         return "InvalidParameter", "Field required: input.prompt"
     if FORBIDDEN in str(given.get("prompt") or ""):
         return "DataInspectionFailed", "Input data may contain inappropriate content."
     media = given.get("media") or []
     if model.startswith(("wan2.7", "happyhorse")) and "t2v" not in model and not media:
         return "InvalidParameter", "Field required: input.media"
+    if model == "wan2.6-r2v" and not given.get("reference_video_urls"):
+        return "InvalidParameter", "Field required: input.reference_video_urls"
     for item in media:
         if item.get("type") not in MEDIA_TYPES:
             return "InvalidParameter", f"media type {item.get('type')!r} is invalid"
@@ -246,8 +297,9 @@ def _check_video(body: Any) -> tuple[str, str] | None:
         return "InvalidParameter", f"The size {params['size']!r} is invalid."
     if "resolution" in params and params["resolution"] not in _RESOLUTIONS:
         return "InvalidParameter", f"The resolution {params['resolution']!r} is invalid."
-    if not isinstance(params.get("duration", 5), int) or not 2 <= params.get("duration", 5) <= 15:
-        return "InvalidParameter", "duration must be an integer from 2 to 15."
+    low = 0 if "edit" in model else 2  # video edits: 0 means "as long as the input"
+    if not isinstance(params.get("duration", 5), int) or not low <= params.get("duration", 5) <= 15:
+        return "InvalidParameter", f"duration must be an integer from {low} to 15."
     if not 0 <= int(params.get("seed", 0)) <= 2147483647:
         return "InvalidParameter", "seed is out of range."
     return None

@@ -65,6 +65,9 @@ class GeminiFake(FakeServer):
         self.finish_reason: str | None = None
         #: RGB colour of generated images.
         self.colour = (30, 160, 90)
+        #: Side of a generated 1:1 "1K" image in pixels (tiny by default: fast tests;
+        #: raise it when the result feeds a node with a minimum size, such as Kling's 300 px).
+        self.base_px = 32
         #: Also answer with a thinking image (a part marked ``thought``) in this colour.
         self.thought_colour: tuple[int, int, int] | None = None
         self.bodies: list[dict[str, Any]] = []
@@ -161,8 +164,8 @@ class GeminiFake(FakeServer):
     def _image_parts(self, body: dict[str, Any]) -> list[dict[str, Any]]:
         config = _get(body, "generationConfig", "generation_config") or {}
         image = _get(config, "imageConfig", "image_config") or {}
-        png = png_bytes(*_size(_get(image, "aspectRatio", "aspect_ratio"), _get(image, "imageSize", "image_size")),
-                        rgb=self.colour)
+        png = png_bytes(*_size(_get(image, "aspectRatio", "aspect_ratio"), _get(image, "imageSize", "image_size"),
+                               self.base_px), rgb=self.colour)
         data = base64.b64encode(png).decode("ascii")
         if self.image_in_text == "data":
             return [{"text": f"Here you go: ![image](data:image/png;base64,{data})"}]
@@ -210,9 +213,9 @@ def _check_part(part: dict[str, Any]) -> str | None:
     return None
 
 
-def _size(ratio: str | None, image_size: str | None) -> tuple[int, int]:
-    """Small images whose shape follows the requested ratio and size (1K → 32 px base)."""
-    base = 32 * {"1K": 1, "2K": 2, "4K": 4}.get(image_size or "1K", 1)
+def _size(ratio: str | None, image_size: str | None, base_px: int = 32) -> tuple[int, int]:
+    """Small images whose shape follows the requested ratio and size (1K → ``base_px``)."""
+    base = base_px * {"1K": 1, "2K": 2, "4K": 4}.get(image_size or "1K", 1)
     w, h = (int(x) for x in (ratio or "1:1").split(":"))
     scale = (base * base / (w * h)) ** 0.5
     return max(1, round(w * scale)), max(1, round(h * scale))

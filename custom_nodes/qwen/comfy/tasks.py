@@ -4,6 +4,9 @@ and one async task from submission through polling (cancelled on DashScope when 
 job is) to the downloaded VIDEO or IMAGE batch."""
 from __future__ import annotations
 
+import asyncio
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -40,6 +43,33 @@ def audio_url(value: Any) -> str | None:
         return None
     data = audio.encode_audio(np.asarray(value["waveform"])[0], int(value["sample_rate"]), fmt="mp3")
     return provider_media.data_url(data, "audio/mpeg")
+
+
+#: Input videos above this are refused before uploading (DashScope's models take clips
+#: of seconds; its temporary storage takes up to 1 GB).
+MAX_VIDEO_BYTES = 200 * 1024 * 1024
+
+
+async def video_url(ctx: NodeContext, model: str, video: Any, name: str) -> str:
+    """An input VIDEO in the account's temporary DashScope storage, as the ``oss://``
+    URL the ``model`` reads (DashScope takes videos only by URL)."""
+    if not Path(getattr(video, "path", "") or "").is_file():
+        raise refuse(f"{name}: the input video has no file to send")
+    data = await asyncio.to_thread(_mp4_bytes, video)
+    if len(data) > MAX_VIDEO_BYTES:
+        raise refuse(f"{name}: the video is {len(data):,} bytes; at most {MAX_VIDEO_BYTES:,} are sent")
+    client = ctx.provider(DashScopeClient)
+    ctx.text(f"Uploading {name} to DashScope's temporary storage…")
+    return await client.upload_temporary(model, data, f"{name.replace('.', '_')}.mp4", sleep=ctx.sleep)
+
+
+def _mp4_bytes(video: Any) -> bytes:
+    """The video as MP4 bytes: the file itself, or (trimmed, or another format) re-encoded."""
+    path = Path(video.path)
+    if not getattr(video, "is_trimmed", False) and path.suffix.lower() == ".mp4":
+        return path.read_bytes()
+    with tempfile.TemporaryDirectory() as folder:
+        return video.save_to(Path(folder) / "clip.mp4").read_bytes()
 
 
 def required(name: str, text: str) -> str:

@@ -13,6 +13,7 @@ from keroro_graph.api import Video
 from keroro_graph.jobs.backend import JobStatus
 from keroro_graph.runtime import Runtime
 from tests.conftest import run_graph, until
+from tests.fakes.base import mp4_bytes
 from tests.fakes.dashscope import API_KEY, DashScopeFake
 from tests.providers.conftest import configure
 
@@ -147,12 +148,51 @@ async def test_a_missing_key_is_refused_at_validation(prt: Runtime, dashscope: D
     assert dashscope.requests == []
 
 
-async def test_video_input_nodes_are_refused_at_validation(qrt: Runtime, dashscope: DashScopeFake):
-    graph = graph_of("WanReferenceVideoApi", {
-        "model": "wan2.6-r2v", "prompt": "two knights", "negative_prompt": "", "size": "720p: 16:9 (1280x720)",
-        "duration": 5, "seed": 1, "shot_type": "multi", "watermark": False,
-        "reference_videos.character1": ["v", 0]}, v=happyhorse_t2v()["1"])
-    sub = await qrt.jobs.submit(graph)
-    assert not sub.accepted and "public URLs" in str(sub.node_errors["1"]["errors"])
-    assert dashscope.requests == []
+def load_video(rt: Runtime, name: str = "clip.mp4", seconds: float = 3.0) -> dict[str, Any]:
+    (rt.settings.paths.input / name).write_bytes(mp4_bytes(320, 240, 8, seconds))
+    return {"class_type": "LoadVideo", "inputs": {"file": name}}
 
+
+async def test_reference_videos_go_through_dashscopes_temporary_storage(qrt: Runtime, dashscope: DashScopeFake):
+    graph = graph_of("WanReferenceVideoApi", {
+        "model": "wan2.6-r2v", "prompt": "two knights face each other", "negative_prompt": "",
+        "size": "720p: 16:9 (1280x720)", "duration": 5, "seed": 1, "shot_type": "multi", "watermark": False,
+        "reference_videos.character1": ["v", 0], "reference_videos.character2": ["w", 0]},
+        v=load_video(qrt), w=load_video(qrt, "other.mp4", 2.0))
+    record = await run_graph(qrt, graph)
+    assert record.status == JobStatus.SUCCESS, record.error
+    [policy_a, policy_b] = [r for r in dashscope.seen("/api/v1/uploads")]
+    assert policy_a.query == {"action": "getPolicy", "model": "wan2.6-r2v"}
+    assert all("Authorization" not in r.headers for r in dashscope.seen("/oss-upload"))  # our key never goes there
+    urls = dashscope.bodies[0]["input"]["reference_video_urls"]
+    assert [u.startswith("oss://") for u in urls] == [True, True]
+    assert {dashscope.uploads[u.removeprefix("oss://")][1] for u in urls} == {
+        (qrt.settings.paths.input / "clip.mp4").read_bytes(), (qrt.settings.paths.input / "other.mp4").read_bytes()}
+    [synthesis] = dashscope.seen(VIDEO)
+    assert synthesis.headers["X-DashScope-OssResourceResolve"] == "enable"
+    assert dashscope.bodies[0]["parameters"]["size"] == "1280*720"
+
+
+async def test_wan27_video_edit_sends_the_video_and_reference_images(qrt: Runtime, dashscope: DashScopeFake):
+    graph = graph_of("Wan2VideoEditApi", {
+        "model": "wan2.7-videoedit", "model.prompt": "replace the car with a horse", "model.resolution": "720P",
+        "model.ratio": "16:9", "model.duration": "auto", "seed": 2, "audio_setting": "auto", "watermark": False,
+        "video": ["v", 0], "model.reference_images.image1": ["i", 0]}, v=load_video(qrt), i=image())
+    record = await run_graph(qrt, graph)
+    assert record.status == JobStatus.SUCCESS, record.error
+    body = dashscope.bodies[0]
+    assert [m["type"] for m in body["input"]["media"]] == ["video", "reference_image"]
+    assert body["input"]["media"][0]["url"].startswith("oss://dashscope-instant/")
+    assert body["parameters"] == {"resolution": "720P", "ratio": "16:9", "duration": 0, "audio_setting": "auto",
+                                  "watermark": False, "seed": 2}
+
+
+async def test_a_refused_upload_fails_naming_the_storage(qrt: Runtime, dashscope: DashScopeFake):
+    dashscope.fail_next(403, "<Error><Code>AccessDenied</Code></Error>", path_prefix="/oss-upload")
+    graph = graph_of("Wan2VideoContinuationApi", {
+        "model": "wan2.7-i2v", "model.prompt": "and then it rains", "model.negative_prompt": "",
+        "model.resolution": "720P", "model.duration": 5, "seed": 3, "prompt_extend": True, "watermark": False,
+        "first_clip": ["v", 0]}, v=load_video(qrt))
+    record = await run_graph(qrt, graph)
+    assert record.status == JobStatus.ERROR and "temporary storage" in record.error["exception_message"]
+    assert dashscope.bodies == []
