@@ -14,7 +14,8 @@ from ..settings import Settings
 
 def nodes_command(args: Any, out: TextIO = sys.stdout) -> int:
     settings = Settings.from_env(user_dir=args.user_dir, custom_nodes_dirs=args.custom_nodes_dir or None)
-    registry = load_registry(builtin_dir=settings.builtin_nodes_dir, custom_dirs=settings.custom_nodes_dirs)
+    registry = load_registry(builtin_dir=settings.builtin_nodes_dir, custom_dirs=settings.custom_nodes_dirs,
+                             paths=settings.paths)
     if args.json:
         out.write(json.dumps(object_info(registry, NodeEnv(paths=settings.paths)), indent=1) + "\n")
         return 0

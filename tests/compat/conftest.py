@@ -1,16 +1,14 @@
-"""A registry, runtime and real loopback server with the test ComfyUI pack
-(tests/fixtures/comfy_packs) loaded beside the usual fixture packs."""
+"""Settings and a registry with the test ComfyUI pack (tests/fixtures/comfy_packs)
+loaded beside the usual fixture packs (tests/conftest.py's ``runtime`` uses them), and
+a real loopback server."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import AsyncIterator
-
 import pytest
 from aiohttp.test_utils import TestClient
 
 from keroro_graph.registry.loader import load_registry
 from keroro_graph.registry.registry import Registry
-from keroro_graph.runtime import Runtime, build_runtime
 from keroro_graph.server.app import create_app
 from keroro_graph.settings import Settings
 from tests.conftest import FIXTURE_PACKS
@@ -27,16 +25,6 @@ def settings(tmp_path: Path) -> Settings:
 def registry(settings: Settings) -> Registry:
     settings.ensure_dirs()
     return load_registry(custom_dirs=settings.custom_nodes_dirs, paths=settings.paths)
-
-
-@pytest.fixture
-async def runtime(settings: Settings, registry: Registry) -> AsyncIterator[Runtime]:
-    rt = build_runtime(settings, registry=registry)
-    await rt.start()
-    try:
-        yield rt
-    finally:
-        await rt.close()
 
 
 @pytest.fixture
