@@ -39,7 +39,7 @@ def test_build_a_graph_with_the_mouse_and_run_it(canvas: Canvas) -> None:
     offered = canvas.page.locator("#kg-search-results li .kg-search-name").all_inner_texts()
     assert "Save Image" in offered and "Invert Mask" not in offered and "Int Math" not in offered
     box.fill("save image")
-    box.press("Enter")
+    canvas.page.locator("#kg-search-results li").filter(has=canvas.page.get_by_text("Save Image", exact=True)).click()
     g = canvas.graph()
     save = next(n for n in g["nodes"] if n["data"]["classType"] == "SaveImage")
     assert g["edges"] == [{"source": gradient, "sourceHandle": "out-0", "target": save["id"], "targetHandle": "in-images"}]

@@ -5,7 +5,7 @@
  * the minimap threshold. All props passed to ReactFlow are stable.
  */
 import {
-  Background, BackgroundVariant, ControlButton, Controls, MiniMap, ReactFlow, useReactFlow,
+  Background, BackgroundVariant, ControlButton, Controls, MiniMap, ReactFlow, useReactFlow, useStore,
   type Connection, type FinalConnectionState, type OnConnectStartParams,
 } from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useRef } from "react";
@@ -27,6 +27,7 @@ import { fitAll, fitOnLoad, MAX_ZOOM, MIN_ZOOM } from "./fit";
 import { t } from "../i18n";
 
 const CULL_ABOVE = 150;
+const overviewSelector = (s: { transform: [number, number, number] }) => s.transform[2] < 0.12;
 const MINIMAP_MAX = 500;
 const proOptions = { hideAttribution: true };
 const minimapColor = (n: GraphNode): string => (n.type === "group" ? "transparent" : n.type === "note" ? "#8a7d2c" : "#4a6fa5");
@@ -180,12 +181,15 @@ export function Canvas() {
   }, []);
 
   const snapGrid = useMemo<[number, number]>(() => [prefs.gridSize, prefs.gridSize], [prefs.gridSize]);
-  const big = nodes.length > CULL_ABOVE;
+  // Culling pays while only part of a big graph is on screen; zoomed out far enough to see
+  // most of it, the per-frame visibility pass over every node costs more than it saves.
+  const overview = useStore(overviewSelector);
+  const big = nodes.length > CULL_ABOVE && !overview;
   const background = prefs.background === "wallpaper" && prefs.wallpaper ? { backgroundImage: `url("${prefs.wallpaper}")` } : undefined;
 
   return (
     <div
-      className={`kg-canvas bg-${prefs.background}`}
+      className={`kg-canvas bg-${prefs.background}${overview && nodes.length > CULL_ABOVE ? " overview" : ""}`}
       ref={wrapper}
       style={background}
       onDoubleClick={onDoubleClick}
