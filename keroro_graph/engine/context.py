@@ -84,7 +84,7 @@ class NodeContext(NodeEnv):
     """What a node may do while it runs."""
 
     __slots__ = ("_emit", "_token", "_last_progress_at", "_last_fraction", "display_node_id",
-                 "services")
+                 "services", "item")
 
     def __init__(self, *, paths: Paths, job_id: str, node_id: str, class_type: str,
                  prompt: dict[str, Any], extra_data: dict[str, Any],
@@ -100,6 +100,9 @@ class NodeContext(NodeEnv):
         self.display_node_id = display_node_id or node_id
         #: Shared objects the host offers nodes (provider clients, settings), by name.
         self.services = services or {}
+        #: Which item of a batch this call is (list mapping of a paid node), else None;
+        #: result files carry it so the items of one node never overwrite each other.
+        self.item: int | None = None
 
     # --- progress and previews ----------------------------------------------------
     def progress(self, value: float, max: float | None = None) -> None:  # noqa: A002

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import copy
 import hashlib
 import logging
 import weakref
@@ -66,7 +67,7 @@ async def run_paid(ex: Any, spec: NodeSpec, state: Any, ctx: Any, calls: list[di
                     await loop.run_in_executor(engine.pool, store.link, alias, key)
                 memo.name_outputs(found, key)
                 return _Stored(found)
-        out = await _call_once(engine, spec, state, ctx, call)
+        out = await _call_once(engine, spec, state, _item_context(ctx, index) if total > 1 else ctx, call)
         if store is not None:
             memo.name_outputs(out, key)
         ex._emit(PaidCallMade(job_id=ex.req.job_id, node_id=node_id, class_type=spec.class_type, item=index,
@@ -179,6 +180,13 @@ def _digest_value(h: Any, value: Any, depth: int, memo: DigestMemo | None) -> No
         h.update(f"file{value.path}\x00{stat.st_size}\x00{stat.st_mtime_ns}".encode())
     else:
         raise _Unkeyable()
+
+
+def _item_context(ctx: Any, index: int) -> Any:
+    """The node's context for one item of a batch (its result files named by item)."""
+    own = copy.copy(ctx)
+    own.item = index
+    return own
 
 
 class _Stored:

@@ -62,11 +62,15 @@ def images_to_batch(blobs: list[bytes]) -> np.ndarray:
 
 
 def result_path(ctx: Any, provider: str, ext: str, index: int = 0) -> Path:
-    """``output/<provider>/<job>_<node>_<index>.<ext>``: keyed by job and node, so a
-    job taken over after a crash overwrites its own file."""
+    """``output/<provider>/<job>_<node>_<index>.<ext>`` (``..._item<N>_<index>`` for
+    item N of a batch): keyed by job and node, so a job taken over after a crash
+    overwrites its own file."""
     folder = Path(ctx.paths.output) / provider
     folder.mkdir(parents=True, exist_ok=True)
     safe = re.sub(r"[^A-Za-z0-9_.-]", "_", f"{ctx.job_id or 'job'}_{ctx.node_id or 'node'}")
+    item = getattr(ctx, "item", None)
+    if item is not None:  # one call of a batch: ``<job>_<node>_item<N>_<index>``
+        safe += f"_item{item}"
     return folder / f"{safe}_{index}.{ext.lstrip('.')}"
 
 

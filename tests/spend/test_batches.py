@@ -109,3 +109,18 @@ async def test_empty_or_bad_batches_are_validation_errors(api, node, named):
     response = await client.post("/prompt", json={"prompt": graph})
     body = await response.json()
     assert response.status == 400 and named in str(body["node_errors"]["b"])
+
+
+async def test_each_item_of_a_video_batch_keeps_its_own_file(api):
+    client, fake = api
+    graph = {"lines": {"class_type": "TextLines", "inputs": {"text": "a fox\na cat\na mug\n"}},
+             "vid": {"class_type": "KlingTextToVideo",
+                     "inputs": {"prompt": ["lines", 0], "negative_prompt": "", "model": "kling-v2-5-turbo",
+                                "mode": "std", "duration": "5", "aspect_ratio": "16:9", "cfg_scale": 0.5}},
+             "ids": {"class_type": "PreviewAny", "inputs": {"source": ["vid", 1]}}}
+    prompt_id = (await (await client.post("/prompt", json={"prompt": graph})).json())["prompt_id"]
+    entry = await _history(client, prompt_id)
+    videos = entry["outputs"]["vid"]["videos"]
+    assert len(videos) == 3 and len({v["filename"] for v in videos}) == 3
+    output = client.app[RUNTIME].settings.paths.output
+    assert all((output / v["subfolder"] / v["filename"]).is_file() for v in videos)
