@@ -217,10 +217,13 @@ class SecretStore:
         if not isinstance(prompt, dict) or not might_hold_secret(prompt, forms):
             return found
         for node_id, node in prompt.items():
+            if not might_hold_secret(node, forms) or scrub_json(node, forms) == node:
+                continue
             inputs = node.get("inputs") if isinstance(node, dict) else None
-            for name, value in (inputs.items() if isinstance(inputs, dict) else ()):
-                if might_hold_secret(value, forms) and scrub_json(value, forms) != value:
-                    found.setdefault(str(node_id), []).append(str(name))
+            names = [str(name) for name, value in (inputs.items() if isinstance(inputs, dict) else ())
+                     if might_hold_secret(value, forms) and scrub_json(value, forms) != value]
+            # a key elsewhere in the node (its _meta title, say) would reach image metadata too
+            found[str(node_id)] = names or [k for k in (node if isinstance(node, dict) else {}) if k != "inputs"]
         return found
 
     def _forms(self) -> list[str]:

@@ -417,4 +417,9 @@ async def test_a_stored_key_pasted_into_a_widget_is_refused_at_submit(runtime):
         assert "very-secret" not in body and "eyJ" not in body
         assert result.node_errors["bad"]["errors"][0]["extra_info"] == {"input_name": "message"}
         assert "secret store" in result.node_errors["bad"]["errors"][0]["details"]
+    titled = {"c": {"class_type": "TestConst", "inputs": {"value": 1},
+                    "_meta": {"title": "AIzaSy-very-secret-value-123"}},
+              "o": {"class_type": "TestOutput", "inputs": {"source": ["c", 0]}}}
+    result = await runtime.jobs.submit(titled)  # the title would reach SaveImage's metadata
+    assert not result.accepted and result.node_errors["c"]["errors"][0]["extra_info"] == {"input_name": "_meta"}
     assert await runtime.jobs.backend.count() == 0

@@ -34,6 +34,10 @@ def gif(frames: int, size: int = 1000) -> bytes:
 
 
 def run_load(tmp_path: Path, name: str, data: bytes) -> tuple[int, str, int]:
+    return run_load_with_budget(tmp_path, name, data, BUDGET)
+
+
+def run_load_with_budget(tmp_path: Path, name: str, data: bytes, budget: int) -> tuple[int, str, int]:
     """``keroro-graph run`` on LoadImage → PreviewAny in a fresh process; returns
     (exit code, output, peak resident memory in KiB)."""
     user = tmp_path / f"user-{name}"
@@ -42,7 +46,7 @@ def run_load(tmp_path: Path, name: str, data: bytes) -> tuple[int, str, int]:
     graph = tmp_path / f"{name}.json"
     graph.write_text(json.dumps({"1": {"class_type": "LoadImage", "inputs": {"image": name}},
                                  "2": {"class_type": "PreviewAny", "inputs": {"source": ["1", 0]}}}))
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "KERORO_IMAGE_BUDGET_BYTES": str(BUDGET)}
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "KERORO_IMAGE_BUDGET_BYTES": str(budget)}
     process = subprocess.Popen([sys.executable, "-m", "keroro_graph.cli.main", "run", str(graph), "--quiet",
                                 "--user-dir", str(user), "--custom-nodes-dir", str(tmp_path / "none")],
                                cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)

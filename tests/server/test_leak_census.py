@@ -26,6 +26,7 @@ from tests.providers.qwen.conftest import t2i_graph
 from tests.providers.runninghub.conftest import workflow_graph
 
 STORED = [kl.ACCESS_KEY, kl.SECRET_KEY, ds.API_KEY, rhf.API_KEY]
+RUNTIME_JWT = "eyJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJydW50aW1lIn0.c2lnbmF0dXJlLXJ1bg"
 
 
 @pytest.fixture
@@ -107,6 +108,10 @@ async def test_no_credential_reaches_any_answer_message_log_or_file(tmp_path, fu
     await runtime.jobs.wait(answer["prompt_id"], timeout_s=10)
     await until(lambda: "did not succeed" in log_file.read_text(), timeout_s=5)
     jobs.append(answer["prompt_id"])
+    # a token a node makes while running reaches `executed`, the record and history scrubbed
+    jobs.append(await run({"jwt": {"class_type": "StringConcatenate", "inputs": {
+        "string_a": "eyJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJydW50aW1lIn0", "string_b": "c2lnbmF0dXJlLXJ1bg",
+        "delimiter": "."}}, "show": {"class_type": "PreviewAny", "inputs": {"source": ["jwt", 0]}}}))
     # keys pasted by hand: a widget (refused), /userdata and /settings (scrubbed)
     pasted = await client.post("/prompt", json={"prompt": t2v_graph(prompt=f"use {kl.SECRET_KEY}")})
     assert pasted.status == 400 and "secret store" in await pasted.text()
@@ -118,7 +123,7 @@ async def test_no_credential_reaches_any_answer_message_log_or_file(tmp_path, fu
     assert echoed >= 5, "the fakes echoed credentials back"
     jwt_and_bearer = set().union(*(e.credentials for _, e in fakes.values()))
     assert any(v.startswith("Bearer eyJ") for v in jwt_and_bearer), "a Kling JWT was sent"
-    needles = sorted({*STORED, *(v for v in jwt_and_bearer if len(v) >= 8)}, key=len)
+    needles = sorted({*STORED, RUNTIME_JWT, *(v for v in jwt_and_bearer if len(v) >= 8)}, key=len)
 
     answers: dict[str, str] = {}
     for path in ["/history", "/queue", "/api/runs", "/api/runs?include=prompt", "/api/jobs", "/api/providers",
@@ -139,3 +144,4 @@ async def test_no_credential_reaches_any_answer_message_log_or_file(tmp_path, fu
              if needle.encode() in data]
     assert leaks == []
     assert len(seen) > 20 and "did not succeed" in log_file.read_text()
+    assert any('"type":"executed"' in m and "***" in m for m in seen), "the made token was sent, scrubbed"
