@@ -223,7 +223,8 @@ class SecretStore:
             names = [str(name) for name, value in (inputs.items() if isinstance(inputs, dict) else ())
                      if might_hold_secret(value, forms) and scrub_json(value, forms) != value]
             # a key elsewhere in the node (its _meta title, say) would reach image metadata too
-            found[str(node_id)] = names or [k for k in (node if isinstance(node, dict) else {}) if k != "inputs"]
+            found[str(node_id)] = names or [str(k) for k, v in (node.items() if isinstance(node, dict) else ())
+                                             if k != "inputs" and scrub_json(v, forms) != v]
         return found
 
     def _forms(self) -> list[str]:
