@@ -142,6 +142,7 @@ async def test_no_credential_reaches_any_answer_message_log_or_file(tmp_path, fu
              "websocket": "\n".join(seen).encode(), "log": log_file.read_bytes(), **files}
     leaks = [(needle[:12] + "…", sink) for needle in needles for sink, data in sinks.items()
              if needle.encode() in data]
+    print(f"census: {len(needles)} credential values x {len(sinks)} sinks, {len(leaks)} leaks")
     assert leaks == []
     assert len(seen) > 20 and "did not succeed" in log_file.read_text()
     assert any('"type":"executed"' in m and "***" in m for m in seen), "the made token was sent, scrubbed"
