@@ -90,7 +90,8 @@ class Video:
         """All frames of the trim window as an IMAGE batch ``[N, H, W, 3]`` float32."""
         self._check_decodable_size()
         with _opened(self.path) as container:
-            return _decode_frames(container, container.streams.video[0], self.start_s, self.limit_s)
+            return _decode_frames(container, container.streams.video[0], self.start_s, self.limit_s,
+                                  expected=(self.frame_count or 0) + 2)
 
     def audio(self) -> dict[str, Any] | None:
         """The audio of the trim window as an AUDIO value, or None when there is none."""
@@ -188,6 +189,7 @@ def encode_video(dest: Path, images: np.ndarray, *, fps: float, audio: dict[str,
             stream.width, stream.height = width, height
             stream.pix_fmt = "yuv420p10le" if bit_depth == 10 else "yuv420p"
             stream.options = {"crf": str(crf), "preset": "veryfast"}
+            stream.thread_type = "AUTO"
             sound = audio_mod.check_audio(audio) if audio is not None else None
             astream = out.add_stream("aac", rate=sound[1], layout="stereo" if sound[0].shape[1] > 1 else "mono") \
                 if sound is not None else None
@@ -206,7 +208,9 @@ def encode_video(dest: Path, images: np.ndarray, *, fps: float, audio: dict[str,
 
 
 def _rgb24(frame: np.ndarray, height: int, width: int) -> np.ndarray:
-    pixels = np.clip(frame[..., :3] * 255.0 + 0.5, 0, 255).astype(np.uint8)
+    scaled = np.multiply(frame[..., :3], np.float32(255.0), dtype=np.float32)
+    scaled += np.float32(0.5)
+    pixels = np.clip(scaled, 0, 255, out=scaled).astype(np.uint8)
     if pixels.shape[2] == 1:
         pixels = np.repeat(pixels, 3, axis=2)
     if pixels.shape[:2] != (height, width):
@@ -214,7 +218,10 @@ def _rgb24(frame: np.ndarray, height: int, width: int) -> np.ndarray:
     return np.ascontiguousarray(pixels)
 
 
-def _decode_frames(container: Any, stream: Any, start_s: float, limit_s: float) -> np.ndarray:
+def _decode_frames(container: Any, stream: Any, start_s: float, limit_s: float,
+                   expected: int | None = None) -> np.ndarray:
+    """Frames of the window as float32; each frame is scaled straight into a
+    preallocated batch (no uint8 stack and float copy of the whole video)."""
     import av
 
     base = stream.time_base
@@ -222,25 +229,40 @@ def _decode_frames(container: Any, stream: Any, start_s: float, limit_s: float) 
     end_pts = int((start_s + limit_s) / base) if limit_s else None
     if start_pts:
         container.seek(start_pts, stream=stream)
-    frames: list[np.ndarray] = []
+    stream.thread_type = "AUTO"
+    batch: np.ndarray | None = None
+    count = 0
+    scale = np.float32(1 / 255)
     try:
         for frame in container.decode(stream):
-            if frame.pts is None:
-                continue
-            if start_pts is not None and frame.pts < start_pts:
+            if frame.pts is None or (start_pts is not None and frame.pts < start_pts):
                 continue
             if end_pts is not None and frame.pts >= end_pts:
                 break
             pixels = frame.to_ndarray(format="rgb24")
             if frame.rotation:
                 pixels = np.rot90(pixels, k=int(round(frame.rotation // 90)), axes=(0, 1))
-            frames.append(pixels)
+            if batch is None or count == batch.shape[0] or batch.shape[1:3] != pixels.shape[:2]:
+                batch = _grown(batch, count, pixels.shape, expected)
+            np.multiply(pixels, scale, out=batch[count], casting="unsafe")
+            count += 1
     except av.error.FFmpegError as exc:
-        if not frames:
+        if not count:
             raise VideoError(f"the video's frames cannot be decoded: {exc}") from exc
-    if not frames:
+    if batch is None or not count:
         raise VideoError("the video has no frames in the chosen time range")
-    return np.stack(frames).astype(np.float32) / np.float32(255.0)
+    return batch[:count]
+
+
+def _grown(batch: np.ndarray | None, count: int, shape: tuple[int, ...], expected: int | None) -> np.ndarray:
+    """Room for more frames: the expected count first, then half as much again."""
+    if batch is not None and batch.shape[1:3] != shape[:2]:
+        raise VideoError("the video changes its frame size midway, which an IMAGE batch cannot hold")
+    size = max(expected or 0, count + 1, int(count * 1.5))
+    bigger = np.empty((size, *shape), np.float32)
+    if batch is not None:
+        bigger[:count] = batch[:count]
+    return bigger
 
 
 def _duration_s(container: Any, stream: Any, fps: float | None) -> float | None:
