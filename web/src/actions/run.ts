@@ -5,10 +5,11 @@
  */
 import { ApiError } from "../api/http";
 import { deleteQueued, interrupt, queuePrompt, type NodeError } from "../api/queue";
-import { toPrompt } from "../graph/prompt";
+import { toPrompt, type ApiPrompt } from "../graph/prompt";
 import { isGraphNode } from "../graph/types";
 import { applyControl } from "../graph/widgets";
-import { toWorkflow } from "../graph/workflow";
+import { hasSubgraphs, toWorkflow } from "../graph/workflow";
+import { convertWorkflow } from "../api/workflows";
 import { defsNow } from "../store/catalogue-store";
 import { setWidgetsQuietly, useGraph } from "../store/graph-store";
 import { markOurs, setValidationErrors, submitting, useRuntimeStore } from "../store/runtime-store";
@@ -55,12 +56,19 @@ export function runSelectedOutputs(): Promise<string | null> {
 export async function runGraph(opts: { front?: boolean; outputs?: string[] } = {}): Promise<string | null> {
   const defs = defsNow();
   const s = useGraph.getState();
-  const prompt = toPrompt(s, defs);
+  const workflow = currentWorkflow();
+  let prompt: ApiPrompt;
+  try {
+    // Subgraph instances are expanded by the server's converter (the same as ComfyUI's frontend).
+    prompt = hasSubgraphs(s.nodes) ? await convertWorkflow(workflow) : toPrompt(s, defs);
+  } catch (e) {
+    toast(t("run.queueFailed", { error: (e as Error).message }), "error");
+    return null;
+  }
   if (!Object.keys(prompt).length) {
     toast(t("run.nothing"), "warn");
     return null;
   }
-  const workflow = currentWorkflow();
   const tab = s.activeTab;
   const name = s.tabs.find((t) => t.id === tab)?.title ?? "";
   setValidationErrors(tab, {});

@@ -1,4 +1,5 @@
 /** Saved workflows and templates (our /api/workflows and /api/templates). */
+import type { ApiPrompt } from "../graph/prompt";
 import { request } from "./http";
 
 export interface WorkflowEntry {
@@ -15,6 +16,9 @@ export const saveWorkflow = (name: string, doc: unknown, overwrite = true) =>
 export const renameWorkflow = (name: string, to: string) =>
   request<WorkflowEntry>(`/api/workflows/${enc(name)}/rename`, { method: "POST", json: { to } });
 export const deleteWorkflow = (name: string) => request<unknown>(`/api/workflows/${enc(name)}`, { method: "DELETE" });
+
+/** The API prompt the server makes of a UI workflow (subgraphs expanded as ComfyUI's frontend does). */
+export const convertWorkflow = (doc: unknown) => request<{ prompt: ApiPrompt }>("/api/workflows/convert", { method: "POST", json: doc }).then((r) => r.prompt);
 
 export interface TemplateEntry {
   name: string;

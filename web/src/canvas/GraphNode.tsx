@@ -132,6 +132,23 @@ function Title({ id, data, fallback }: { id: string; data: GraphNodeData; fallba
   );
 }
 
+/** A subgraph instance's promoted widgets (the instance inputs marked as widgets, in order) and their values. */
+function PromotedWidgets({ data }: { data: GraphNodeData }) {
+  const names = (data.missing?.inputs ?? []).filter((i) => i.widget).map((i) => i.widget!);
+  const values = Array.isArray(data.missing?.widgetsValues) ? (data.missing!.widgetsValues as unknown[]) : [];
+  if (!values.length) return null;
+  return (
+    <dl className="kg-promoted">
+      {values.map((v, i) => (
+        <div key={i} className="kg-promoted-row">
+          <dt>{names[i] ?? `#${i + 1}`}</dt>
+          <dd>{typeof v === "object" ? JSON.stringify(v) : String(v)}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
 function GraphNodeView({ id, data, selected }: NodeProps<Node<GraphNodeData, "graph">>) {
   const def = useCatalogue((s) => s.defs[data.classType]);
   const linked = useGraph((s) => linkedInputs(s.edges).get(id) ?? "");
@@ -163,7 +180,8 @@ function GraphNodeView({ id, data, selected }: NodeProps<Node<GraphNodeData, "gr
     return connecting.nodeId === id || connecting.blocked.has(id) || !canConnect(sock.type, connecting.type);
   };
 
-  const missing = !def;
+  const subgraph = data.subgraph;
+  const missing = !def && !subgraph;
   const sockets: Sock[] = def
     ? def.inputs.filter((i) => !i.widget).map((i) => ({ name: i.name, type: i.type, optional: i.section === "optional", tooltip: i.tooltip }))
     : (data.missing?.inputs ?? []);
@@ -192,7 +210,8 @@ function GraphNodeView({ id, data, selected }: NodeProps<Node<GraphNodeData, "gr
         >
           {collapsed ? "▸" : "▾"}
         </button>
-        <Title id={id} data={data} fallback={def?.displayName ?? data.classType} />
+        <Title id={id} data={data} fallback={def?.displayName ?? subgraph?.name ?? data.classType} />
+        {subgraph && <span className="kg-badge subgraph" title={t("node.subgraphTip", { name: subgraph.name })}>{t("node.subgraph")}</span>}
         {state === "cached" && <span className="kg-badge cached" title={t("node.cachedTip")}>{t("node.cached")}</span>}
         {state === "interrupted" && <span className="kg-badge interrupted" title={t("node.interruptedTip")}>{t("node.interrupted")}</span>}
         {data.mode === 4 && <span className="kg-badge">{t("node.bypass")}</span>}
@@ -258,6 +277,7 @@ function GraphNodeView({ id, data, selected }: NodeProps<Node<GraphNodeData, "gr
               {w.control && !far && !linkedSet.has(inHandle(w.name)) && <SeedControl nodeId={id} name={w.name} mode={data.controls[w.name] ?? "fixed"} disabled={false} />}
             </div>
           ))}
+          {subgraph && <PromotedWidgets data={data} />}
           {!far && <NodeOutputs nodeId={id} />}
         </div>
       )}

@@ -68,7 +68,10 @@ export interface GraphNodeData extends Record<string, unknown> {
   pinned?: boolean;
   color?: string;
   /** Set when the type is not in /object_info; the saved sockets are kept to draw it. */
-  missing?: { inputs: { name: string; type: string }[]; outputs: { name: string; type: string }[]; widgetsValues: unknown };
+  missing?: { inputs: { name: string; type: string; widget?: string }[]; outputs: { name: string; type: string }[]; widgetsValues: unknown };
+  /** A subgraph instance (ComfyUI's subgraphs): its definition id and name, and the document's
+   * subgraph definitions (kept as loaded, written back on save, expanded by the server on run). */
+  subgraph?: { id: string; name: string; definitions: unknown[] };
   /** Properties carried over from a loaded workflow. */
   properties?: Record<string, unknown>;
 }

@@ -63,11 +63,10 @@ export function loadWorkflow(doc: unknown, defs: NodeDefs): LoadResult {
   const w = doc as Record<string, unknown>;
   const links = readLinks(w.links);
   const rawNodes = (w.nodes as unknown[]).filter((n): n is RawNode => !!n && typeof n === "object" && "id" in n && typeof (n as RawNode).type === "string");
-  const subgraphIds = new Set(
-    Array.isArray((w.definitions as { subgraphs?: unknown[] } | undefined)?.subgraphs)
-      ? (w.definitions as { subgraphs: { id: string }[] }).subgraphs.map((s) => String(s.id))
-      : [],
-  );
+  const definitions: unknown[] = Array.isArray((w.definitions as { subgraphs?: unknown[] } | undefined)?.subgraphs)
+    ? (w.definitions as { subgraphs: unknown[] }).subgraphs.filter((s) => s && typeof s === "object" && typeof (s as { id?: unknown }).id === "string")
+    : [];
+  const subgraphs = new Map(definitions.map((s) => [String((s as { id: string }).id), s as { id: string; name?: unknown }]));
   const byId = new Map(rawNodes.map((n) => [String(n.id), n]));
   const nodes: GraphNode[] = [];
   const missing = new Set<string>();
@@ -126,13 +125,18 @@ export function loadWorkflow(doc: unknown, defs: NodeDefs): LoadResult {
       properties: n.properties && typeof n.properties === "object" ? (n.properties as Record<string, unknown>) : undefined,
     };
     if (!def) {
-      missing.add(subgraphIds.has(n.type) ? `subgraph ${n.type}` : n.type);
+      const sub = subgraphs.get(n.type);
+      if (!sub) missing.add(n.type);
       nodes.push({
         ...common,
         data: {
           classType: n.type, widgets: {}, controls: {}, ...extra,
+          ...(sub ? { subgraph: { id: sub.id, name: typeof sub.name === "string" ? sub.name : sub.id, definitions } } : {}),
           missing: {
-            inputs: sockets(n.inputs).map(({ name, type }) => ({ name, type })),
+            inputs: sockets(n.inputs).map(({ name, type, widget }) => ({
+              name, type,
+              ...(widget && typeof widget === "object" && typeof (widget as { name?: unknown }).name === "string" ? { widget: (widget as { name: string }).name } : {}),
+            })),
             outputs: sockets(n.outputs).map(({ name, type }) => ({ name, type })),
             widgetsValues: values ?? [],
           },

@@ -93,3 +93,30 @@ describe("UI workflow 0.4", () => {
     expect(g.nodes[3].data.text).toBe("<b>not html</b>");
   });
 });
+
+describe("subgraphs", () => {
+  const SUB = "0b6f3a52-8d1e-4c2a-9f4b-7e5d3c2a1b09";
+  const definition = { id: SUB, name: "Backdrop", inputs: [], outputs: [], nodes: [], links: [] };
+  const doc = {
+    version: 0.4, last_node_id: 11, last_link_id: 1, groups: [], config: {}, extra: {},
+    definitions: { subgraphs: [definition] },
+    links: [[1, 10, 0, 11, 0, "IMAGE"]],
+    nodes: [
+      { id: 10, type: SUB, pos: [0, 0], size: [300, 100], inputs: [{ name: "width", type: "INT", link: null, widget: { name: "width" } }], outputs: [{ name: "IMAGE", type: "IMAGE", links: [1] }], widgets_values: [80] },
+      { id: 11, type: "SaveImage", pos: [400, 0], size: [300, 100], inputs: [{ name: "images", type: "IMAGE", link: 1 }], outputs: [], widgets_values: ["x"] },
+    ],
+  };
+
+  it("loads instances as subgraph nodes (not missing) and writes the definitions back", () => {
+    const g = loadWorkflow(doc, defs);
+    expect(g.missingTypes).toEqual([]);
+    const inst = g.nodes.find((n) => n.id === "10")!;
+    expect(inst.type === "graph" && inst.data.subgraph?.name).toBe("Backdrop");
+    const out = toWorkflow(g, defs) as unknown as { definitions: { subgraphs: unknown[] }; nodes: { id: number; type: string; inputs: unknown[]; widgets_values: unknown }[] };
+    expect(out.definitions.subgraphs).toEqual([definition]);
+    const back = out.nodes.find((n) => n.id === 10)!;
+    expect(back.type).toBe(SUB);
+    expect(back.widgets_values).toEqual([80]);
+    expect(back.inputs).toEqual([{ name: "width", type: "INT", link: null, widget: { name: "width" } }]);
+  });
+});

@@ -41,7 +41,7 @@ export interface UIWorkflow {
 }
 
 interface Sockets {
-  inputs: { name: string; type: string; widget: boolean }[];
+  inputs: { name: string; type: string; widget: boolean; marker?: string }[];
   outputs: { name: string; type: string }[];
 }
 
@@ -56,7 +56,7 @@ function socketsOf(node: GraphNode, defs: NodeDefs): Sockets {
     };
   }
   const m = node.data.missing;
-  return { inputs: (m?.inputs ?? []).map((i) => ({ ...i, widget: false })), outputs: m?.outputs ?? [] };
+  return { inputs: (m?.inputs ?? []).map((i) => ({ name: i.name, type: i.type, widget: false, marker: i.widget })), outputs: m?.outputs ?? [] };
 }
 
 const numId = (id: string, fallback: Map<string, number>): number => {
@@ -65,6 +65,22 @@ const numId = (id: string, fallback: Map<string, number>): number => {
   if (!fallback.has(id)) fallback.set(id, 100000 + fallback.size);
   return fallback.get(id)!;
 };
+
+/** The subgraph definitions the document's instances carry, once each (ComfyUI's `definitions`). */
+function subgraphDefinitions(nodes: readonly GraphNode[]): { definitions?: { subgraphs: unknown[] } } {
+  const byId = new Map<string, unknown>();
+  for (const n of nodes) {
+    if (!isGraphNode(n) || !n.data.subgraph) continue;
+    for (const d of n.data.subgraph.definitions) {
+      const id = (d as { id?: unknown })?.id;
+      if (typeof id === "string" && !byId.has(id)) byId.set(id, d);
+    }
+  }
+  return byId.size ? { definitions: { subgraphs: [...byId.values()] } } : {};
+}
+
+/** Whether the graph has subgraph instances (the server expands them when converting). */
+export const hasSubgraphs = (nodes: readonly GraphNode[]): boolean => nodes.some((n) => isGraphNode(n) && n.data.subgraph !== undefined);
 
 export function toWorkflow(
   graph: { nodes: readonly GraphNode[]; edges: readonly GraphEdge[] },
@@ -122,7 +138,7 @@ export function toWorkflow(
       order: order++,
       inputs: s.inputs
         .filter((i) => !i.widget || inputLink.has(`${n.id}:${i.name}`))
-        .map((i) => ({ name: i.name, type: i.type, link: inputLink.get(`${n.id}:${i.name}`) ?? null, ...(i.widget ? { widget: { name: i.name } } : {}) })),
+        .map((i) => ({ name: i.name, type: i.type, link: inputLink.get(`${n.id}:${i.name}`) ?? null, ...(i.widget || i.marker ? { widget: { name: i.marker ?? i.name } } : {}) })),
       outputs: s.outputs.map((o, slot) => ({ name: o.name, type: o.type, links: outputLinks.get(`${n.id}:${slot}`) ?? [], slot_index: slot })),
     };
     if (n.type === "note") {
@@ -160,5 +176,6 @@ export function toWorkflow(
     config: {},
     extra: { ds: { scale: vp.zoom, offset: [vp.x / vp.zoom, vp.y / vp.zoom] }, frontendVersion: "keroro-graph" },
     version: 0.4,
+    ...subgraphDefinitions(graph.nodes),
   };
 }

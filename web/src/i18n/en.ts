@@ -266,6 +266,8 @@ export const en = {
   "search.filterInput": "Filter: input type",
   "search.filterOutput": "Filter: output type",
   "widget.colour": "Pick a colour for {name}",
+  "node.subgraph": "subgraph",
+  "node.subgraphTip": "Subgraph “{name}”: runs as the nodes inside it",
   "tab.untitled": "Untitled",
   "tab.closeUnsaved": "“{name}” has unsaved changes. Close it and lose them?",
   "tab.otherEditing": "“{name}” is being edited in another window: saving here would overwrite its changes",

@@ -268,6 +268,8 @@ export const zh: Record<MessageKey, string> = {
   "search.filterInput": "筛选：输入类型",
   "search.filterOutput": "筛选：输出类型",
   "widget.colour": "为 {name} 选择颜色",
+  "node.subgraph": "子图",
+  "node.subgraphTip": "子图“{name}”：运行时展开为其中的节点",
   "tab.untitled": "未命名",
   "tab.closeUnsaved": "“{name}”有未保存的更改。关闭并丢弃这些更改吗？",
   "tab.otherEditing": "“{name}”正在另一个窗口中编辑：在这里保存会覆盖那边的更改",
