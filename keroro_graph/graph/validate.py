@@ -8,6 +8,7 @@ outputs that pass run; the others are reported in ``node_errors``.
 """
 from __future__ import annotations
 
+import asyncio
 import inspect
 import traceback
 from dataclasses import dataclass, field
@@ -20,6 +21,10 @@ from ..registry.registry import Registry
 from ..registry.spec import WIDGET_TYPES
 from . import checks
 from .model import Graph, GraphNode, Link, is_link, unwrap_constant
+
+#: Nodes from which a graph's validation runs partly in a thread and yields to the loop.
+LARGE_GRAPH = 2000
+_YIELD_EVERY = 500
 
 
 @dataclass
@@ -56,7 +61,10 @@ async def validate_prompt(prompt: Any, registry: Registry, *, paths: Paths,
         return ValidationResult(None, error=error_dict(
             "invalid_prompt", "Prompt must be a JSON object mapping node ids to nodes",
             f"got {type(prompt).__name__}"))
-    parsed = _parse_nodes(prompt, registry)
+    # a large graph's pure-Python passes run in a thread (it hands the GIL back every few
+    # ms) and the node checks yield now and then: the event loop never waits seconds
+    large = len(prompt) >= LARGE_GRAPH
+    parsed = await asyncio.to_thread(_parse_nodes, prompt, registry) if large else _parse_nodes(prompt, registry)
     if isinstance(parsed, ValidationResult):
         return parsed
     graph = Graph(nodes=parsed, source=prompt)
@@ -103,11 +111,14 @@ class _Validator:
         self.own_errors: dict[str, list[dict[str, Any]]] = {}
 
     async def run(self) -> ValidationResult:
-        order, cyclic, unordered = self._order()
+        large = len(self.graph.nodes) >= LARGE_GRAPH
+        order, cyclic, unordered = await asyncio.to_thread(self._order) if large else self._order()
         for node_id, cycle in cyclic.items():
             self.own_errors[node_id] = [checks.cycle_error(cycle)]
         bad: set[str] = set(unordered)  # on a cycle, or downstream of one
-        for node_id in order:
+        for index, node_id in enumerate(order):
+            if large and index % _YIELD_EVERY == 0:
+                await asyncio.sleep(0)
             node = self.graph.nodes[node_id]
             errors = await self._check_node(node)
             if errors:

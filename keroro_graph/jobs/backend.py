@@ -120,10 +120,12 @@ class JobBackend(abc.ABC):
     @abc.abstractmethod
     async def list(self, *, statuses: Iterable[JobStatus] | None = None,
                    limit: int | None = None, offset: int = 0,
-                   newest_first: bool = False) -> list[JobRecord]:
+                   newest_first: bool = False, prompt: bool = True) -> list[JobRecord]:
         """Jobs with any of ``statuses`` (all when None), as a timeline: finished jobs
         in the order they finished, then running ones in lease order, then queued
-        ones in run order; ``newest_first`` reverses the whole timeline."""
+        ones in run order; ``newest_first`` reverses the whole timeline. With
+        ``prompt=False`` the records' ``prompt`` is left empty (never read or decoded),
+        for lists that do not show it."""
 
     @abc.abstractmethod
     async def count(self, statuses: Iterable[JobStatus] | None = None) -> int: ...

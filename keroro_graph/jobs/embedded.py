@@ -3,7 +3,9 @@
 It owns the ``jobs`` table, its schema version (``PRAGMA user_version``), the run order
 (``number``, then a submission sequence) and the history order (a finish sequence), and the
 wake-up event idle workers wait on. Every state change is one transaction, so a crash never
-leaves a half-written job; a sidecar ``.lock`` file (POSIX ``flock``) makes the store
+leaves a half-written job, and every statement runs in the store's own thread, so a large
+prompt being stored or read never stalls the event loop (large JSON is encoded and decoded
+in pieces, see keroro_graph/jsonpieces.py); counts per status are kept in memory. A sidecar ``.lock`` file (POSIX ``flock``) makes the store
 single-process, which is what lets ``open()`` treat every ``running`` job as orphaned. It
 knows nothing of graphs, the engine or HTTP: prompts and outputs are opaque JSON.
 """
@@ -14,10 +16,13 @@ import json
 import math
 import sqlite3
 import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
 
+from keroro_graph import jsonpieces
 from keroro_graph.errors import JobError, JobNotFoundError
 from keroro_graph.jobs.backend import FINISHED, JobBackend, JobRecord, JobStatus, wait_for_signal
 
@@ -47,6 +52,8 @@ _FIELDS = ("id", "number", "status", "prompt", "extra_data", "client_id", "outpu
 _JSON_FIELDS = frozenset({"prompt", "extra_data", "outputs_to_execute", "node_errors",
                           "outputs", "meta", "messages", "error"})
 _SELECT = f"SELECT {', '.join(_FIELDS)} FROM jobs"
+#: The same columns with the prompt left out (lists that do not show it never decode it).
+_SELECT_NO_PROMPT = _SELECT.replace(" prompt,", " '{}',", 1)
 _INSERT = (f"INSERT OR IGNORE INTO jobs ({', '.join(_FIELDS)}) "
            f"VALUES ({', '.join('?' * len(_FIELDS))})")
 _ENDINGS = frozenset({JobStatus.SUCCESS, JobStatus.ERROR, JobStatus.INTERRUPTED})
@@ -54,13 +61,19 @@ _PHASE = "CASE status WHEN 'running' THEN 1 WHEN 'queued' THEN 2 ELSE 0 END"
 
 
 def _dump(value: Any) -> str | None:
-    return None if value is None else json.dumps(value, separators=(",", ":"))
+    if value is None:
+        return None
+    if isinstance(value, dict) and len(value) > 1000:  # a large graph or outputs: in pieces
+        return jsonpieces.dumps(value, depth=1)
+    return json.dumps(value, separators=(",", ":"))
 
 
 def _record(row: tuple[Any, ...]) -> JobRecord:
-    data = {f: json.loads(v) if f in _JSON_FIELDS and v is not None else v
+    """A record from a row this store wrote (trusted: constructed, not re-validated)."""
+    data = {f: jsonpieces.loads(v, depth=1) if f in _JSON_FIELDS and v is not None else v
             for f, v in zip(_FIELDS, row)}
-    return JobRecord.model_validate(data)
+    data["status"] = JobStatus(data["status"])
+    return JobRecord.model_construct(**data)
 
 
 _SERVER_STOPPED = _dump({"node_id": None, "node_type": None, "exception_type": "ServerStopped",
@@ -78,6 +91,15 @@ class EmbeddedBackend(JobBackend):
         self._db: sqlite3.Connection | None = None
         self._lock_file: IO[bytes] | None = None
         self._work = asyncio.Event()
+        self._thread: ThreadPoolExecutor | None = None
+        #: status value → jobs with it (one process owns the store, so this is exact).
+        self._counts: Counter[str] = Counter()
+
+    async def _store(self, fn: Any, *args: Any) -> Any:
+        """Run ``fn(*args)`` in the store's thread (every statement runs there)."""
+        if self._thread is None:
+            raise JobError("job store is not open")
+        return await asyncio.get_running_loop().run_in_executor(self._thread, fn, *args)
 
     async def open(self) -> list[str]:
         """Create or migrate the schema and mark orphaned ``running`` jobs ``interrupted``.
@@ -87,23 +109,31 @@ class EmbeddedBackend(JobBackend):
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._lock_file = _lock(self.path)
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="keroro-jobstore")
         try:
-            self._db = _connect(self.path)
-            self._migrate()
-            interrupted = self._interrupt_orphans()
+            interrupted = await self._store(self._open)
         except BaseException:
             await self.close()
             raise
-        if self._db.execute("SELECT 1 FROM jobs WHERE status = 'queued' LIMIT 1").fetchone():
+        if self._counts[JobStatus.QUEUED]:
             self._work.set()
+        return interrupted
+
+    def _open(self) -> list[str]:
+        self._db = _connect(self.path)
+        self._migrate()
+        interrupted = self._interrupt_orphans()
+        self._counts = Counter(dict(self._db.execute("SELECT status, COUNT(*) FROM jobs GROUP BY status")))
         return interrupted
 
     async def close(self) -> None:
         if self._db is not None:
-            self._db.close()
+            await self._store(self._db.close)
+        if self._thread is not None:
+            self._thread.shutdown(wait=True)
         if self._lock_file is not None:
             self._lock_file.close()  # closing the descriptor releases the flock
-        self._db = self._lock_file = None
+        self._db = self._lock_file = self._thread = None
 
     async def submit(self, job: JobRecord) -> None:
         """Queue ``job`` (which must be ``queued``). Raises JobError for a duplicate id, a
@@ -112,6 +142,10 @@ class EmbeddedBackend(JobBackend):
             raise JobError(f"job {job.id} is {job.status}; only queued jobs can be submitted")
         if math.isnan(job.number):
             raise JobError(f"job {job.id} has no valid number (NaN)")
+        await self._store(self._submit, job)
+        self._work.set()
+
+    def _submit(self, job: JobRecord) -> None:
         values = [_dump(getattr(job, f)) if f in _JSON_FIELDS else getattr(job, f)
                   for f in _FIELDS]
         values[_FIELDS.index("status")] = job.status.value
@@ -119,22 +153,35 @@ class EmbeddedBackend(JobBackend):
             inserted = db.execute(_INSERT, values).rowcount
         if not inserted:
             raise JobError(f"a job with id {job.id} already exists")
-        self._work.set()
+        self._counts[JobStatus.QUEUED] += 1
 
     async def lease(self, worker_id: str) -> JobRecord | None:
+        found = await self._store(self._lease, worker_id)
+        if found is None:
+            # Cleared only when the store saw the queue empty and no submit finished
+            # since (a submit sets it again after its insert), so no wake-up is missed.
+            if not self._counts[JobStatus.QUEUED]:
+                self._work.clear()
+            return None
+        return found
+
+    def _lease(self, worker_id: str) -> JobRecord | None:
         with self._tx() as db:
             row = db.execute("SELECT seq FROM jobs WHERE status = 'queued' "
                              "ORDER BY number, seq LIMIT 1").fetchone()
             if row is None:
-                # Cleared in the same loop step that saw the queue empty, so a later
-                # submit always sets it again and wait_for_work cannot miss it.
-                self._work.clear()
                 return None
             now = time.time()
             db.execute("UPDATE jobs SET status = 'running', started_at = ?, heartbeat_at = ?, "
                        "worker_id = ?, lease_seq = ? WHERE seq = ?",
                        (now, now, worker_id, self._next_seq("lease_seq"), row[0]))
-            return _record(db.execute(f"{_SELECT} WHERE seq = ?", row).fetchone())
+            found = db.execute(f"{_SELECT} WHERE seq = ?", row).fetchone()
+        self._move(JobStatus.QUEUED, JobStatus.RUNNING)
+        return _record(found)
+
+    def _move(self, old: str, new: str, count: int = 1) -> None:
+        self._counts[old] -= count
+        self._counts[new] += count
 
     async def wait_for_work(self, timeout_s: float) -> None:
         await wait_for_signal(self._work, timeout_s)
@@ -143,6 +190,9 @@ class EmbeddedBackend(JobBackend):
         """Record that ``worker_id`` is still running ``job_id`` (informational here: one
         process owns the store). Raises JobNotFoundError for an unknown id and JobError
         when the job is not running under ``worker_id``."""
+        await self._store(self._heartbeat, job_id, worker_id)
+
+    def _heartbeat(self, job_id: str, worker_id: str) -> None:
         with self._tx() as db:
             changed = db.execute(
                 "UPDATE jobs SET heartbeat_at = ? "
@@ -161,6 +211,10 @@ class EmbeddedBackend(JobBackend):
         status = JobStatus(status)
         if status not in _ENDINGS:
             raise ValueError(f"finish() takes success, error or interrupted, not {status}")
+        await self._store(self._finish, job_id, status, outputs, meta, messages, error)
+
+    def _finish(self, job_id: str, status: JobStatus, outputs: dict[str, Any], meta: dict[str, Any],
+                messages: list[Any], error: dict[str, Any] | None) -> None:
         values = (status.value, time.time(), _dump(outputs), _dump(meta), _dump(messages),
                   _dump(error))
         with self._tx() as db:
@@ -170,8 +224,12 @@ class EmbeddedBackend(JobBackend):
                 (*values, self._next_seq("finish_seq"), job_id)).rowcount
             if not changed:
                 raise JobError(f"job {job_id} is {self._status(job_id)}, not running")
+        self._move(JobStatus.RUNNING, status)
 
     async def cancel(self, job_id: str) -> JobStatus | None:
+        return await self._store(self._cancel, job_id)
+
+    def _cancel(self, job_id: str) -> JobStatus | None:
         with self._tx() as db:
             row = db.execute("SELECT status FROM jobs WHERE id = ?", (job_id,)).fetchone()
             if row is None:
@@ -180,19 +238,26 @@ class EmbeddedBackend(JobBackend):
                 return JobStatus(row[0])
             db.execute("UPDATE jobs SET status = 'cancelled', finished_at = ?, finish_seq = ? "
                        "WHERE id = ?", (time.time(), self._next_seq("finish_seq"), job_id))
-            return JobStatus.CANCELLED
+        self._move(JobStatus.QUEUED, JobStatus.CANCELLED)
+        return JobStatus.CANCELLED
 
     async def get(self, job_id: str) -> JobRecord | None:
+        return await self._store(self._get, job_id)
+
+    def _get(self, job_id: str) -> JobRecord | None:
         row = self._conn.execute(f"{_SELECT} WHERE id = ?", (job_id,)).fetchone()
         return None if row is None else _record(row)
 
     async def status(self, job_id: str) -> JobStatus | None:
+        return await self._store(self._status_of, job_id)
+
+    def _status_of(self, job_id: str) -> JobStatus | None:
         row = self._conn.execute("SELECT status FROM jobs WHERE id = ?", (job_id,)).fetchone()
         return None if row is None else JobStatus(row[0])
 
     async def list(self, *, statuses: Iterable[JobStatus] | None = None,
                    limit: int | None = None, offset: int = 0,
-                   newest_first: bool = False) -> list[JobRecord]:
+                   newest_first: bool = False, prompt: bool = True) -> list[JobRecord]:
         """As JobBackend.list. With several kinds of status the list is a timeline:
         finished (in finish order), then running (in lease order), then queued (in run
         order); ``newest_first`` reverses the whole timeline."""
@@ -201,28 +266,40 @@ class EmbeddedBackend(JobBackend):
         where, params = _status_filter(chosen)
         if chosen <= FINISHED:  # "+" steers SQLite to walk the finish index, not sort history
             where = "+" + where
-        sql = (f"{_SELECT} WHERE {where} ORDER BY {_order_by(chosen, newest_first)} "
-               "LIMIT ? OFFSET ?")
-        rows = self._conn.execute(sql, (*params, -1 if limit is None else limit, offset))
-        return [_record(row) for row in rows]
+        sql = (f"{_SELECT if prompt else _SELECT_NO_PROMPT} WHERE {where} "
+               f"ORDER BY {_order_by(chosen, newest_first)} LIMIT ? OFFSET ?")
+        return await self._store(self._rows, sql, (*params, -1 if limit is None else limit, offset))
+
+    def _rows(self, sql: str, params: tuple[Any, ...]) -> list[JobRecord]:
+        return [_record(row) for row in self._conn.execute(sql, params)]
 
     async def count(self, statuses: Iterable[JobStatus] | None = None) -> int:
-        if not (chosen := _chosen(statuses)):
-            return 0
-        where, params = _status_filter(chosen)
-        return self._conn.execute(f"SELECT COUNT(*) FROM jobs WHERE {where}", params).fetchone()[0]
+        return sum(self._counts[s] for s in _chosen(statuses))
 
     async def delete(self, job_ids: Iterable[str]) -> int:
-        with self._tx() as db:  # executemany sums rowcount over every id
-            return db.executemany("DELETE FROM jobs WHERE id = ? AND status != 'running'",
-                                  [(job_id,) for job_id in job_ids]).rowcount
+        return await self._store(self._delete, list(job_ids))
+
+    def _delete(self, job_ids: list[str]) -> int:
+        removed: Counter[str] = Counter()
+        with self._tx() as db:
+            for job_id in job_ids:
+                removed.update(row[0] for row in db.execute(
+                    "DELETE FROM jobs WHERE id = ? AND status != 'running' RETURNING status", (job_id,)))
+        self._counts.subtract(removed)
+        return sum(removed.values())
 
     async def clear(self, statuses: Iterable[JobStatus]) -> int:
         if not (chosen := _chosen(statuses) - {JobStatus.RUNNING}):
             return 0
         where, params = _status_filter(chosen)
+        return await self._store(self._clear, where, params)
+
+    def _clear(self, where: str, params: list[str]) -> int:
         with self._tx() as db:
-            return db.execute(f"DELETE FROM jobs WHERE {where}", params).rowcount
+            removed = Counter(row[0] for row in db.execute(
+                f"DELETE FROM jobs WHERE {where} RETURNING status", params))
+        self._counts.subtract(removed)
+        return sum(removed.values())
 
     @property
     def _conn(self) -> sqlite3.Connection:
@@ -278,7 +355,8 @@ class EmbeddedBackend(JobBackend):
 def _connect(path: Path | None) -> sqlite3.Connection:
     # isolation_level=None: we issue BEGIN/COMMIT ourselves, so each method is exactly
     # one transaction instead of whatever the sqlite3 module's implicit rules make it.
-    db = sqlite3.connect(MEMORY if path is None else path, isolation_level=None)
+    db = sqlite3.connect(MEMORY if path is None else path, isolation_level=None,
+                         check_same_thread=False)  # opened and used in the store's thread
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = NORMAL")
     db.execute("PRAGMA busy_timeout = 2000")  # only an outside reader can ever hold a lock

@@ -41,6 +41,7 @@ from keroro_graph.jobs.redis_listing import Listing, chosen_statuses
 log = logging.getLogger(__name__)
 
 _FIELDS = tuple(name for name in JobRecord.model_fields if name != "status")
+_NO_PROMPT = tuple(name for name in _FIELDS if name != "prompt")
 _ENDINGS = frozenset({JobStatus.SUCCESS, JobStatus.ERROR, JobStatus.INTERRUPTED})
 _GROUP = "workers"
 
@@ -202,18 +203,19 @@ class RedisStreamsBackend(JobBackend):
 
     async def list(self, *, statuses: Iterable[JobStatus] | None = None,
                    limit: int | None = None, offset: int = 0,
-                   newest_first: bool = False) -> list[JobRecord]:
+                   newest_first: bool = False, prompt: bool = True) -> list[JobRecord]:
         """As JobBackend.list: finished (finish order), running (lease order), queued
         (run order); ``newest_first`` reverses the whole timeline."""
         ids = await Listing(self.redis, self.prefix, chosen_statuses(statuses)).page(
             limit=limit, offset=offset, newest_first=newest_first)
         if not ids:
             return []
+        fields = _FIELDS if prompt else _NO_PROMPT
         pipe = self.redis.pipeline(transaction=False)
         for job_id in ids:
-            pipe.hmget(self.key("job", job_id), ["status", *_FIELDS])
+            pipe.hmget(self.key("job", job_id), ["status", *fields])
         rows = await pipe.execute()
-        return [record for record in map(_record, rows) if record is not None]
+        return [record for record in (_record(row, fields) for row in rows) if record is not None]
 
     async def count(self, statuses: Iterable[JobStatus] | None = None) -> int:
         return await Listing(self.redis, self.prefix, chosen_statuses(statuses)).count()
@@ -269,9 +271,9 @@ class RedisStreamsBackend(JobBackend):
                     log.warning("heartbeat of job %s failed (%s)", job_id, exc)
 
 
-def _record(values: list[str | None]) -> JobRecord | None:
+def _record(values: list[str | None], names: tuple[str, ...] = _FIELDS) -> JobRecord | None:
     status, *fields = values
     if status is None:
         return None
-    data = {name: json.loads(v) for name, v in zip(_FIELDS, fields) if v is not None}
+    data = {"prompt": {}, **{name: json.loads(v) for name, v in zip(names, fields) if v is not None}}
     return JobRecord.model_validate({**data, "status": status})

@@ -23,7 +23,7 @@ from ..engine.events import JobCancelled, JobQueued, JobRecorded, QueueChanged
 from ..engine.slots import JobSlot
 from ..errors import JobError
 from ..graph.checks import pasted_secrets_result
-from ..graph.validate import CredentialCheck, ValidationResult, error_dict, validate_prompt
+from ..graph.validate import LARGE_GRAPH, CredentialCheck, ValidationResult, error_dict, validate_prompt
 from ..registry.registry import Registry
 from .backend import JobBackend, JobRecord, JobStatus
 from .history import status_messages
@@ -97,7 +97,7 @@ class JobService:
         start the workers. Returns the ids of the interrupted jobs."""
         self.bus.bind(asyncio.get_running_loop())
         recovered = await self.backend.open()
-        queued = await self.backend.list(statuses=[JobStatus.QUEUED])
+        queued = await self.backend.list(statuses=[JobStatus.QUEUED], prompt=False)
         self._counter = int(max((abs(j.number) for j in queued), default=-1)) + 1
         if self.run_workers:
             self._workers = [asyncio.create_task(self._work(i), name=f"job-worker-{i}")
@@ -126,7 +126,9 @@ class JobService:
                                         partial_targets=partial_targets, credentials=self.credentials)
         if not checked.ok:
             return SubmitResult(job_id, 0, False, checked.node_errors, checked.error)
-        clean_prompt = self.redact_json(prompt)  # the same object when there is nothing to scrub
+        # the same object when there is nothing to scrub; a large graph is walked in a thread
+        large = len(prompt) >= LARGE_GRAPH
+        clean_prompt = await asyncio.to_thread(self.redact_json, prompt) if large else self.redact_json(prompt)
         pasted = self.pasted_secrets(prompt) if clean_prompt is not prompt else {}
         if pasted:
             return SubmitResult(job_id, 0, False, *pasted_secrets_result(prompt, pasted))
@@ -140,10 +142,9 @@ class JobService:
         extra = sanitise_extra_data(extra_data or {})
         if client_id:
             extra["client_id"] = client_id
-        record = JobRecord(id=job_id, number=float(number), prompt=clean_prompt,
-                           extra_data=self.redact_json(extra),
-                           client_id=client_id, outputs_to_execute=checked.outputs,
-                           node_errors=checked.node_errors)
+        make = JobRecord.model_construct if large else JobRecord  # a checked graph: no second copy
+        record = make(id=job_id, number=float(number), prompt=clean_prompt, extra_data=self.redact_json(extra),
+                      client_id=client_id, outputs_to_execute=checked.outputs, node_errors=checked.node_errors)
         try:
             await self.backend.submit(record)
         except JobError as exc:

@@ -2,11 +2,14 @@
 wrong (ComfyUI mostly sends empty bodies; clients deserve better)."""
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from typing import Any, NoReturn
 
 from aiohttp import web
+
+from .. import jsonpieces
 
 _REASONS = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
             405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
@@ -37,6 +40,8 @@ async def json_body(request: web.Request, *, required: bool = True) -> Any:
         if required:
             fail(400, "request body must be JSON (it is empty)")
         return {}
+    if len(raw) >= jsonpieces.LARGE:  # parsed in pieces off the loop (a 200k-node graph: seconds)
+        return await asyncio.to_thread(parse_json, raw, "request body")
     return parse_json(raw, "request body")
 
 
@@ -50,7 +55,7 @@ def parse_json(raw: bytes | str, what: str) -> Any:
     syntax or encoding, nesting too deep for the parser, or a string holding a lone
     UTF-16 surrogate (``"\\ud800"``) that could not be stored or sent back."""
     try:
-        doc = json.loads(raw)
+        doc = jsonpieces.loads(raw)
     except RecursionError:
         fail(400, f"{what} is nested too deeply")
     except (ValueError, UnicodeDecodeError) as exc:

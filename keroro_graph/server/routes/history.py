@@ -9,13 +9,14 @@ from ...jobs.backend import JobStatus
 from ...jobs.history import history_entry
 from ..errors import fail, json_object
 from ..keys import RUNTIME
+from ..streaming import carried_nodes, json_answer
 
 routes = web.RouteTableDef()
 HISTORY = (JobStatus.SUCCESS, JobStatus.ERROR, JobStatus.INTERRUPTED)
 
 
 @routes.get("/history")
-async def get_history(request: web.Request) -> web.Response:
+async def get_history(request: web.Request) -> web.StreamResponse:
     backend = request.app[RUNTIME].jobs.backend
     max_items = _int_query(request, "max_items", None)
     offset = _int_query(request, "offset", -1)
@@ -25,15 +26,16 @@ async def get_history(request: web.Request) -> web.Response:
         total = await backend.count(HISTORY)
         offset = max(0, total - max_items) if max_items is not None else 0
     jobs = await backend.list(statuses=HISTORY, limit=max_items, offset=offset)
-    return web.json_response({job.id: history_entry(job) for job in jobs})
+    return await json_answer(request, {job.id: history_entry(job) for job in jobs},
+                             nodes=sum(carried_nodes(job.prompt, job.outputs) for job in jobs))
 
 
 @routes.get("/history/{prompt_id}")
-async def get_history_item(request: web.Request) -> web.Response:
+async def get_history_item(request: web.Request) -> web.StreamResponse:
     job = await request.app[RUNTIME].jobs.backend.get(request.match_info["prompt_id"])
     if job is None or job.status not in HISTORY:
         return web.json_response({})
-    return web.json_response({job.id: history_entry(job)})
+    return await json_answer(request, {job.id: history_entry(job)}, nodes=carried_nodes(job.prompt, job.outputs))
 
 
 @routes.post("/history")

@@ -10,6 +10,7 @@ from ...jobs.backend import JobRecord, JobStatus
 from ...jobs.service import plain_number
 from ..errors import fail, json_object
 from ..keys import RUNTIME
+from ..streaming import carried_nodes, json_answer
 
 routes = web.RouteTableDef()
 
@@ -20,12 +21,13 @@ def queue_item(job: JobRecord) -> list[Any]:
 
 
 @routes.get("/queue")
-async def get_queue(request: web.Request) -> web.Response:
+async def get_queue(request: web.Request) -> web.StreamResponse:
     backend = request.app[RUNTIME].jobs.backend
     running = await backend.list(statuses=[JobStatus.RUNNING])
     pending = await backend.list(statuses=[JobStatus.QUEUED])
-    return web.json_response({"queue_running": [queue_item(j) for j in running],
-                              "queue_pending": [queue_item(j) for j in pending]})
+    return await json_answer(request, {"queue_running": [queue_item(j) for j in running],
+                                       "queue_pending": [queue_item(j) for j in pending]},
+                             nodes=sum(carried_nodes(j.prompt) for j in [*running, *pending]))
 
 
 @routes.post("/queue")

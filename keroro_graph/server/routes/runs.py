@@ -47,7 +47,8 @@ async def list_jobs(request: web.Request) -> web.Response:
     offset = _int_query(request, "offset", 0, low=0)
     include_prompt = "prompt" in request.query.get("include", "").split(",")
     backend = request.app[RUNTIME].jobs.backend
-    jobs = await backend.list(statuses=statuses, limit=limit, offset=offset, newest_first=True)
+    jobs = await backend.list(statuses=statuses, limit=limit, offset=offset, newest_first=True,
+                              prompt=include_prompt)
     body = {"jobs": [job_json(j, include_prompt=include_prompt) for j in jobs],
             "total": await backend.count(statuses), "limit": limit, "offset": offset}
     return _redacted(request, body)
