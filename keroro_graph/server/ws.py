@@ -12,7 +12,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 import uuid
+from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -25,6 +27,11 @@ from .keys import HUB, RUNTIME, SETTINGS
 
 log = logging.getLogger(__name__)
 _SEND_QUEUE_MAX = 10_000
+#: Messages for a client id with no socket are kept this long, this many per id, for
+#: this many ids at most (oldest ids dropped first).
+UNCLAIMED_GRACE_S = 10.0
+UNCLAIMED_PER_CLIENT = 500
+UNCLAIMED_CLIENTS = 1000
 #: Events whose messages carry what nodes and providers said (the rest carry only ids).
 _CARRIES_NODE_TEXT = (NodeFinished, JobFailed, NodeBlocked)
 
@@ -58,6 +65,8 @@ class Hub:
         self._last_node: dict[str, str] = {}
         #: job id → its events kept back until the submitter has its answer (see hold).
         self._held: dict[str, list[Event]] = {}
+        #: client id → (time, payload) sent to it while it had no socket (see attach).
+        self._unclaimed: OrderedDict[str, deque[tuple[float, str | bytes]]] = OrderedDict()
 
     # --- answer before announcing ----------------------------------------------------
     def hold(self, job_id: str) -> None:
@@ -118,8 +127,28 @@ class Hub:
         return send
 
     def _to(self, target: str | None, payload: str | bytes) -> None:
+        if target is not None and target not in self.clients:
+            self._keep_unclaimed(target, payload)
+            return
         for client in self._targets(target):
             client.send(payload)
+
+    def _keep_unclaimed(self, sid: str, payload: str | bytes) -> None:
+        """A client that submits and then opens its socket (comfy-script does it from
+        another thread) can miss a fast job's whole life; its JSON messages wait here,
+        bounded, for a socket with its id to appear within UNCLAIMED_GRACE_S (preview
+        frames are not kept: they are stale by then)."""
+        if isinstance(payload, bytes):
+            return
+        now = time.monotonic()
+        kept = self._unclaimed.pop(sid, None) or deque(maxlen=UNCLAIMED_PER_CLIENT)
+        kept.append((now, payload))
+        self._unclaimed[sid] = kept  # most recently addressed last
+        while self._unclaimed:
+            oldest = next(iter(self._unclaimed.values()))
+            if len(self._unclaimed) <= UNCLAIMED_CLIENTS and oldest[-1][0] >= now - UNCLAIMED_GRACE_S:
+                break
+            self._unclaimed.popitem(last=False)
 
     def _targets(self, target: str | None) -> list[Client]:
         if target is None:
@@ -141,6 +170,14 @@ class Hub:
             old.writer.cancel()
         self.clients[client.sid] = client
         client.writer = asyncio.create_task(_write(client), name=f"ws-writer-{client.sid}")
+
+    def claim(self, client: Client) -> None:
+        """Send ``client`` what was addressed to its id in the last UNCLAIMED_GRACE_S
+        while no socket had that id (after its first status message)."""
+        fresh_after = time.monotonic() - UNCLAIMED_GRACE_S
+        for at, payload in self._unclaimed.pop(client.sid, ()):
+            if at >= fresh_after:
+                client.send(payload)
 
     def detach(self, client: Client) -> None:
         if self.clients.get(client.sid) is client:
@@ -185,8 +222,11 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
     hub, runtime = request.app[HUB], request.app[RUNTIME]
     sid = request.query.get("clientId") or uuid.uuid4().hex
     client = Client(sid=sid, ws=ws)
+    remaining = await runtime.jobs.queue_remaining()
+    # no await from here to the claim: what was kept for this id goes before anything new
     hub.attach(client)
-    client.send(messages.status(await runtime.jobs.queue_remaining(), sid=sid))
+    client.send(messages.status(remaining, sid=sid))
+    hub.claim(client)
     running = hub.running_job_of(sid)
     if running is not None:
         job_id, node = running
