@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -44,15 +45,18 @@ class LiveServer:
 
 
 @contextlib.contextmanager
-def live_server(user_dir: Path, *extra: str, packs: tuple[Path, ...] = (FIXTURE_PACKS,)) -> Iterator[LiveServer]:
-    """Serve until the block ends (then SIGTERM, as a service manager stops it)."""
+def live_server(user_dir: Path, *extra: str, packs: tuple[Path, ...] = (FIXTURE_PACKS,),
+                env: dict[str, str] | None = None) -> Iterator[LiveServer]:
+    """Serve until the block ends (then SIGTERM, as a service manager stops it);
+    ``env`` adds variables to the server's environment."""
     user_dir.mkdir(parents=True, exist_ok=True)
     port = free_port()
     pack_args = [arg for folder in packs for arg in ("--custom-nodes-dir", str(folder))]
     with open(user_dir / "server.log", "wb") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "keroro_graph.cli.main", "serve", "--port", str(port),
-             "--user-dir", str(user_dir), *pack_args, *extra], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+             "--user-dir", str(user_dir), *pack_args, *extra], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})})
     server = LiveServer(proc, port, user_dir)
     try:
         deadline = time.monotonic() + 60
