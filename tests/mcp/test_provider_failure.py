@@ -99,3 +99,21 @@ async def test_without_kling_keys_the_error_says_where_to_set_them(tmp_path: Pat
         assert checked.structured_content["valid"] is False
         assert "set_provider_key(provider='kling'" in checked.structured_content["summary"]
         assert fake.requests == []
+
+
+async def test_estimate_cost_reads_the_price_table_and_names_unknown_prices(tmp_path: Path,
+                                                                           kling_registry: Registry) -> None:
+    import json
+
+    from keroro_graph.spend.prices import SHIPPED  # the table the server reads
+
+    rows = json.loads(SHIPPED.read_text(encoding="utf-8"))["tables"]["kling"]["rows"]
+    priced = t2v_graph()
+    priced["1"]["inputs"].update(model="kling-v2-5-turbo", mode="std", duration="5")
+    async with kling_server(tmp_path, kling_registry) as url, mcp_client(url) as client:
+        known = await client.call_tool("estimate_cost", {"graph": priced})
+        unknown = await client.call_tool("estimate_cost", {"graph": t2v_graph()})
+    facts = known.structured_content
+    assert facts["available"] is True and facts["total"] == {"USD": rows["kling-v2-5-turbo/std/5"]}
+    assert f"Estimated cost: {rows['kling-v2-5-turbo/std/5']:g} USD." in facts["summary"]
+    assert "Unknown price for node(s) 1" in unknown.structured_content["summary"]
