@@ -5,6 +5,7 @@ sharing memory, so our own nodes never see torch. Without torch, values pass as 
 are and a pack that needs torch fails on its own ``import torch``, naming it."""
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import numpy as np
@@ -29,7 +30,11 @@ def torch_available() -> bool:
 
 
 def to_pack(value: Any) -> Any:
-    """Our value as a ComfyUI pack sees it."""
+    """Our value as a ComfyUI pack sees it. torch is imported only once an array is
+    actually handed to a pack (packs that use it have usually imported it already)."""
+    kind = type(value)
+    if kind is not np.ndarray and kind is not list and kind is not dict:
+        return value
     torch = _module()
     if torch is None:
         return value
@@ -52,8 +57,8 @@ def _to_torch(value: Any, torch: Any, depth: int) -> Any:
 
 
 def from_pack(value: Any) -> Any:
-    """A pack's output as our nodes see it."""
-    torch = _module()
+    """A pack's output as our nodes see it (no tensor can exist before torch is imported)."""
+    torch = sys.modules.get("torch")
     if torch is None:
         return value
     return _to_numpy(value, torch, depth=0)
