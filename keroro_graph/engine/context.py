@@ -84,7 +84,7 @@ class NodeContext(NodeEnv):
     """What a node may do while it runs."""
 
     __slots__ = ("_emit", "_token", "_last_progress_at", "_last_fraction", "display_node_id",
-                 "services", "item")
+                 "services", "item", "usage")
 
     def __init__(self, *, paths: Paths, job_id: str, node_id: str, class_type: str,
                  prompt: dict[str, Any], extra_data: dict[str, Any],
@@ -103,6 +103,20 @@ class NodeContext(NodeEnv):
         #: Which item of a batch this call is (list mapping of a paid node), else None;
         #: result files carry it so the items of one node never overwrite each other.
         self.item: int | None = None
+        #: What the provider reported this call used (tokens, ...), for the spend ledger.
+        self.usage: dict[str, Any] | None = None
+
+    def report_usage(self, usage: dict[str, Any]) -> None:
+        """Record what the provider says this call used (its ``usage`` object); numbers
+        add up over the call, the rest keeps the last value. The spend ledger stores it."""
+        merged = dict(self.usage or {})
+        for name, value in usage.items():
+            if isinstance(value, (int, float)) and not isinstance(value, bool) \
+                    and isinstance(merged.get(name), (int, float)):
+                merged[name] += value
+            elif isinstance(value, (str, int, float, bool)) or value is None:
+                merged[name] = value
+        self.usage = merged
 
     # --- progress and previews ----------------------------------------------------
     def progress(self, value: float, max: float | None = None) -> None:  # noqa: A002

@@ -26,6 +26,7 @@ from ..errors import ExecutionInterruptedError
 from ..registry.blocker import ExecutionBlocker
 from ..registry.spec import NodeOutput, NodeSpec
 from ..video import Video
+from .context import current_context
 from .events import ItemFailed, NodeProgress, NodeStored, PaidCallMade
 from .mapping import Merged, ResultMerger, blocker_in
 
@@ -67,11 +68,14 @@ async def run_paid(ex: Any, spec: NodeSpec, state: Any, ctx: Any, calls: list[di
                     await loop.run_in_executor(engine.pool, store.link, alias, key)
                 memo.name_outputs(found, key)
                 return _Stored(found)
-        out = await _call_once(engine, spec, state, _item_context(ctx, index) if total > 1 else ctx, call)
+        own = _item_context(ctx, index) if total > 1 else ctx
+        own.usage = None
+        current_context.set(own)  # this task's own copy of the context variable
+        out = await _call_once(engine, spec, state, own, call)
         if store is not None:
             memo.name_outputs(out, key)
         ex._emit(PaidCallMade(job_id=ex.req.job_id, node_id=node_id, class_type=spec.class_type, item=index,
-                              total=total, inputs=_price_inputs(spec, call)))
+                              total=total, inputs=_price_inputs(spec, call), usage=own.usage))
         if store is not None:
             def keep() -> None:
                 try:

@@ -12,6 +12,7 @@ from typing import Any, AsyncIterator, Awaitable, Callable
 
 import httpx
 
+from ..engine.context import current_context
 from .client import ProviderClient
 from .errors import (ContentPolicyError, ProviderError, ProviderUnavailableError, QuotaError, RateLimitedError,
                      for_status)
@@ -85,6 +86,7 @@ class OpenAICompatClient(ProviderClient):
             raise self.error(ContentPolicyError, "the provider's content filter refused the request",
                              code="content_filter")
         reasoning = message.get("reasoning_content")
+        _report_usage(body.get("usage"))
         return ChatResult(text=content, finish_reason=choice.get("finish_reason"),
                           usage=body.get("usage") or {}, image_urls=_image_urls(message),
                           reasoning=reasoning if isinstance(reasoning, str) else "", raw=body)
@@ -160,6 +162,7 @@ class OpenAICompatClient(ProviderClient):
         if finish == "content_filter" and not text.strip() and not images:
             raise self.error(ContentPolicyError, "the provider's content filter refused the request",
                              code="content_filter")
+        _report_usage(usage)
         return ChatResult(text=text, finish_reason=finish, usage=usage, image_urls=images,
                           reasoning="".join(reasoning))
 
@@ -222,3 +225,10 @@ def _json_or_text(text: str) -> Any:
         return json.loads(text)
     except ValueError:
         return text
+
+
+def _report_usage(usage: Any) -> None:
+    """Hand the provider's ``usage`` to the running node (the spend ledger keeps it)."""
+    ctx = current_context.get(None)
+    if ctx is not None and isinstance(usage, dict) and usage:
+        ctx.report_usage(usage)
