@@ -1,6 +1,6 @@
 """End to end: the UI in Simplified Chinese and English. A Chinese browser gets Chinese
-by default (buttons, panels, node badges, warnings); the settings switch changes every
-string at once and is remembered."""
+by default (buttons, panels, node badges, warnings, node names a pack translates in its
+locales/ folder); the settings switch changes every string at once and is remembered."""
 from __future__ import annotations
 
 import json
@@ -27,20 +27,29 @@ def test_chinese_by_default_in_a_chinese_browser_and_switchable(browser: Any, se
     c.page.get_by_role("heading", name="队列").wait_for()
     c.page.get_by_role("tab", name="海报").click()
     c.screenshot("canvas-zh.png")
+    # Node names translated by a pack's locales/ (the fixture pack ships zh and en).
+    c.page.get_by_role("button", name="新标签页").click()
+    c.page.mouse.dblclick(*c.pane_point(0.4, 0.4))
+    c.page.get_by_role("combobox", name="搜索节点").fill("测试常量")
+    c.page.get_by_role("combobox", name="搜索节点").press("Enter")
+    c.page.wait_for_function("() => window.__app.graph.getState().nodes.length === 1")
+    const = c.node_ids()[0]
+    assert c.node(const).locator(".kg-title").inner_text() == "测试常量"
 
     c.page.get_by_role("button", name="设置").click()
     c.page.get_by_label("语言").select_option("en")
-    c.page.get_by_role("button", name="▶ Run").wait_for()
+    c.page.get_by_role("button", name="▶ Run", exact=True).wait_for()
     assert c.page.get_by_role("button", name="Settings").count() == 1
+    assert c.node(const).locator(".kg-title").inner_text() == "Test Constant"
     c.page.reload()
     c.page.wait_for_selector(".kg-app[data-ready=true]")
-    c.page.get_by_role("button", name="▶ Run").wait_for()
+    c.page.get_by_role("button", name="▶ Run", exact=True).wait_for()
     assert c.js("() => document.documentElement.lang") == "en"
     assert not c.errors
     context.close()
 
 
 def test_english_browser_gets_english(canvas: Canvas) -> None:
-    canvas.page.get_by_role("button", name="▶ Run").wait_for()
+    canvas.page.get_by_role("button", name="▶ Run", exact=True).wait_for()
     assert canvas.js("() => localStorage.getItem('kg.lang')") is None
     assert json.dumps(canvas.js("() => document.body.innerText")).count("运行") == 0

@@ -13,7 +13,7 @@ import { t, useLang } from "./i18n";
 import { App } from "./App";
 import { importDocument } from "./graph/import-document";
 import { toPrompt } from "./graph/prompt";
-import { defsNow, loadCatalogue, useCatalogue } from "./store/catalogue-store";
+import { defsNow, loadCatalogue, localiseCatalogue, useCatalogue } from "./store/catalogue-store";
 import * as graph from "./store/graph-store";
 import { restore, save, startAutosave } from "./store/persistence";
 import { applyEvents, followTabs, useRuntimeStore } from "./store/runtime-store";
@@ -21,7 +21,7 @@ import { toast, useUI } from "./store/ui-store";
 
 // Tabs come back once the node catalogue is known (nodes need their definitions); a
 // first visit gets a default workflow that runs offline and a hint.
-void loadCatalogue().then(async (defs) => {
+void loadCatalogue(useLang.getState().lang).then(async (defs) => {
   const restored = await restore(defs);
   if (restored === "server") toast(t("restore.fromServer", { count: graph.useGraph.getState().tabs.length }));
   if (!restored && (await isFirstVisit())) await openFirstVisit();
@@ -60,6 +60,7 @@ window.__app = {
   load: (doc: unknown, title = "Loaded") => openResult(importDocument(doc, defsNow()), title),
 };
 
+useLang.subscribe((s, prev) => { if (s.lang !== prev.lang) localiseCatalogue(s.lang); });
 // A language switch remounts the UI, so every string (memoised nodes too) is redrawn.
 function Root() {
   const lang = useLang((s) => s.lang);

@@ -1,5 +1,5 @@
 """Smaller calls ComfyUI's own frontend and clients make: ``/i18n`` (translations of
-custom nodes: ours have none), ``/experiment/models`` (model folders: we keep none),
+custom nodes from packs' ``locales/`` folders), ``/experiment/models`` (model folders: we keep none),
 ``/global_subgraphs`` (packs' subgraph blueprints: none),
 the template library under ``/templates/`` (``comfyui-workflow-templates`` when it is
 installed, else the app's example workflows with drawn thumbnails), and
@@ -17,7 +17,7 @@ from aiohttp import web
 
 from ..errors import fail
 from ..image_text import ImageTextError, image_text
-from ..keys import SECRETS
+from ..keys import REGISTRY, SECRETS
 from ..thumbnail import workflow_thumbnail
 from .files import read_form
 from .templates import APP_EXAMPLES
@@ -30,8 +30,55 @@ THUMBNAIL_SUBTYPE = "jpg"
 
 
 @routes.get("/i18n")
-async def i18n(_request: web.Request) -> web.Response:
-    return web.json_response({})
+async def i18n(request: web.Request) -> web.Response:
+    """ComfyUI's pack translations: every loaded pack's ``locales/<lang>/main.json`` merged
+    with ``nodeDefs.json``, ``commands.json`` and ``settings.json`` under those keys, as
+    ``{lang: {...}}``. Read once per server (packs load at start-up)."""
+    cached = request.app.get(_I18N_CACHE)
+    if cached is None:
+        folders = [p.path for p in request.app[REGISTRY].packs if p.loaded]
+        cached = await asyncio.to_thread(pack_locales, folders)
+        request.app[_I18N_CACHE] = cached
+    return web.json_response(cached)
+
+
+_I18N_CACHE = web.AppKey("i18n_cache", dict)
+_LOCALE_FILES = {"nodeDefs.json": "nodeDefs", "commands.json": "commands", "settings.json": "settings"}
+_LOCALE_MAX_BYTES = 4 * 1024 * 1024
+
+
+def pack_locales(folders: list[Path]) -> dict[str, Any]:
+    """Merge packs' locale files; a file that is too big or not a JSON object is skipped (logged)."""
+    out: dict[str, dict[str, Any]] = {}
+    for folder in folders:
+        root = folder / "locales"
+        if not root.is_dir():
+            continue
+        for lang_dir in sorted(p for p in root.iterdir() if p.is_dir()):
+            lang = out.setdefault(lang_dir.name, {})
+            for path in sorted(lang_dir.glob("*.json")):
+                data = _read_locale(path)
+                if data is None:
+                    continue
+                key = _LOCALE_FILES.get(path.name)
+                if key:
+                    lang[key] = {**lang.get(key, {}), **data}
+                elif path.name == "main.json":
+                    lang.update(data)
+    return out
+
+
+def _read_locale(path: Path) -> dict[str, Any] | None:
+    try:
+        if path.stat().st_size > _LOCALE_MAX_BYTES:
+            raise ValueError(f"larger than {_LOCALE_MAX_BYTES} bytes")
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+        return data
+    except (OSError, ValueError) as exc:
+        log.warning("skipping pack locale %s: %s", path, exc)
+        return None
 
 
 @routes.get("/experiment/models")

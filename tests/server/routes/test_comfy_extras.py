@@ -63,7 +63,12 @@ async def test_content_disposition_as_comfyui_writes_it(client: TestClient, sett
 async def test_i18n_and_experiment_models(client: TestClient) -> None:
     for path in ("/i18n", "/api/i18n"):
         resp = await client.get(path)
-        assert resp.status == 200 and await resp.json() == {}
+        # The fixture pack kg_test_nodes ships locales/zh and locales/en (ComfyUI's layout).
+        body = await resp.json()
+        assert resp.status == 200 and set(body) == {"en", "zh"}
+        assert body["zh"]["nodeDefs"]["TestConst"]["display_name"] == "测试常量"
+        assert body["zh"]["title"] == "测试节点包"  # main.json merged at the top
+        assert body["en"] == {"nodeDefs": {"TestConst": {"display_name": "Test Constant"}}}
     for path in ("/experiment/models", "/api/experiment/models"):
         resp = await client.get(path)
         assert resp.status == 200 and await resp.json() == []
@@ -137,3 +142,15 @@ async def test_extract_refuses_what_it_cannot_read(client: TestClient) -> None:
     bombed = png[:33] + len(chunk).to_bytes(4, "big") + b"zTXt" + chunk + crc + png[33:]
     resp = await client.post("/api/workflows/extract", data=bombed)
     assert resp.status == 415 and "MiB" in (await resp.json())["error"]["message"]
+
+
+def test_pack_locales_merge_packs_and_skip_bad_files(tmp_path: Path) -> None:
+    from keroro_graph.server.routes.comfy_extras import pack_locales
+    a, b = tmp_path / "a", tmp_path / "b"
+    (a / "locales" / "zh").mkdir(parents=True)
+    (b / "locales" / "zh").mkdir(parents=True)
+    (a / "locales" / "zh" / "nodeDefs.json").write_text(json.dumps({"A": {"display_name": "甲"}}), encoding="utf-8")
+    (b / "locales" / "zh" / "nodeDefs.json").write_text(json.dumps({"B": {"display_name": "乙"}}), encoding="utf-8")
+    (b / "locales" / "zh" / "settings.json").write_text("[1, 2]", encoding="utf-8")  # not an object: skipped
+    (b / "locales" / "zh" / "main.json").write_text("{broken", encoding="utf-8")  # not JSON: skipped
+    assert pack_locales([a, b, tmp_path / "no-such-pack"]) == {"zh": {"nodeDefs": {"A": {"display_name": "甲"}, "B": {"display_name": "乙"}}}}

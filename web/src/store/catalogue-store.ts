@@ -1,10 +1,14 @@
 /** The node catalogue from /object_info, plus per-type use counts for search ranking. */
 import { create } from "zustand";
-import { fetchNodeDefs } from "../api/nodes";
+import { fetchNodeDefs, fetchPackLocales } from "../api/nodes";
+import { localiseDefs, tableFor, type PackLocales } from "../graph/node-locales";
 import type { NodeDefs } from "../graph/types";
 
 interface Catalogue {
   defs: NodeDefs;
+  /** The catalogue as the server describes it, and the packs' translations (GET /i18n). */
+  raw: NodeDefs;
+  locales: PackLocales;
   loaded: boolean;
   error: string | null;
   usage: Record<string, number>;
@@ -18,17 +22,25 @@ function loadUsage(): Record<string, number> {
   }
 }
 
-export const useCatalogue = create<Catalogue>(() => ({ defs: {}, loaded: false, error: null, usage: loadUsage() }));
+export const useCatalogue = create<Catalogue>(() => ({ defs: {}, raw: {}, locales: {}, loaded: false, error: null, usage: loadUsage() }));
 
-export async function loadCatalogue(): Promise<NodeDefs> {
+/** Load /object_info and the packs' translations; node names follow the UI language `lang`. */
+export async function loadCatalogue(lang: string): Promise<NodeDefs> {
   try {
-    const defs = await fetchNodeDefs();
-    useCatalogue.setState({ defs, loaded: true, error: null });
+    const [raw, locales] = await Promise.all([fetchNodeDefs(), fetchPackLocales().catch(() => ({}))]);
+    const defs = localiseDefs(raw, tableFor(locales, lang));
+    useCatalogue.setState({ defs, raw, locales, loaded: true, error: null });
     return defs;
   } catch (e) {
     useCatalogue.setState({ error: (e as Error).message, loaded: true });
     return {};
   }
+}
+
+/** Re-apply the packs' translations after a language switch. */
+export function localiseCatalogue(lang: string): void {
+  const s = useCatalogue.getState();
+  useCatalogue.setState({ defs: localiseDefs(s.raw, tableFor(s.locales, lang)) });
 }
 
 export function countUse(name: string): void {
