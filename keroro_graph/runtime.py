@@ -111,6 +111,7 @@ def build_runtime(settings: Settings, *, registry: Registry | None = None,
         jobs.remote_interrupt = relay.request_interrupt
     spend = build_spend(settings, registry, engine)
     jobs.admit = spend.admit
+    spend.job_status = jobs.backend.status
     if relay is not None:
         spend.is_relayed = relay.is_relayed
     engine.bus.subscribe(spend.on_event)

@@ -138,6 +138,10 @@ class Ledger:
                 raise
         return refusal
 
+    def reserved_ids(self) -> list[str]:
+        with self._lock:
+            return [row[0] for row in self._db.execute("SELECT job_id FROM spend_reservations")]
+
     def settle(self, job_id: str) -> None:
         """The job ended: its reservation goes (what it spent is in the ledger)."""
         with self._lock:

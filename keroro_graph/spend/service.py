@@ -10,7 +10,7 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Awaitable, Callable
 
 from ..engine.engine import Engine
 from ..engine.events import Event, JobCancelled, JobRecorded, NodeStored, PaidCallMade
@@ -40,6 +40,9 @@ class Spend:
         self.store_hits = 0
         #: Set with a shared queue: events relayed from other processes are theirs to record.
         self.is_relayed: Callable[[Event], bool] = lambda _event: False
+        #: ``async (job_id) -> JobStatus | None``, set by the runtime: reservations of jobs
+        #: that ended without an event here (removed from the queue, died elsewhere) go.
+        self.job_status: Callable[[str], Awaitable[Any]] | None = None
         engine.paid_store = store
 
     async def close(self) -> None:
@@ -89,6 +92,7 @@ class Spend:
         budget = await self._run(self.ledger.budget)
         if not budget.get("per_job") and not budget.get("per_day"):
             return None
+        await self._drop_stale_reservations()
         est = await self.estimate(graph, outputs, extra_data=extra_data)
         confirmed = extra_data.get("confirm_spend") is True
         totals = est.total
@@ -106,6 +110,14 @@ class Spend:
         return {"error": error_dict("budget_exceeded", refusal["message"], refusal["details"],
                                     {"nodes": nodes, "total": est.as_json()["total"], **refusal["extra"]}),
                 "node_errors": node_errors}
+
+    async def _drop_stale_reservations(self) -> None:
+        if self.job_status is None:
+            return
+        for job_id in await self._run(self.ledger.reserved_ids):
+            status = await self.job_status(job_id)
+            if status is None or status.finished:
+                await self._run(self.ledger.settle, job_id)
 
     async def budget(self) -> dict[str, Any]:
         doc = await self._run(self.ledger.budget)

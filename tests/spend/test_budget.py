@@ -9,7 +9,12 @@ import json
 
 import pytest
 
+from keroro_graph.server.app import create_app
 from keroro_graph.server.keys import RUNTIME
+from keroro_graph.settings import Settings
+from tests.conftest import FIXTURE_PACKS
+from tests.fakes.kling import ACCESS_KEY, SECRET_KEY
+from tests.providers.conftest import PACKS
 
 PRICE = 0.21  # kling-v2-5-turbo std 5 s in the shipped table
 
@@ -91,3 +96,17 @@ async def test_spend_queries_are_checked(api):
     assert (await client.get("/api/spend", params={"since": "yesterday"})).status == 400
     day = await client.get("/api/spend", params={"since": "2026-01-01", "group_by": "day"})
     assert day.status == 200 and (await day.json())["total"]["calls"] == 0
+
+
+async def test_a_job_removed_from_the_queue_gives_its_reservation_back(tmp_path, full_registry, aiohttp_client):
+    settings = Settings(user_dir=tmp_path / "user", custom_nodes_dirs=[PACKS, FIXTURE_PACKS],
+                        run_workers=False)  # a server that leaves jobs to workers: they stay queued
+    client = await aiohttp_client(create_app(settings, registry=full_registry))
+    await client.put("/api/providers/kling/secrets", json={"access_key": ACCESS_KEY, "secret_key": SECRET_KEY})
+    await client.put("/api/spend/budget", json={"per_day": {"USD": 0.5}})
+    first = await (await client.post("/prompt", json={"prompt": video("one")})).json()
+    assert (await client.post("/prompt", json={"prompt": video("two")})).status == 200
+    assert (await client.post("/prompt", json={"prompt": video("three")})).status == 400  # 3 × 0.21 > 0.5
+    assert (await client.post("/queue", json={"delete": [first["prompt_id"]]})).status == 200
+    third = await client.post("/prompt", json={"prompt": video("three")})
+    assert third.status == 200, await third.text()
