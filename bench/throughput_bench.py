@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import json
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -30,7 +31,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from bench.engine_bench import int_chain  # noqa: E402
-from bench.server_bench import print_rows, start_server  # noqa: E402
+from bench.server_bench import free_port, print_rows, start_server  # noqa: E402
 
 Row = tuple[str, float, str, str]
 
@@ -69,7 +70,49 @@ async def post(session: aiohttp.ClientSession, url: str, graph: dict[str, Any], 
     return prompt_id
 
 
+TRIVIAL_SERVER = """
+import sys
+from aiohttp import web
+async def answer(request):
+    await request.read()
+    return web.json_response({"prompt_id": "x", "number": 0, "node_errors": {}})
+app = web.Application()
+app.router.add_post("/prompt", answer)
+web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log=None)
+"""
+
+
+async def trivial_ceiling(count: int = 500) -> float:
+    """Accepted/s of an aiohttp server that only answers, with this client, right now:
+    the ceiling this machine's load allows (the figures are noisy; this says how much)."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-c", TRIVIAL_SERVER, str(port)])
+    rates = []
+    try:
+        async with aiohttp.ClientSession() as session:
+            while True:
+                try:
+                    async with session.post(f"http://127.0.0.1:{port}/prompt", json={}):
+                        break
+                except aiohttp.ClientError:
+                    await asyncio.sleep(0.05)
+            for _ in range(3):
+                started = time.perf_counter()
+                for i in range(count):
+                    graph = {"c": {"class_type": "PrimitiveInt", "inputs": {"value": i}},
+                             "o": {"class_type": "PreviewAny", "inputs": {"source": ["c", 0]}}}
+                    async with session.post(f"http://127.0.0.1:{port}/prompt",
+                                            json={"prompt": graph, "client_id": "bench"}) as r:
+                        await r.read()
+                rates.append(count / (time.perf_counter() - started))
+    finally:
+        proc.terminate()
+        proc.wait()
+    return statistics.median(rates)
+
+
 async def submit_rate(url: str, count: int = 500) -> list[Row]:
+    ceiling = await trivial_ceiling(count)
     rates, tails = [], []
     async with aiohttp.ClientSession() as session, session.ws_connect(f"{url}/ws?clientId=bench") as ws:
         watcher = Watcher(ws)
@@ -88,7 +131,8 @@ async def submit_rate(url: str, count: int = 500) -> list[Row]:
     return [(f"{count} tiny prompts POSTed back to back (accepted/s, median of 3)", statistics.median(rates),
              "≥ 1,000/s", "504/s"),
             (f"{count} tiny prompts: last done after the last answer (median of 3)", statistics.median(tails),
-             "≤ 1 s", "—")]
+             "≤ 1 s", "—"),
+            ("(ceiling now: an aiohttp server that only answers, same client, accepted/s)", ceiling, "—", "—")]
 
 
 async def provider_waits(url: str, counts: tuple[int, ...] = (20, 100)) -> list[Row]:

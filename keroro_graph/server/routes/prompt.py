@@ -16,8 +16,11 @@ routes = web.RouteTableDef()
 
 #: How long after its answer is written a job's first WebSocket message may follow: the
 #: client reads the answer, parses it and registers the prompt id before that message
-#: must find it (ComfyUI's own start-up lag gives clients a few milliseconds).
-ANNOUNCE_GRACE_S = 0.002
+#: must find it (ComfyUI's own start-up lag gives clients a few milliseconds). Clients
+#: that read the socket in another thread (comfy-script) can wait a whole GIL switch
+#: interval (5 ms) before their main thread runs again, hence two of them. Only a job
+#: whose messages start within this time of its answer is delayed, and only by it.
+ANNOUNCE_GRACE_S = 0.010
 _NO_PROMPT = {"error": {"type": "no_prompt", "message": "No prompt provided", "details": "No prompt provided",
                         "extra_info": {}}, "node_errors": {}}
 
