@@ -292,6 +292,7 @@ class JobService:
 
     async def _run(self, job: JobRecord, worker: str, slot: JobSlot | None = None) -> None:
         token = self._tokens[job.id] = CancelToken()
+        recorded: JobStatus | None = None
         heartbeat = asyncio.create_task(self._heartbeat(job.id, worker))
         await self._queue_changed(job.id)  # ComfyUI announces the queue on put, get and done
         try:
@@ -310,11 +311,12 @@ class JobService:
                 job.id, status, outputs=self._clean(result.ui) if status is JobStatus.SUCCESS else {},
                 meta=result.meta, messages=self._clean(status_messages(job.id, result)),
                 error=self._clean(result.error))
+            recorded = status
         finally:
             heartbeat.cancel()
             self._tokens.pop(job.id, None)
             await self._queue_changed(job.id)
-            status_now = await self.backend.status(job.id)
+            status_now = recorded or await self.backend.status(job.id)
             if status_now is None or status_now.finished:  # still running: stopped mid-job, not over
                 self.bus.publish(JobRecorded(job_id=job.id, status=status_now.value if status_now else "unknown"))
 

@@ -22,7 +22,7 @@ from aiohttp import WSCloseCode, WSMsgType, web
 
 from ..engine.events import (Event, JobFailed, JobRecorded, JobStarted, NodeBlocked, NodeFinished, NodePreview,
                              NodeStarted, NodeText, QueueChanged)
-from . import messages
+from . import messages, ws_frames
 from .keys import HUB, RUNTIME, SETTINGS
 
 log = logging.getLogger(__name__)
@@ -202,11 +202,10 @@ class Hub:
 async def _write(client: Client) -> None:
     try:
         while True:
-            payload = await client.queue.get()
-            if isinstance(payload, bytes):
-                await client.ws.send_bytes(payload)
-            else:
-                await client.ws.send_str(payload)
+            batch = [await client.queue.get()]
+            while len(batch) < ws_frames.BATCH and not client.queue.empty():
+                batch.append(client.queue.get_nowait())
+            await ws_frames.send_all(client.ws, batch)
     except asyncio.CancelledError:
         if not client.ws.closed:
             await client.ws.close()

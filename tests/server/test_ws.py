@@ -191,3 +191,21 @@ async def test_non_json_and_garbage_client_messages_are_ignored(client, socket):
     prompt_id = await submit(client, TWO_NODES)
     await socket.until_done(prompt_id)
     await until(lambda: True)
+
+
+async def test_batched_frames_reach_a_client_that_agreed_on_compression(client):
+    """Messages written several to one socket write arrive whole and in order, also on
+    a socket with permessage-deflate (as browsers open it)."""
+    ws = await client.ws_connect("/ws?clientId=deflate", compress=15)
+    assert ws.compress == 15  # the extension was agreed
+    sock = Socket(ws)
+    await sock.next()
+    graph = {str(i): {"class_type": "TestAdd", "inputs": {"a": [str(i - 1), 0], "b": 1}} for i in range(1, 60)}
+    graph["0"] = {"class_type": "TestConst", "inputs": {"value": 0}}
+    graph["out"] = {"class_type": "TestOutput", "inputs": {"source": ["59", 0]}}
+    prompt_id = await submit(client, graph, client_id="deflate")
+    await sock.until_done(prompt_id)
+    executing = [m["data"]["node"] for m in sock.messages if m["type"] == "executing"]
+    assert executing == [*map(str, range(60)), "out", None]
+    assert next(m for m in sock.messages if m["type"] == "executed")["data"]["output"] == {"text": ["59"]}
+    await ws.close()
