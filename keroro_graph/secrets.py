@@ -16,13 +16,13 @@ import logging
 import os
 import re
 import stat
-import uuid
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from .atomic import write_atomic as atomic_write
 from .errors import KeroroError
 from .redaction import MIN_REDACT_CHARS, REDACTED, forms_of, might_hold_secret, scrub_json, scrub_text, sent_values
 
@@ -38,28 +38,6 @@ __all__ = ["MIN_REDACT_CHARS", "ProviderConfig", "ProviderSettings", "REDACTED",
 
 class SecretsError(KeroroError):
     """``secrets.json`` or ``settings.json`` exists but cannot be read as our format."""
-
-
-def atomic_write(path: Path, data: bytes, *, mode: int = 0o644) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one, never
-    half of either: a temporary file in the same folder, created with ``mode`` (so a
-    secret is never readable by others, not even for a moment), fsynced, then
-    ``os.replace``-d over ``path``. A private ``mode`` (no group/other bits) is applied
-    exactly; a wider one is narrowed by the umask as usual."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if not mode & 0o077:
-            os.chmod(tmp, mode)  # exactly, whatever the umask took away
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def default_env_var(provider: str, name: str) -> str:

@@ -105,12 +105,6 @@ def staged(folder: Path, data: bytes) -> Iterator[Path]:
         tmp.unlink(missing_ok=True)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace (or create) ``path`` with ``data`` in one step."""
-    with staged(path.parent, data) as tmp:
-        os.replace(tmp, path)
-
-
 def link_new(source: Path, path: Path) -> bool:
     """Give ``source``'s content the name ``path`` unless ``path`` already exists;
     False when it does. Race-free where hard links work; elsewhere a check then

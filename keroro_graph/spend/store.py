@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..atomic import write_atomic
 from ..registry.spec import NodeOutput
 from .values import Unstorable, decode, encode
 
@@ -76,7 +77,7 @@ class PaidStore:
                 return
         except OSError:
             pass
-        _atomic_write(path, key.encode())
+        write_atomic(path, key.encode())
 
     def has_alias(self, alias: str) -> bool:
         """Whether ``alias`` (or an entry of that name) leads to a stored entry."""
@@ -137,7 +138,7 @@ class PaidStore:
         body = {"version": VERSION, "class_type": class_type, "created": time.time(),
                 "values": values, "ui": ui, "blobs": sorted(blobs)}
         doc = json.dumps({"body": body, "digest": _digest(body)}, separators=(",", ":")).encode()
-        _atomic_write(self._entry_path(key), doc)
+        write_atomic(self._entry_path(key), doc)
         self._account(added + len(doc))
         return True
 
@@ -151,7 +152,7 @@ class PaidStore:
             shutil.copyfile(data, tmp)
             os.replace(tmp, path)
         else:
-            _atomic_write(path, data)
+            write_atomic(path, data)
         return path.stat().st_size
 
     def _account(self, added: int) -> None:
@@ -247,16 +248,6 @@ class PaidStore:
 
 def _digest(body: Any) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    with tmp.open("wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
 
 
 def _touch(path: Path) -> None:

@@ -24,8 +24,9 @@ from ...video import probe_bytes
 from ...settings import Settings
 from ..errors import error_body, fail, parse_json
 from ..keys import SETTINGS
+from ...atomic import write_atomic
 from ..paths import (confined, content_disposition, is_active, link_new, plain_name, relative_parts,
-                     same_content, served_type, staged, write_atomic)
+                     same_content, served_type, staged)
 
 routes = web.RouteTableDef()
 

@@ -17,8 +17,8 @@ from aiohttp import web
 
 from ..errors import fail, json_body, json_object
 from ..keys import SECRETS, SETTINGS
-from ..paths import (confined, content_disposition, link_new, relative_parts, served_type, staged,
-                     write_atomic)
+from ...atomic import write_atomic
+from ..paths import confined, content_disposition, link_new, relative_parts, served_type, staged
 
 log = logging.getLogger(__name__)
 routes = web.RouteTableDef()

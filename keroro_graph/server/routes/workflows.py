@@ -15,7 +15,7 @@ from typing import Any, Iterator
 from aiohttp import web
 
 from ...graph.workflow import is_api_prompt, is_ui_workflow
-from ...secrets import atomic_write
+from ...atomic import write_atomic
 from ..errors import fail, json_object
 from ..keys import SECRETS, SETTINGS
 
@@ -101,7 +101,7 @@ class WorkflowFolder:
         if not overwrite and path.exists():
             raise FileExistsError(f"a workflow named {check_name(name)!r} already exists")
         self.root.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8"))
+        write_atomic(path, json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8"))
         return self.info(name)
 
     def rename(self, name: str, to: str, *, overwrite: bool = False) -> dict[str, Any]:
