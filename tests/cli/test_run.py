@@ -37,7 +37,7 @@ def test_run_ui_workflow_embeds_the_workflow(tmp_path):
     result = cli("run", str(EXAMPLES / "contact_sheet.workflow.json"), user_dir=tmp_path)
     assert result.returncode == 0, result.stderr
     image = Image.open(tmp_path / "output" / "examples" / "contact_sheet_00001_.png")
-    assert image.size == (2 * 512 + 3 * 16, 512 + 2 * 16)
+    assert image.size == (2 * 256 + 16, 256)  # ImageGrid: 2 columns of 256 px cells, 16 px apart
     assert json.loads(image.text["workflow"])["nodes"][0]["type"] == "ImageGradient"
     assert json.loads(image.text["prompt"])["4"]["class_type"] == "ImageGrid"
 

@@ -15,9 +15,8 @@ from keroro_graph.registry import load_registry, object_info
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "comfyui" / "object_info-0.29.0.json.gz"
 #: Option keys compared (tooltips, display hints and "advanced" are presentation only).
 COMPARED = ("default", "min", "max", "multiline", "forceInput", "lazy")
-#: Our own node that predates ComfyUI's experimental one of the same name (its inputs
-#: differ; the examples depend on it). Listed so the gap stays visible (issue 10).
-NOT_YET_MATCHING = {"ImageGrid"}
+#: Nodes of ours whose inputs do not yet match ComfyUI's (none now).
+NOT_YET_MATCHING: set[str] = set()
 #: Nodes whose combo options are files or user-built lists (compared as "a list").
 FILE_COMBOS = {("LoadImage", "image"), ("LoadVideo", "file"), ("LoadAudio", "audio"), ("CustomCombo", "choice")}
 

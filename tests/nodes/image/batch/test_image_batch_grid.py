@@ -26,23 +26,22 @@ def test_batch_of_rgb_and_rgba_gets_an_opaque_alpha():
     assert out[0, ..., 3].min() == 1.0
 
 
-def test_grid_places_frames_row_by_row_with_padding():
-    frames = np.stack([np.full((2, 3, 3), value, np.float32) for value in (0.1, 0.2, 0.3)])
-    out = image_grid(frames, 2, 1, "#ffffff")
-    assert out.shape == (1, 1 + 2 * 3, 1 + 2 * 4, 3)
+def test_grid_places_cells_row_by_row_with_black_padding():
+    frames = [np.full((1, 20, 30, 3), value, np.float32) for value in (0.2, 0.4)] + [np.full((1, 40, 40, 3), 0.6, np.float32)]
+    out = image_grid(frames, [2], [32], [32], [4])  # a list input: every value arrives as a list
+    assert out.shape == (1, 2 * 32 + 4, 2 * 32 + 4, 3)
     grid = out[0, :, :, 0]
-    assert grid[0, 0] == 1.0  # padding
-    np.testing.assert_allclose(grid[1:3, 1:4], 0.1)
-    np.testing.assert_allclose(grid[1:3, 5:8], 0.2)
-    np.testing.assert_allclose(grid[4:6, 1:4], 0.3)
-    assert grid[4:6, 5:8].min() == 1.0  # the empty cell shows the background
+    np.testing.assert_allclose(grid[5, 5], 0.2, atol=1 / 255)
+    np.testing.assert_allclose(grid[5, 40], 0.4, atol=1 / 255)
+    np.testing.assert_allclose(grid[40, 5], 0.6, atol=1 / 255)
+    assert grid[33, 5] == 0.0 and grid[40, 40] == 0.0  # padding and the empty cell are black
 
 
-def test_grid_with_more_columns_than_frames_is_one_row():
-    out = image_grid(np.zeros((2, 4, 4, 3), np.float32), 8, 0, "#000")
-    assert out.shape == (1, 4, 8, 3)
+def test_grid_takes_every_frame_of_a_batch_as_a_cell():
+    out = image_grid([np.zeros((5, 8, 8, 3), np.float32)], [4], [32], [32], [0])
+    assert out.shape == (1, 64, 128, 3)
 
 
-def test_grid_background_error_names_the_input():
-    with pytest.raises(ValueError, match="background"):
-        image_grid(np.zeros((1, 2, 2, 3), np.float32), 2, 1, "white")
+def test_grid_of_nothing_is_refused():
+    with pytest.raises(ValueError, match="no images"):
+        image_grid([], [2], [32], [32], [0])
