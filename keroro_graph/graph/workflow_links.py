@@ -132,16 +132,32 @@ def _enter_subgraph(inner: Scope, slot: int, *, want: str, seen: _Seen) -> Resol
 
 
 def _leave_subgraph(inner: Scope, index: int, seen: _Seen) -> Resolved:
-    """Follow subgraph input ``index`` out to the instance node's input in the parent."""
+    """Follow subgraph input ``index`` out to the instance node's input in the parent.
+    The instance's inputs match the definition's by name (as the frontend rebuilds
+    them); an input the instance did not save is unconnected and has no value."""
     parent, key, instance = inner.parent, inner.instance_key, inner.instance
     assert parent is not None and key is not None and instance is not None
     inputs = instance.get("inputs") or []
-    if index >= len(inputs):
-        raise WorkflowConversionError(
-            f"{inner.where}: subgraph input {index} has no matching input on the instance node")
+    index = _instance_input(inner, inputs, index)
+    if index is None:
+        return None
     if inputs[index].get("link") is None:
         return _promoted_value(instance, index)
     return resolve_input(parent, key, index, seen=seen)
+
+
+def _instance_input(inner: Scope, inputs: list[dict[str, Any]], index: int) -> int | None:
+    name = inner.input_names[index] if index < len(inner.input_names) else None
+    if name is not None:
+        found = [i for i, entry in enumerate(inputs) if entry.get("name") == name]
+        if found:
+            return index if index in found else found[0]
+        if index < len(inner.input_names):
+            return None
+    if index >= len(inputs):
+        raise WorkflowConversionError(
+            f"{inner.where}: subgraph input {index} has no matching input on the instance node")
+    return index
 
 
 def _promoted_value(instance: dict[str, Any], index: int) -> Resolved:

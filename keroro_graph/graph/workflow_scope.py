@@ -49,6 +49,8 @@ class Scope:
     output_node_id: str = SUBGRAPH_OUTPUT_NODE_ID
     #: Subgraph ids entered from the root, to refuse a subgraph that contains itself.
     lineage: tuple[str, ...] = ()
+    #: A subgraph's declared input names, in order (the instance's inputs match by name).
+    input_names: tuple[str | None, ...] = ()
     _children: dict[str, Scope] = field(default_factory=dict, repr=False)
 
     def api_id(self, key: str) -> str:
@@ -254,6 +256,7 @@ def _subgraph_scope(parent: Scope, key: str) -> Scope:
         input_node_id=_io_node_id(definition, "inputNode", SUBGRAPH_INPUT_NODE_ID),
         output_node_id=_io_node_id(definition, "outputNode", SUBGRAPH_OUTPUT_NODE_ID),
         lineage=(*parent.lineage, subgraph_id),
+        input_names=tuple(i.get("name") if isinstance(i, dict) else None for i in definition.get("inputs") or []),
     )
 
 

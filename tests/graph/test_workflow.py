@@ -655,3 +655,13 @@ def test_a_node_called_prompt_is_not_taken_for_a_wrapper(reg: Registry) -> None:
 def test_extract_graph_rejects_other_documents(reg: Registry, doc: Any, message: str) -> None:
     with pytest.raises(GraphFormatError, match=message):
         extract_graph(doc, reg)
+
+
+def test_instance_inputs_match_the_subgraphs_by_name_not_position(reg: Registry) -> None:
+    doc = subgraph_workflow()
+    instance = doc["nodes"][1]
+    instance["inputs"] = [entry for entry in instance["inputs"] if entry["name"] != "clip"]  # saved before clip existed
+    prompt = workflow_to_prompt(doc, reg)
+    assert prompt["10:4"]["inputs"]["vae"] == ["5", 2]
+    assert prompt["10:3"]["inputs"]["seed"] == 42
+    assert "clip" not in prompt["10:1"]["inputs"]
