@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from keroro_graph.api import (DEFAULT_MAX_DOWNLOAD_BYTES, AmbiguousCreateError, AuthError, BadRequestError,
                               ContentPolicyError, JwtCache, PollPlan, ProviderClient, ProviderError, ProviderUnavailableError,
-                              QuotaError, RateLimitedError, TaskFailedError, TaskStatus, poll)
+                              QuotaError, RateLimitedError, TaskFailedError, TaskStatus, for_status, poll)
 
 from .models import Envelope, KlingTask, WireRequest
 
@@ -112,7 +112,7 @@ class KlingClient(ProviderClient):
             return None
         cls = _ERRORS.get(code) if isinstance(code, int) else None
         if cls is None:
-            cls = _for_status(response.status_code)
+            cls = for_status(response.status_code)
         if code in _STALE_TOKEN_CODES:
             self.forget_token()
         message = str(body.get("message") or response.reason_phrase or "request failed")[:500]
@@ -211,20 +211,10 @@ def _as_int(code: Any) -> Any:
 
 def _unreadable(response: httpx.Response) -> type[ProviderError]:
     if response.status_code >= 400:
-        return _for_status(response.status_code)
+        return for_status(response.status_code)
     # A garbled answer to a create may still have created a task: retrying could pay
     # twice, so only polls (GET) retry it.
     return ProviderUnavailableError if response.request.method == "GET" else ProviderError
-
-
-def _for_status(status: int) -> type[ProviderError]:
-    if status in (401, 403):
-        return AuthError
-    if status == 429:
-        return RateLimitedError
-    if status >= 500:
-        return ProviderUnavailableError
-    return BadRequestError
 
 
 def _first_problem(exc: ValidationError) -> str:

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from keroro_graph.api import (DEFAULT_MAX_DOWNLOAD_BYTES, AuthError, BadRequestError, PollPlan, ProviderClient,
                               ProviderError, ProviderUnavailableError, QuotaError, RateLimitedError, TaskFailedError,
-                              TaskStatus, poll)
+                              TaskStatus, for_status, poll)
 
 from .models import (AccountStatus, AIAppRequest, CreatedTask, CreateRequest, Envelope, FailedReason, OutputFile)
 
@@ -90,7 +90,7 @@ class RunningHubClient(ProviderClient):
     # --- errors -----------------------------------------------------------------------------
     def parse_error(self, response: httpx.Response, body: Any) -> ProviderError | None:
         if response.status_code >= 400:
-            cls = _for_status(response.status_code)
+            cls = for_status(response.status_code)
             detail = f": {body.strip()[:200]}" if isinstance(body, str) and body.strip() else ""
             return self.error(cls, f"HTTP {response.status_code}{detail}", response=response)
         code = _as_int(body.get("code")) if isinstance(body, dict) else None
@@ -196,15 +196,6 @@ class RunningHubClient(ProviderClient):
             where = ".".join(str(p) for p in first["loc"]) or "data"
             raise self.error(ProviderError, f"unexpected {model.__name__} from RunningHub: {where}: "
                                             f"{first['msg']}") from None
-
-
-def _for_status(status: int) -> type[ProviderError]:
-    """RunningHub answers 200 even for errors; anything else came from a gateway."""
-    if status in (401, 403):
-        return AuthError
-    if status == 429:
-        return RateLimitedError
-    return ProviderUnavailableError if status >= 500 else BadRequestError
 
 
 def _as_int(code: Any) -> Any:
