@@ -20,6 +20,17 @@ class Paths:
     def under(cls, user_dir: Path) -> "Paths":
         return cls(input=user_dir / "input", output=user_dir / "output", temp=user_dir / "temp")
 
+    @staticmethod
+    def split_annotation(name: str, default: str) -> tuple[str, str]:
+        """ComfyUI's annotated file names: ``"x.png [output]"`` → ``("x.png", "output")``
+        (also ``[input]`` and ``[temp]``, with or without the space); any other name
+        keeps ``default``. The one reading of the rule, for nodes and the server."""
+        for kind in ("input", "output", "temp"):
+            tag = f"[{kind}]"
+            if name.endswith(tag):
+                return name[:-len(tag)].removesuffix(" "), kind
+        return name, default
+
     def folder(self, kind: str) -> Path:
         """``"input" | "output" | "temp"`` → that folder; raises ValueError otherwise."""
         if kind not in ("input", "output", "temp"):

@@ -21,6 +21,7 @@ from PIL.PngImagePlugin import PngInfo
 
 from ...media import MediaError, encode, open_image
 from ...video import probe_bytes
+from ...registry.env import Paths
 from ...settings import Settings
 from ..errors import error_body, fail, parse_json
 from ..keys import SETTINGS
@@ -31,7 +32,6 @@ from ..paths import (confined, content_disposition, is_active, link_new, plain_n
 routes = web.RouteTableDef()
 
 FOLDER_TYPES = ("input", "output", "temp")
-_ANNOTATIONS = ("[input]", "[output]", "[temp]")
 _IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".ppm", ".bmp", ".pgm", ".tif", ".tiff", ".webp")
 #: Uploads LoadVideo, LoadAudio and RecordAudio take (ComfyUI sends them to /upload/image too).
 _MEDIA_EXTENSIONS = (".mp4", ".mov", ".m4v", ".webm", ".mkv", ".avi", ".mpeg", ".mpg", ".wav", ".mp3", ".flac",
@@ -145,10 +145,7 @@ def annotated(filename: str, kind: str) -> tuple[str, str]:
     """``name.png [input]`` → ``("name.png", "input")``; otherwise ``kind`` stands."""
     if not filename:
         fail(404, "'filename' is required")
-    for tag in _ANNOTATIONS:
-        if filename.endswith(tag):
-            return filename[:-len(tag)].removesuffix(" "), tag[1:-1]
-    return filename, kind
+    return Paths.split_annotation(filename, kind)
 
 
 def folder_of(settings: Settings, kind: str) -> Path:

@@ -23,8 +23,6 @@ from keroro_graph.api import NodeContext, Paths, media
 #: File suffixes LoadImage offers and accepts.
 IMAGE_SUFFIXES = frozenset({".png", ".apng", ".jpg", ".jpeg", ".webp", ".gif", ".bmp", ".tif", ".tiff"})
 
-#: ComfyUI's annotated names: ``"x.png [output]"`` picks the folder explicitly.
-_ANNOTATION = re.compile(r"^(.*) \[(input|output|temp)\]$")
 
 
 def resolve_inside(root: Path, name: str, what: str) -> Path:
@@ -46,8 +44,7 @@ def resolve_inside(root: Path, name: str, what: str) -> Path:
 def annotated_path(paths: Paths, name: str, what: str = "image") -> Path:
     """Where a loader's file value points: the input folder unless the name ends with
     `` [output]`` or `` [temp]`` (ComfyUI's annotation)."""
-    match = _ANNOTATION.match(str(name))
-    folder, bare = (match.group(2), match.group(1)) if match else ("input", str(name))
+    bare, folder = Paths.split_annotation(str(name), "input")
     if not bare.strip():
         raise ValueError(f"{what} is empty; choose or upload a {what} file")
     return resolve_inside(paths.folder(folder), bare, what)
