@@ -142,20 +142,3 @@ def test_official_frontend_1_27(browser: Any, tmp_path: Path) -> None:
         session = run_official_frontend(browser, server, jobs_api=False)
         assert session.unexpected_failures() == [], session.failed
         print(f"\n{OLD_RELEASE}: {len(session.failed)} failing call(s), all fresh-install 404s: {session.failed}")
-
-
-async def test_canvas_stays_the_default_and_missing_root_is_refused(
-        settings: Any, registry: Any, aiohttp_client: Any, tmp_path: Path,
-        capsys: pytest.CaptureFixture[str]) -> None:
-    from keroro_graph.cli.main import main
-    from keroro_graph.server.app import create_app
-
-    ours = await aiohttp_client(create_app(settings, registry=registry))
-    assert "<title>Keroro Graph" in await (await ours.get("/")).text()
-    other = settings.model_copy(update={"front_end": "comfy", "user_dir": tmp_path / "comfy-user"})
-    comfy = await aiohttp_client(create_app(other, registry=registry))
-    assert "<title>ComfyUI" in await (await comfy.get("/")).text()
-    assert (await comfy.get("/api/object_info/EmptyImage")).status == 200  # the API still wins
-    assert main(["serve", "--front-end", "comfy", "--front-end-root", str(tmp_path / "nowhere"),
-                 "--user-dir", str(tmp_path / "u")]) == 2
-    assert "has no index.html" in capsys.readouterr().err
