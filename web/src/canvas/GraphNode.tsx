@@ -79,7 +79,9 @@ function farColumn(items: { y: number; key: string; el: (gap: number) => React.R
 
 function Widget({ nodeId, input, value, linked, far }: { nodeId: string; input: InputDef; value: unknown; linked: boolean; far: boolean }) {
   if (far) return <div className={`kg-widget kg-lod${input.widget === "STRING" && input.options.multiline ? " tall" : ""}`} />;
-  if (linked) return <div className="kg-widget kg-linked">{input.name} <em>(linked)</em></div>;
+  if (linked) return <div className="kg-widget kg-linked">{input.name} <em>{t("widget.linked")}</em></div>;
+  // The compare view draws on the node's outputs; other custom widgets have no editor here.
+  if (input.widget === "CUSTOM" && input.type !== "COLOR") return null;
   const props = { nodeId, input, value, disabled: false };
   if (input.upload) return <UploadWidget {...props} lod={far} />;
   switch (input.widget) {

@@ -46,14 +46,34 @@ function Media({ img }: { img: OutputImage }) {
   );
 }
 
+/** ImageCompare: image B under image A, a slider reveals A from the left. */
+function Compare({ a, b }: { a: OutputImage; b: OutputImage }) {
+  const [split, setSplit] = useState(50);
+  return (
+    <figure className="kg-compare nodrag">
+      <div className="kg-compare-view">
+        <img src={viewUrl(b)} alt={t("output.compareB")} />
+        <img src={viewUrl(a)} alt={t("output.compareA")} style={{ clipPath: `inset(0 ${100 - split}% 0 0)` }} />
+      </div>
+      <input type="range" min={0} max={100} value={split} aria-label={t("output.compareSlider")} onChange={(e) => setSplit(Number(e.target.value))} />
+    </figure>
+  );
+}
+
 export const NodeOutputs = memo(function NodeOutputs({ nodeId }: { nodeId: string }) {
   const output = useNodeRuntime(nodeId, (r) => r?.output);
   const preview = useNodeRuntime(nodeId, (r) => r?.preview);
   const media = [...(output?.images ?? []), ...(output?.gifs ?? []), ...(output?.videos ?? [])];
+  const audio = output?.audio ?? [];
+  const compare = output?.a_images?.[0] && output?.b_images?.[0] ? { a: output.a_images[0], b: output.b_images[0] } : null;
   const text = output?.text;
-  if (!media.length && !preview && !text) return null;
+  if (!media.length && !preview && !text && !audio.length && !compare) return null;
   return (
     <div className="kg-outputs">
+      {compare && <Compare a={compare.a} b={compare.b} />}
+      {audio.map((f) => (
+        <audio key={`${f.subfolder}/${f.filename}`} className="nodrag" controls preload="metadata" src={viewUrl(f)} aria-label={f.filename} />
+      ))}
       {preview && (
         <figure className="kg-media">
           <img src={preview} alt={t("output.livePreview")} />

@@ -39,3 +39,19 @@ describe("parseObjectInfo", () => {
     expect(image.children.find((c) => c.name === "io")!.nodes.map((n) => n.name)).toContain("SaveImage");
   });
 });
+
+describe("custom widget types", () => {
+  it("gives ComfyUI's own widget types (IMAGECOMPARE, COLOR) a widget slot, not a socket", () => {
+    const defs = parseObjectInfo({
+      ImageCompare: {
+        input: { required: { compare_view: ["IMAGECOMPARE", { socketless: true }] }, optional: { image_a: ["IMAGE"], image_b: ["IMAGE"] } },
+        input_order: { required: ["compare_view"], optional: ["image_a", "image_b"] },
+        output: [], output_name: [], output_is_list: [], name: "ImageCompare", display_name: "Image Compare", category: "image", output_node: true,
+      },
+    });
+    const view = defs.ImageCompare.inputs.find((i) => i.name === "compare_view")!;
+    expect(view.widget).toBe("CUSTOM");
+    expect(view.default).toEqual(["", ""]);
+    expect(defs.ImageCompare.inputs.find((i) => i.name === "image_a")!.widget).toBeNull();
+  });
+});

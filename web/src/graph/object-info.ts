@@ -25,6 +25,8 @@ interface RawInfo {
 }
 
 const WIDGET_TYPES = new Set(["INT", "FLOAT", "STRING", "BOOLEAN", "COMBO"]);
+/** ComfyUI frontend widget types beyond the basic five: each owns a widget slot (not a socket). */
+const CUSTOM_WIDGETS: Record<string, unknown> = { COLOR: "#000000", IMAGECOMPARE: ["", ""], AUDIO_RECORD: null, WEBCAM: null, CURVE: null, BOUNDING_BOXES: null };
 /** INT inputs that get a seed control even when the declaration says nothing (ComfyUI's legacy rule). */
 const SEED_NAMES = new Set(["seed", "noise_seed"]);
 const KNOWN_MEDIA_LOADERS: Record<string, string> = { LoadImage: "image", LoadImageMask: "image", LoadVideo: "file" };
@@ -41,7 +43,7 @@ export function parseInput(name: string, raw: RawSpec, section: InputDef["sectio
     type = String(head ?? "*");
     if (type === "COMBO") choices = Array.isArray(options.options) ? (options.options as unknown[]) : [];
   }
-  const widget = WIDGET_TYPES.has(type) && !options.forceInput ? (type as WidgetKind) : null;
+  const widget = options.forceInput ? null : WIDGET_TYPES.has(type) ? (type as WidgetKind) : type in CUSTOM_WIDGETS ? "CUSTOM" : null;
   const declared = options.control_after_generate;
   const control =
     widget === "INT" ? (declared !== undefined ? Boolean(declared) : SEED_NAMES.has(name)) : widget === "COMBO" && Boolean(declared);
@@ -52,7 +54,8 @@ export function parseInput(name: string, raw: RawSpec, section: InputDef["sectio
     else if (KNOWN_MEDIA_LOADERS[classType] === name) upload = "image";
   }
   let def = options.default;
-  if (def === undefined && widget) def = defaultFor(widget, options, choices);
+  if (def === undefined && widget === "CUSTOM") def = CUSTOM_WIDGETS[type];
+  else if (def === undefined && widget) def = defaultFor(widget, options, choices);
   return {
     name,
     type,

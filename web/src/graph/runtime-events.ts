@@ -19,7 +19,12 @@ export interface NodeRuntime {
   max?: number;
   text?: string;
   /** UI output of the last execution (images, videos, text). */
-  output?: { images?: OutputImage[]; gifs?: OutputImage[]; videos?: OutputImage[]; text?: unknown[]; [k: string]: unknown };
+  output?: {
+    images?: OutputImage[]; gifs?: OutputImage[]; videos?: OutputImage[]; audio?: OutputImage[]; text?: unknown[];
+    /** ImageCompare's two sides. */
+    a_images?: OutputImage[]; b_images?: OutputImage[];
+    [k: string]: unknown;
+  };
   /** Object URL of the latest live preview frame. */
   preview?: string;
   error?: { message: string; type: string; traceback: string[] };

@@ -8,7 +8,8 @@ import type { Edge, Node } from "@xyflow/react";
 /** A socket type name: "IMAGE", "INT", "*", or a comma union such as "IMAGE,MASK". */
 export type SocketType = string;
 
-export type WidgetKind = "INT" | "FLOAT" | "STRING" | "BOOLEAN" | "COMBO";
+/** CUSTOM: the frontend's own widget types (COLOR, IMAGECOMPARE, ...): a widget slot, no socket. */
+export type WidgetKind = "INT" | "FLOAT" | "STRING" | "BOOLEAN" | "COMBO" | "CUSTOM";
 
 /** Seed-style control applied after each queue (UI only, never sent to the server). */
 export type ControlMode = "fixed" | "increment" | "decrement" | "randomize";
