@@ -35,7 +35,7 @@ _SCHEME_TOKEN = re.compile(r"\b([Bb]earer|BEARER|Basic|BASIC)(\s+)"
 _SCHEME_HINT = re.compile(r"(?i)bearer|basic")
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*")
 
-__all__ = ["MIN_REDACT_CHARS", "REDACTED", "install_log_redaction", "remember_sent", "scrub_json",
+__all__ = ["MIN_REDACT_CHARS", "REDACTED", "credential_parts", "install_log_redaction", "remember_sent", "scrub_json",
            "scrub_text", "sent_values"]
 
 
@@ -67,13 +67,23 @@ class _SentValues:
 _SENT = _SentValues()
 
 
+def credential_parts(header_value: str) -> list[str]:
+    """The values worth scrubbing in a credential header: the whole value and the
+    token after a scheme (``Bearer eyJ…`` gives both); nothing for an empty or short
+    credential, so an unset key never turns the word ``Bearer`` into a secret."""
+    value = header_value.strip()
+    scheme, space, rest = header_value.lstrip().partition(" ")
+    token = rest.strip() if space and scheme.isalpha() else value
+    if len(token) < MIN_REDACT_CHARS:
+        return []
+    return [value, token] if token != value else [value]
+
+
 def remember_sent(header_value: str) -> None:
     """Record a credential a client is about to send (a header value such as
     ``Bearer eyJ…``: the whole value and the token after the scheme)."""
-    _SENT.add(header_value)
-    scheme, _, rest = header_value.partition(" ")
-    if rest and scheme.isalpha():
-        _SENT.add(rest.strip())
+    for part in credential_parts(header_value):
+        _SENT.add(part)
 
 
 def sent_values() -> tuple[int, list[str]]:

@@ -23,7 +23,10 @@ def test_shapes_are_scrubbed_and_ordinary_words_are_not():
 def test_a_sent_value_is_scrubbed_wherever_it_turns_up(tmp_path):
     store = SecretStore(tmp_path / "secrets.json", environ={})
     remember_sent("Token opaque-session-value-0042")
+    remember_sent("Bearer ")  # a client with no key set: nothing to remember
+    remember_sent("Bearer abc")
     assert store.redact("echo: opaque-session-value-0042!") == "echo: ***!"
+    assert store.redact("Bearer auth, Bearer abc") == "Bearer auth, Bearer abc"
 
 
 def test_json_of_any_depth_stays_valid(tmp_path):

@@ -16,7 +16,7 @@ from typing import Any, Awaitable, Callable, ClassVar, Mapping
 
 import httpx
 
-from ..redaction import forms_of, remember_sent, scrub_text
+from ..redaction import credential_parts, forms_of, remember_sent, scrub_text
 from .errors import (AmbiguousCreateError, ProviderError, ProviderUnavailableError, ResultTooLargeError,
                      for_status)
 from .retry import RetryPolicy, parse_retry_after
@@ -159,8 +159,8 @@ class ProviderClient:
         headers it sends (a Kling JWT), and anything shaped like a token. Every error
         message goes through here, so a provider that echoes the request's
         ``Authorization`` header in its error body leaks nothing."""
-        return scrub_text(text, forms_of([*self.secrets.values(), *self._sent,
-                                          *(v.partition(" ")[2] for v in self._sent)]))
+        return scrub_text(text, forms_of([*self.secrets.values(),
+                                          *(part for v in self._sent for part in credential_parts(v))]))
 
     def _count(self, outcome: str) -> None:
         if self._record is not None:
