@@ -132,6 +132,8 @@ export const en = {
   "tab.unsaved": "unsaved changes",
   "tab.close": "Close {name}",
   "tab.new": "New tab",
+  "cost.tip": "Estimated cost of this run (results already in the paid-result store count as 0)",
+  "cost.unknown": "unknown",
   "top.undo": "Undo",
   "top.undoTip": "Undo (Ctrl+Z)",
   "top.redo": "Redo",

@@ -134,6 +134,8 @@ export const zh: Record<MessageKey, string> = {
   "tab.unsaved": "有未保存的更改",
   "tab.close": "关闭 {name}",
   "tab.new": "新标签页",
+  "cost.tip": "本次运行的预估费用（已存储的付费结果计为 0）",
+  "cost.unknown": "价格未知",
   "top.undo": "撤销",
   "top.undoTip": "撤销（Ctrl+Z）",
   "top.redo": "重做",

@@ -1,0 +1,48 @@
+"""The estimate beside Run, in Chromium against a real server with the provider packs:
+a graph with a paid Kling node shows what a run will cost from the price table, a model
+without a price row shows "unknown", and a graph without paid nodes shows nothing."""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import pytest
+
+from tests.conftest import FIXTURE_PACKS
+from tests.providers.conftest import PACKS
+from tests.web.conftest import Canvas, Server, returning_user, running_server
+
+
+def video(model: str) -> dict[str, Any]:
+    return {"1": {"class_type": "KlingTextToVideo",
+                  "inputs": {"prompt": "a fox", "negative_prompt": "", "model": model, "mode": "std",
+                             "duration": "5", "aspect_ratio": "16:9", "cfg_scale": 0.5}},
+            "2": {"class_type": "PreviewAny", "inputs": {"source": ["1", 1]}}}
+
+
+@pytest.fixture(scope="module")
+def paid_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with running_server(tmp_path_factory.mktemp("estimate-user"), [PACKS, FIXTURE_PACKS]) as started:
+        yield started
+
+
+def test_the_estimate_beside_run_follows_the_graph(browser: Any, paid_server: Server):
+    context = browser.new_context(viewport={"width": 1400, "height": 860})
+    returning_user(context, paid_server)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    canvas = Canvas(page, paid_server).open()
+    try:
+        canvas.load(video("kling-v2-5-turbo"))
+        chip = page.get_by_test_id("estimate")
+        chip.wait_for()
+        assert chip.inner_text().strip() == "≈ $0.21"
+        assert "kling-v2-5-turbo/std/5" in chip.get_attribute("title")
+        canvas.load(video("kling-v2-1"), title="No price")
+        page.wait_for_function("() => document.querySelector('[data-testid=estimate]')?.textContent.includes('+')")
+        assert "unknown" in chip.inner_text() and "unknown" in chip.get_attribute("class")
+        canvas.load({"1": {"class_type": "PrimitiveInt", "inputs": {"value": 1}},
+                     "2": {"class_type": "PreviewAny", "inputs": {"source": ["1", 0]}}}, title="Free")
+        chip.wait_for(state="detached")
+        assert not canvas.errors
+    finally:
+        context.close()
