@@ -134,3 +134,39 @@ async def test_lip_sync_of_a_video_kling_did_not_make_is_refused(krt: Runtime, k
     record = await run_graph(krt, graph)
     assert record.status == JobStatus.ERROR and kling.creates("lip-sync") == []
     assert "Kling lip-syncs only a video it made" in record.error["exception_message"]
+
+
+def try_on_graph() -> dict[str, Any]:
+    return {"a": image_node(400, 400), "b": image_node(400, 400, 0x00FF00),
+            "try": {"class_type": "KlingVirtualTryOnNode", "inputs": {
+                "human_image": ["a", 0], "cloth_image": ["b", 0], "model_name": "kolors-virtual-try-on-v1-5"}},
+            "save": {"class_type": "SaveImage", "inputs": {"images": ["try", 0], "filename_prefix": "t"}}}
+
+
+async def test_a_failed_try_on_names_kling_s_reason(krt: Runtime, kling: KlingFake):
+    kling.fail_reason = "the garment could not be recognised"
+    record = await run_graph(krt, try_on_graph())
+    assert record.status == JobStatus.ERROR and record.error["node_type"] == "KlingVirtualTryOnNode"
+    assert "the garment could not be recognised" in record.error["exception_message"]
+
+
+async def test_a_rate_limited_effect_is_retried_and_created_once(krt: Runtime, kling: KlingFake):
+    kling.rate_limit_next()
+    graph = {"a": image_node(400, 400), "1": {"class_type": "KlingSingleImageVideoEffectNode", "inputs": {
+        "image": ["a", 0], "effect_scene": "squish", "model_name": "kling-v1-6", "duration": "5"}}, **previews("1", 1)}
+    record = await run_graph(krt, graph)
+    assert record.status == JobStatus.SUCCESS, record.error
+    assert len(kling.creates("effects")) == 2 and len(kling.tasks) == 1
+
+
+async def test_cancel_while_a_try_on_is_polled(krt: Runtime, kling: KlingFake):
+    from tests.providers.kling.conftest import cancel_mid_poll
+    await cancel_mid_poll(krt, kling, try_on_graph())
+
+
+async def test_missing_keys_refuse_the_legacy_nodes_at_validation(prt: Runtime, kling: KlingFake):
+    from tests.providers.conftest import configure
+    configure(prt, "kling", kling.url)
+    sub = await prt.jobs.submit(try_on_graph())
+    assert not sub.accepted and sub.node_errors["try"]["errors"][0]["type"] == "missing_credentials"
+    assert kling.requests == []
