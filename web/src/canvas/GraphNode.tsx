@@ -157,6 +157,7 @@ function GraphNodeView({ id, data, selected }: NodeProps<Node<GraphNodeData, "gr
   const far = useStore(farSelector);
   const connecting = useConnecting();
   const state = useNodeRuntime(id, (r) => r?.state);
+  const stored = useNodeRuntime(id, (r) => r?.stored);
   const linkedSet = new Set(linked.split("|"));
 
   const openMenu = useCallback((e: React.MouseEvent) => {
@@ -215,6 +216,11 @@ function GraphNodeView({ id, data, selected }: NodeProps<Node<GraphNodeData, "gr
         <Title id={id} data={data} fallback={def?.displayName ?? subgraph?.name ?? data.classType} />
         {subgraph && <span className="kg-badge subgraph" title={t("node.subgraphTip", { name: subgraph.name })}>{t("node.subgraph")}</span>}
         {state === "cached" && <span className="kg-badge cached" title={t("node.cachedTip")}>{t("node.cached")}</span>}
+        {stored && (
+          <span className="kg-badge stored" data-testid="stored-badge" title={t("node.storedTip", { items: stored.items, total: stored.total })}>
+            {t("node.stored")}
+          </span>
+        )}
         {state === "interrupted" && <span className="kg-badge interrupted" title={t("node.interruptedTip")}>{t("node.interrupted")}</span>}
         {data.mode === 4 && <span className="kg-badge">{t("node.bypass")}</span>}
         {data.mode === 2 && <span className="kg-badge">{t("node.muted")}</span>}

@@ -37,6 +37,14 @@ describe("WebSocket event reducer (message orders of comfy-compat §2.4)", () =>
     expect(s.nodes["2"].state).toBe("cached");
   });
 
+  it("marks nodes served from the paid-result store, until the next run, and shows a failed item", () => {
+    const s = run([ev("execution_start"), ev("execution_stored", { nodes: ["3"], items: 4, total: 5 }),
+      ev("execution_item_error", { node_id: "3", item: 2, total: 5, exception_message: "item 3 of 5 (a mug): boom" })]);
+    expect(s.nodes["3"].stored).toEqual({ items: 4, total: 5 });
+    expect(s.nodes["3"].text).toBe("item 3 of 5 (a mug): boom");
+    expect(reduceRuntime(s, [ev("execution_start")]).nodes["3"].stored).toBeUndefined();
+  });
+
   it("shows expansion ids on their display node", () => {
     const s = run([ev("execution_start"), ev("executing", { node: "2.0.0.3", display_node: "2" })]);
     expect(s.nodes["2"].state).toBe("running");

@@ -27,6 +27,8 @@ export interface NodeRuntime {
   };
   /** Object URL of the latest live preview frame. */
   preview?: string;
+  /** Calls of a paid node served from the paid-result store this run (ours: execution_stored). */
+  stored?: { items: number; total: number };
   error?: { message: string; type: string; traceback: string[] };
 }
 
@@ -88,6 +90,17 @@ export function reduceRuntime(state: RuntimeState, events: readonly RuntimeEvent
       case "execution_cached":
         for (const id of (d.nodes as string[]) ?? []) touch(String(id), { state: "cached", value: undefined, max: undefined });
         break;
+      case "execution_stored":
+        for (const id of (d.nodes as string[]) ?? []) {
+          touch(String(id), { stored: { items: Number(d.items ?? 1), total: Number(d.total ?? 1) } });
+        }
+        break;
+      case "execution_item_error": {
+        // One item of a batch failed at this node; the others go on: show it on the node.
+        const id = display(d, "node_id");
+        if (id !== null) touch(id, { text: String(d.exception_message ?? "") });
+        break;
+      }
       case "executing": {
         const id = display(d);
         if (id === null) {

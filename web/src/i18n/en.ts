@@ -27,6 +27,8 @@ export const en = {
   "node.expand": "Expand node",
   "node.collapse": "Collapse node",
   "node.cachedTip": "Output taken from the cache",
+  "node.stored": "stored",
+  "node.storedTip": "Served from the paid-result store: {items} of {total} call(s), nothing paid",
   "node.cached": "cached",
   "node.interruptedTip": "Stopped while this node was running",
   "node.interrupted": "interrupted",

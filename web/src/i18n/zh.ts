@@ -29,6 +29,8 @@ export const zh: Record<MessageKey, string> = {
   "node.expand": "展开节点",
   "node.collapse": "折叠节点",
   "node.cachedTip": "输出取自缓存",
+  "node.stored": "已存储",
+  "node.storedTip": "取自付费结果存储：{total} 次调用中的 {items} 次，未再付费",
   "node.cached": "已缓存",
   "node.interruptedTip": "运行到此节点时被停止",
   "node.interrupted": "已中断",
