@@ -39,13 +39,14 @@ AUTOGROW = "COMFY_AUTOGROW_V3"
 
 def comfy_node(entry: Mapping[str, Any], *, class_type: str | None = None, provider: Any = None,
                limit: str | None = None, description: str = "", paid: bool | None = None,
-               price: Price | None = None,
-               validate: Callable[..., Any] | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+               price: Price | None = None, validate: Callable[..., Any] | None = None,
+               validate_names: frozenset[str] | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Declare a node from a ComfyUI ``/object_info`` entry. The decorated function is
     ``fn(ctx, **inputs)`` (``ctx`` optional) with dynamic inputs nested; ``provider``
     takes the same forms as ``@node(provider=...)``; a node with a provider is paid
-    unless ``paid=False`` (``price`` as for ``@node``). Raises NodeDeclarationError at
-    import when the entry is malformed."""
+    unless ``paid=False`` (``price`` as for ``@node``); ``validate_names`` limits the
+    inputs ``validate`` receives (and its refusals name). Raises NodeDeclarationError
+    at import when the entry is malformed."""
     from .native import _provider_fields  # one reading of provider= for both doors
 
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -70,7 +71,7 @@ def comfy_node(entry: Mapping[str, Any], *, class_type: str | None = None, provi
             **paid_fields(paid=provider is not None if paid is None else paid, price=price, store=True,
                           inputs=tuple(i.name for i in inputs), where=where),
             source=where,
-            behaviour=_behaviour(func, inputs, len(outputs), validate),
+            behaviour=_behaviour(func, inputs, len(outputs), validate, validate_names),
         )
         func.__node_spec__ = spec  # type: ignore[attr-defined]
         return func
@@ -89,7 +90,10 @@ def comfy_refused(entry: Mapping[str, Any], reason: str, *, provider: Any = None
 
     # The loader collects a node from the module that declares it: the caller's.
     run.__module__ = sys._getframe(1).f_globals.get("__name__", run.__module__)
-    return comfy_node(entry, provider=provider, paid=False, validate=refuse)(run)
+    # One refusal, on the first input, rather than the same sentence for every input.
+    first = next(iter((entry.get("input_order") or {}).get("required") or [""]))
+    return comfy_node(entry, provider=provider, paid=False, validate=refuse,
+                      validate_names=frozenset({first}))(run)
 
 
 def comfy_table(path: Path) -> dict[str, dict[str, Any]]:
@@ -247,7 +251,7 @@ def _grown(prefix: str, flat: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _behaviour(func: Callable[..., Any], inputs: tuple[InputSpec, ...], n_outputs: int,
-               validate: Callable[..., Any] | None) -> Behaviour:
+               validate: Callable[..., Any] | None, validate_names: frozenset[str] | None) -> Behaviour:
     wants_ctx = CONTEXT_PARAM in inspect.signature(func).parameters
 
     def call(_state: Any, ctx: Any, kwargs: dict[str, Any]) -> Any:
@@ -260,4 +264,4 @@ def _behaviour(func: Callable[..., Any], inputs: tuple[InputSpec, ...], n_output
             return validate(ctx, **nest(inputs, kwargs))
 
     return Behaviour(call=call, normalise=normaliser(n_outputs), is_async=inspect.iscoroutinefunction(func),
-                     validate=hook)
+                     validate=hook, validate_names=validate_names)

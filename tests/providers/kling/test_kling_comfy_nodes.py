@@ -167,5 +167,6 @@ async def test_nodes_that_need_a_public_video_url_are_refused_at_validation(krt:
     video = {"class_type": "KlingTextToVideo", "inputs": {"prompt": "a dancer"}}
     sub = await krt.jobs.submit(with_preview("KlingMotionControl", node, r=image_node(), v=video))
     assert not sub.accepted
-    assert "public URL" in str(sub.node_errors["1"]["errors"])
+    [error] = sub.node_errors["1"]["errors"]  # one refusal, not one per input
+    assert "public URL" in error["details"]
     assert kling.requests == []
