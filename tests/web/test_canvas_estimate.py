@@ -46,3 +46,40 @@ def test_the_estimate_beside_run_follows_the_graph(browser: Any, paid_server: Se
         assert not canvas.errors
     finally:
         context.close()
+
+
+def _put(server: Server, path: str, body: Any) -> None:
+    import json
+    import urllib.request
+    req = urllib.request.Request(server.url + path, data=json.dumps(body).encode(), method="PUT",
+                                 headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(req, timeout=10).read()
+
+
+def test_run_over_the_per_job_limit_asks_and_runs_when_confirmed(browser: Any, paid_server: Server):
+    # Keys so validation passes; a base URL where nothing listens, so the run fails fast and stays local.
+    _put(paid_server, "/api/providers/kling/settings", {"base_url": "http://127.0.0.1:9"})
+    _put(paid_server, "/api/providers/kling/secrets", {"access_key": "ak-test-0123456789", "secret_key": "sk-test-0123456789"})
+    _put(paid_server, "/api/spend/budget", {"per_job": {"USD": 0.1}})
+    context = browser.new_context(viewport={"width": 1400, "height": 860})
+    returning_user(context, paid_server)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    canvas = Canvas(page, paid_server).open()
+    asked: list[str] = []
+
+    def answer(dialog: Any) -> None:
+        asked.append(dialog.message)
+        dialog.accept()
+    page.on("dialog", answer)
+    try:
+        before = paid_server.get("/api/runs")["total"]
+        canvas.load(video("kling-v2-5-turbo"), title="Over budget")
+        page.locator(".kg-run").click()
+        page.wait_for_function(f"() => fetch('/api/runs').then(r => r.json()).then(b => b.total > {before})")
+        assert len(asked) == 1 and "per-job limit" in asked[0] and "Run it anyway?" in asked[0]
+        newest = paid_server.get("/api/runs?limit=1&include=prompt")["jobs"][0]
+        assert newest["extra_data"]["confirm_spend"] is True
+    finally:
+        _put(paid_server, "/api/spend/budget", {})
+        context.close()

@@ -53,7 +53,7 @@ export function runSelectedOutputs(): Promise<string | null> {
   return runBatch({ outputs });
 }
 
-export async function runGraph(opts: { front?: boolean; outputs?: string[] } = {}): Promise<string | null> {
+export async function runGraph(opts: { front?: boolean; outputs?: string[]; confirmSpend?: boolean } = {}): Promise<string | null> {
   const defs = defsNow();
   const s = useGraph.getState();
   const workflow = currentWorkflow();
@@ -75,7 +75,7 @@ export async function runGraph(opts: { front?: boolean; outputs?: string[] } = {
   try {
     // Marked inside the submission, so events that came before the reply are replayed.
     const res = await submitting(async () => {
-      const r = await queuePrompt({ prompt, client_id: clientId, extra_data: { extra_pnginfo: { workflow }, workflow_name: name }, front: opts.front, partial_execution_targets: opts.outputs });
+      const r = await queuePrompt({ prompt, client_id: clientId, extra_data: { extra_pnginfo: { workflow }, workflow_name: name, ...(opts.confirmSpend ? { confirm_spend: true } : {}) }, front: opts.front, partial_execution_targets: opts.outputs });
       markOurs(r.prompt_id, tab);
       return r;
     });
@@ -84,7 +84,11 @@ export async function runGraph(opts: { front?: boolean; outputs?: string[] } = {
     return res.prompt_id;
   } catch (e) {
     if (e instanceof ApiError && e.body && typeof e.body === "object" && "node_errors" in e.body) {
-      const body = e.body as { error: { message: string; details?: string }; node_errors: Record<string, NodeError> };
+      const body = e.body as { error: { type?: string; message: string; details?: string }; node_errors: Record<string, NodeError> };
+      // Over a per-job limit (or of unknown price): the user may confirm; a daily limit refuses again.
+      if (body.error.type === "budget_exceeded" && !opts.confirmSpend && window.confirm(t("cost.confirm", { message: body.error.message }))) {
+        return runGraph({ ...opts, confirmSpend: true });
+      }
       const map: Record<string, string[]> = {};
       for (const [id, ne] of Object.entries(body.node_errors)) {
         map[id] = ne.errors.map((x) => `${x.extra_info?.input_name ? x.extra_info.input_name + ": " : ""}${x.message}${x.details && x.details !== x.extra_info?.input_name ? ` (${x.details})` : ""}`);

@@ -135,6 +135,7 @@ export const en = {
   "tab.close": "Close {name}",
   "tab.new": "New tab",
   "cost.tip": "Estimated cost of this run (results already in the paid-result store count as 0)",
+  "cost.confirm": "{message}. Run it anyway?",
   "cost.unknown": "unknown",
   "top.undo": "Undo",
   "top.undoTip": "Undo (Ctrl+Z)",

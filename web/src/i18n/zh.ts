@@ -137,6 +137,7 @@ export const zh: Record<MessageKey, string> = {
   "tab.close": "关闭 {name}",
   "tab.new": "新标签页",
   "cost.tip": "本次运行的预估费用（已存储的付费结果计为 0）",
+  "cost.confirm": "{message}。仍要运行吗？",
   "cost.unknown": "价格未知",
   "top.undo": "撤销",
   "top.undoTip": "撤销（Ctrl+Z）",
