@@ -167,3 +167,25 @@ async def test_a_missing_key_is_refused_at_validation_naming_where_to_set_it(prt
     assert error["type"] == "missing_credentials"
     assert "Settings" in error["message"] and "KERORO_GEMINI_API_KEY" in error["message"]
     assert gemini.requests == []
+
+
+async def test_gemini_node_v2_sends_audio_and_video_inline(grt: Runtime, gemini: GeminiFake):
+    from tests.fakes.base import mp4_bytes
+    (grt.settings.paths.input / "clip.mp4").write_bytes(mp4_bytes(64, 48, 8, 1.0))
+    graph = {"tone": {"class_type": "TestTone", "inputs": {"seconds": 0.5}},
+             "v": {"class_type": "LoadVideo", "inputs": {"file": "clip.mp4"}},
+             "1": {"class_type": "GeminiNodeV2", "inputs": {
+                 "prompt": "What do you hear and see?", "model": "Gemini 3.5 Flash", "model.thinking_level": "HIGH",
+                 "model.audio.audio_1": ["tone", 0], "model.video.video_1": ["v", 0], "seed": 5}},
+             "text": {"class_type": "PreviewAny", "inputs": {"source": ["1", 0]}}}
+    record = await run_graph(grt, graph)
+    assert record.status == JobStatus.SUCCESS, record.error
+    [seen] = gemini.seen(CALL)
+    assert seen.path == "/v1beta/models/gemini-3.5-flash:generateContent"
+    body = json_body(seen)
+    kinds = [p["inlineData"]["mimeType"] for p in body["contents"][0]["parts"][1:]]
+    assert kinds == ["video/mp4", "audio/wav"]
+    video = base64.b64decode(body["contents"][0]["parts"][1]["inlineData"]["data"])
+    assert video == (grt.settings.paths.input / "clip.mp4").read_bytes()
+    assert body["generationConfig"]["thinkingConfig"] == {"thinkingLevel": "HIGH"}
+    assert "audio/wav" in text_of(record) and "video/mp4" in text_of(record)
