@@ -83,3 +83,25 @@ def test_run_over_the_per_job_limit_asks_and_runs_when_confirmed(browser: Any, p
     finally:
         _put(paid_server, "/api/spend/budget", {})
         context.close()
+
+
+def test_the_spend_panel_sets_the_budget_and_shows_today(browser: Any, paid_server: Server):
+    context = browser.new_context(viewport={"width": 1400, "height": 860})
+    returning_user(context, paid_server)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    canvas = Canvas(page, paid_server).open()
+    try:
+        page.get_by_role("button", name="Spend").click()
+        page.get_by_test_id("spend-today").wait_for()
+        assert "Today:" in page.get_by_test_id("spend-today").inner_text()
+        page.get_by_label("Daily limit").fill("100")
+        page.get_by_label("Per-job limit").fill("5")
+        page.get_by_role("button", name="Set limits").click()
+        page.wait_for_function("() => document.querySelector('[data-testid=spend-limits]').textContent.includes('¥100')")
+        assert paid_server.get("/api/spend/budget")["per_day"] == {"CNY": 100}
+        assert paid_server.get("/api/spend/budget")["per_job"] == {"CNY": 5}
+        assert not canvas.errors
+    finally:
+        _put(paid_server, "/api/spend/budget", {})
+        context.close()

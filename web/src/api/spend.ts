@@ -25,6 +25,37 @@ export function estimatePrompt(prompt: ApiPrompt): Promise<Estimate> {
   return request<Estimate>("/api/prompt/estimate", { method: "POST", json: { prompt } });
 }
 
+export interface SpendBucket {
+  amounts: Record<string, number>;
+  calls: number;
+  unknown_calls: number;
+}
+
+export interface SpendReport {
+  total: SpendBucket;
+  groups?: Record<string, SpendBucket>;
+}
+
+export interface Budget {
+  per_job: Record<string, number>;
+  per_day: Record<string, number>;
+  today?: { spent: Record<string, number>; reserved: Record<string, number> };
+}
+
+/** The ledger since ``since`` (ISO date), grouped by day, provider or job. */
+export function getSpend(groupBy: "day" | "provider" | "job", since?: string): Promise<SpendReport> {
+  const query = new URLSearchParams({ group_by: groupBy, ...(since ? { since } : {}) });
+  return request<SpendReport>(`/api/spend?${query}`);
+}
+
+export function getBudget(): Promise<Budget> {
+  return request<Budget>("/api/spend/budget");
+}
+
+export function putBudget(budget: Pick<Budget, "per_job" | "per_day">): Promise<Budget> {
+  return request<Budget>("/api/spend/budget", { method: "PUT", json: budget });
+}
+
 const SYMBOLS: Record<string, string> = { CNY: "¥", USD: "$", EUR: "€" };
 
 /** "¥3.5 + $0.04": amounts rounded to 4 significant decimals, currencies in a fixed order. */

@@ -3,6 +3,7 @@ import { togglePanel, useUI, type Panel } from "../store/ui-store";
 import { HistoryPanel } from "./HistoryPanel";
 import { NodeLibrary } from "./NodeLibrary";
 import { QueuePanel } from "./QueuePanel";
+import { SpendPanel } from "./SpendPanel";
 import { TemplatesPanel } from "./TemplatesPanel";
 import { WorkflowsPanel } from "./WorkflowsPanel";
 import { t, type MessageKey } from "../i18n";
@@ -13,6 +14,7 @@ const PANELS: [Exclude<Panel, null>, string, MessageKey][] = [
   ["history", "⟲", "panel.history"],
   ["workflows", "▤", "panel.workflows"],
   ["templates", "★", "panel.templates"],
+  ["spend", "¤", "panel.spend"],
 ];
 
 export function Sidebar() {
@@ -33,6 +35,7 @@ export function Sidebar() {
           {panel === "history" && <HistoryPanel />}
           {panel === "workflows" && <WorkflowsPanel />}
           {panel === "templates" && <TemplatesPanel />}
+          {panel === "spend" && <SpendPanel />}
         </section>
       )}
     </aside>

@@ -5,7 +5,7 @@
 import { create } from "zustand";
 import type { LinkFrom } from "./graph-store";
 
-export type Panel = "library" | "queue" | "history" | "workflows" | "templates" | null;
+export type Panel = "library" | "queue" | "history" | "workflows" | "templates" | "spend" | null;
 export type Dialog = "settings" | "shortcuts" | null;
 
 export interface Prefs {
