@@ -56,6 +56,8 @@ _SELECT = f"SELECT {', '.join(_FIELDS)} FROM jobs"
 _SELECT_NO_PROMPT = _SELECT.replace(" prompt,", " '{}',", 1)
 _INSERT = (f"INSERT OR IGNORE INTO jobs ({', '.join(_FIELDS)}) "
            f"VALUES ({', '.join('?' * len(_FIELDS))})")
+#: Members (graph nodes, outputs) below which a document is written on the loop.
+_SMALL_DOC = 1000
 _ENDINGS = frozenset({JobStatus.SUCCESS, JobStatus.ERROR, JobStatus.INTERRUPTED})
 _PHASE = "CASE status WHEN 'running' THEN 1 WHEN 'queued' THEN 2 ELSE 0 END"
 
@@ -63,7 +65,7 @@ _PHASE = "CASE status WHEN 'running' THEN 1 WHEN 'queued' THEN 2 ELSE 0 END"
 def _dump(value: Any) -> str | None:
     if value is None:
         return None
-    if isinstance(value, dict) and len(value) > 1000:  # a large graph or outputs: in pieces
+    if isinstance(value, dict) and len(value) > 20_000:  # a large graph or outputs: in pieces
         return jsonpieces.dumps(value, depth=1)
     return json.dumps(value, separators=(",", ":"))
 
@@ -92,14 +94,28 @@ class EmbeddedBackend(JobBackend):
         self._lock_file: IO[bytes] | None = None
         self._work = asyncio.Event()
         self._thread: ThreadPoolExecutor | None = None
+        #: Calls handed to the store's thread, and those it finished (each counter is
+        #: written by one thread only); equal when the thread is idle.
+        self._sent = self._done = 0
         #: status value → jobs with it (one process owns the store, so this is exact).
         self._counts: Counter[str] = Counter()
 
-    async def _store(self, fn: Any, *args: Any) -> Any:
-        """Run ``fn(*args)`` in the store's thread (every statement runs there)."""
+    async def _store(self, fn: Any, *args: Any, small: bool = False) -> Any:
+        """Run ``fn(*args)`` in the store's thread; a ``small`` call (bounded work: no
+        large document to write or read) runs at once on the loop instead when the
+        thread is idle, saving the hop, and never overtakes a call still queued there."""
         if self._thread is None:
             raise JobError("job store is not open")
-        return await asyncio.get_running_loop().run_in_executor(self._thread, fn, *args)
+        if small and self._sent == self._done:
+            return fn(*args)
+        self._sent += 1
+        return await asyncio.get_running_loop().run_in_executor(self._thread, self._counted, fn, args)
+
+    def _counted(self, fn: Any, args: tuple[Any, ...]) -> Any:
+        try:
+            return fn(*args)
+        finally:
+            self._done += 1
 
     async def open(self) -> list[str]:
         """Create or migrate the schema and mark orphaned ``running`` jobs ``interrupted``.
@@ -142,7 +158,7 @@ class EmbeddedBackend(JobBackend):
             raise JobError(f"job {job.id} is {job.status}; only queued jobs can be submitted")
         if math.isnan(job.number):
             raise JobError(f"job {job.id} has no valid number (NaN)")
-        await self._store(self._submit, job)
+        await self._store(self._submit, job, small=len(job.prompt) < _SMALL_DOC)
         self._work.set()
 
     def _submit(self, job: JobRecord) -> None:
@@ -190,7 +206,7 @@ class EmbeddedBackend(JobBackend):
         """Record that ``worker_id`` is still running ``job_id`` (informational here: one
         process owns the store). Raises JobNotFoundError for an unknown id and JobError
         when the job is not running under ``worker_id``."""
-        await self._store(self._heartbeat, job_id, worker_id)
+        await self._store(self._heartbeat, job_id, worker_id, small=True)
 
     def _heartbeat(self, job_id: str, worker_id: str) -> None:
         with self._tx() as db:
@@ -211,7 +227,8 @@ class EmbeddedBackend(JobBackend):
         status = JobStatus(status)
         if status not in _ENDINGS:
             raise ValueError(f"finish() takes success, error or interrupted, not {status}")
-        await self._store(self._finish, job_id, status, outputs, meta, messages, error)
+        await self._store(self._finish, job_id, status, outputs, meta, messages, error,
+                          small=len(outputs) + len(meta) + len(messages) < _SMALL_DOC)
 
     def _finish(self, job_id: str, status: JobStatus, outputs: dict[str, Any], meta: dict[str, Any],
                 messages: list[Any], error: dict[str, Any] | None) -> None:
@@ -227,7 +244,7 @@ class EmbeddedBackend(JobBackend):
         self._move(JobStatus.RUNNING, status)
 
     async def cancel(self, job_id: str) -> JobStatus | None:
-        return await self._store(self._cancel, job_id)
+        return await self._store(self._cancel, job_id, small=True)
 
     def _cancel(self, job_id: str) -> JobStatus | None:
         with self._tx() as db:
@@ -249,7 +266,7 @@ class EmbeddedBackend(JobBackend):
         return None if row is None else _record(row)
 
     async def status(self, job_id: str) -> JobStatus | None:
-        return await self._store(self._status_of, job_id)
+        return await self._store(self._status_of, job_id, small=True)
 
     def _status_of(self, job_id: str) -> JobStatus | None:
         row = self._conn.execute("SELECT status FROM jobs WHERE id = ?", (job_id,)).fetchone()

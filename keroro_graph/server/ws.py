@@ -76,6 +76,11 @@ class Hub:
         ComfyUI). The job runs meanwhile; only its messages wait, in order."""
         self._held.setdefault(job_id, [])
 
+    @property
+    def holding(self) -> bool:
+        """Whether some job's messages are still held back (see hold)."""
+        return bool(self._held)
+
     def release(self, job_id: str) -> None:
         """Send what ``hold`` kept back, in order; later events flow directly."""
         for event in self._held.pop(job_id, ()):
