@@ -10,6 +10,7 @@ import asyncio
 import functools
 import json
 import logging
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -34,15 +35,16 @@ async def i18n(request: web.Request) -> web.Response:
     """ComfyUI's pack translations: every loaded pack's ``locales/<lang>/main.json`` merged
     with ``nodeDefs.json``, ``commands.json`` and ``settings.json`` under those keys, as
     ``{lang: {...}}``. Read once per server (packs load at start-up)."""
-    cached = request.app.get(_I18N_CACHE)
+    registry = request.app[REGISTRY]
+    cached = _I18N_CACHE.get(registry)
     if cached is None:
-        folders = [p.path for p in request.app[REGISTRY].packs if p.loaded]
-        cached = await asyncio.to_thread(pack_locales, folders)
-        request.app[_I18N_CACHE] = cached
+        folders = [p.path for p in registry.packs if p.loaded]
+        cached = _I18N_CACHE[registry] = await asyncio.to_thread(pack_locales, folders)
     return web.json_response(cached)
 
 
-_I18N_CACHE = web.AppKey("i18n_cache", dict)
+#: Per registry (a started aiohttp app must not be written to).
+_I18N_CACHE: "weakref.WeakKeyDictionary[Any, dict[str, Any]]" = weakref.WeakKeyDictionary()
 _LOCALE_FILES = {"nodeDefs.json": "nodeDefs", "commands.json": "commands", "settings.json": "settings"}
 _LOCALE_MAX_BYTES = 4 * 1024 * 1024
 
