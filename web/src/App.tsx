@@ -5,6 +5,7 @@ import { Canvas } from "./canvas/Canvas";
 import { NodeMenu } from "./canvas/NodeMenu";
 import { SearchBox } from "./canvas/SearchBox";
 import { Lightbox } from "./panels/Lightbox";
+import { MaskEditor } from "./panels/MaskEditor";
 import { SettingsDialog } from "./panels/SettingsDialog";
 import { ShortcutsDialog } from "./panels/ShortcutsDialog";
 import { Sidebar } from "./panels/Sidebar";
@@ -40,6 +41,7 @@ export function App() {
         <SettingsDialog />
         <ShortcutsDialog />
         <Lightbox />
+        <MaskEditor />
         <Toasts />
       </div>
     </ReactFlowProvider>

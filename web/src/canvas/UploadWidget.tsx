@@ -5,6 +5,7 @@ import { uploadInto } from "../actions/upload";
 import type { InputDef } from "../graph/types";
 import { ComboWidget } from "./ComboWidget";
 import { t } from "../i18n";
+import { useUI } from "../store/ui-store";
 
 interface Props {
   nodeId: string;
@@ -39,6 +40,11 @@ export const UploadWidget = memo(function UploadWidget({ nodeId, input, value, d
             if (name) setUploaded((u) => [...u, name]);
           }}
         />
+        {input.upload === "image" && v && (
+          <button type="button" disabled={disabled} onClick={() => useUI.setState({ maskEditor: { nodeId, input: input.name, value: v } })}>
+            {t("mask.open")}
+          </button>
+        )}
       </div>
       {v && !lod && <img className="kg-thumb" src={inputFileUrl(v)} alt={`${input.name}: ${v}`} loading="lazy" />}
     </div>

@@ -57,6 +57,8 @@ interface UI {
   find: boolean;
   /** How many times Run queues the graph (ComfyUI's batch count). */
   batch: number;
+  /** The image input whose mask is being painted. */
+  maskEditor: { nodeId: string; input: string; value: string } | null;
 }
 
 const defaults: Prefs = { theme: "dark", background: "grid", wallpaper: null, snap: false, gridSize: 20, minimap: true };
@@ -83,6 +85,7 @@ export const useUI = create<UI>(() => ({
   hint: false,
   find: false,
   batch: 1,
+  maskEditor: null,
 }));
 
 export function setPrefs(patch: Partial<Prefs>): void {
