@@ -3,8 +3,10 @@ in the custom-node folders.
 
 Packs load in sorted order (ComfyUI uses ``os.listdir`` order, which is not
 deterministic). A pack that raises on import, even with a SyntaxError, is recorded with
-its traceback and skipped; nothing a pack does at import stops the process. Load time
-per pack is recorded.
+its traceback and skipped; nothing a pack does at import stops the process. A native
+pack (``@node`` declarations, no ``NODE_CLASS_MAPPINGS``) is walked module by module
+like the built-ins, so one bad file is a warning, not a lost pack; a ComfyUI pack is
+read from its ``__init__`` alone, as ComfyUI reads it. Load time per pack is recorded.
 """
 from __future__ import annotations
 
@@ -105,6 +107,8 @@ def load_pack(registry: Registry, path: Path, module_name: str) -> PackRecord:
     try:
         module = (_import_file(module_name, path) if path.is_file()
                   else _import_package(module_name, path))
+        if path.is_dir() and not _is_comfy_pack(module):
+            _import_submodules(record, path, module_name)
         _collect_pack(registry, record, module)
         record.loaded = True
     except BaseException as exc:  # noqa: BLE001 - a pack may even call sys.exit()
@@ -148,6 +152,29 @@ def _collect_pack(registry: Registry, record: PackRecord, module: types.ModuleTy
         _add(registry, spec, record)
     if not record.node_types and not record.warnings:
         record.warnings.append("no NODE_CLASS_MAPPINGS and no @node declarations found")
+
+
+def _is_comfy_pack(module: types.ModuleType) -> bool:
+    """A ComfyUI pack says what it offers in its ``__init__`` (as ComfyUI reads it);
+    its other files may be install scripts or tests that must never be imported."""
+    return hasattr(module, "NODE_CLASS_MAPPINGS") or hasattr(module, "comfy_entrypoint")
+
+
+def _import_submodules(record: PackRecord, folder: Path, package: str) -> None:
+    """Import every module of a native pack, as the built-ins are walked: a node file its
+    ``__init__`` does not import still loads, and a file that fails to import is a
+    warning naming it, not the end of the pack. Names starting with ``_`` (private
+    helpers) and ``tests`` folders are left alone."""
+    for info in pkgutil.walk_packages([str(folder)], prefix=f"{package}.",
+                                      onerror=lambda name: record.warnings.append(f"{name} failed to import")):
+        parts = info.name[len(package) + 1:].split(".")
+        if any(part.startswith("_") or part in ("tests", "test") for part in parts) or info.name in sys.modules:
+            continue
+        try:
+            importlib.import_module(info.name)
+        except Exception:
+            record.warnings.append(f"{info.name} failed to import:\n{traceback.format_exc()}")
+            log.error("%s: module %s failed to import", record.name, info.name, exc_info=True)
 
 
 def _native_specs(modules: Iterable[types.ModuleType]) -> list[NodeSpec]:

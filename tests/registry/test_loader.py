@@ -74,3 +74,45 @@ def test_extra_folders_and_v1_pack_in_a_temporary_folder(tmp_path):
           .replace("StyleMultiply", "CopyMultiply"))
     registry = load_registry(custom_dirs=[tmp_path / "missing", folder])
     assert "CopyMultiply" in registry
+
+
+def test_a_native_pack_is_walked_file_by_file_and_a_bad_file_is_only_a_warning(tmp_path):
+    folder = tmp_path / "custom_nodes"
+    write(folder, "walked/__init__.py", '"""A pack whose __init__ imports none of its node files."""\n')
+    write(folder, "walked/nodes/first.py", NATIVE_PACK.format(name="WalkedFirst"))
+    write(folder, "walked/nodes/__init__.py", "")
+    write(folder, "walked/second.py", NATIVE_PACK.format(name="WalkedSecond"))
+    write(folder, "walked/broken.py", "def broken(:\n")
+    write(folder, "walked/_private.py", "raise RuntimeError('private helpers are not walked')\n")
+    write(folder, "walked/tests/test_it.py", "raise RuntimeError('tests are not walked')\n")
+    registry = load_registry(custom_dirs=[folder])
+    pack = next(p for p in registry.packs if p.name == "walked")
+    assert pack.loaded and not pack.error
+    assert set(pack.node_types) == {"WalkedFirst", "WalkedSecond"}
+    [warning] = pack.warnings
+    assert "custom_nodes.walked.broken failed to import" in warning and "SyntaxError" in warning
+
+
+def test_a_comfy_pack_is_read_from_its_init_alone(tmp_path):
+    folder = tmp_path / "custom_nodes"
+    marker = tmp_path / "installed"
+    write(folder, "comfyish/__init__.py", '''
+class Echo:
+    RETURN_TYPES = ("INT",)
+    FUNCTION = "run"
+    CATEGORY = "x"
+
+    @classmethod
+    def INPUT_TYPES(cls):
+        return {"required": {"value": ("INT", {"default": 1})}}
+
+    def run(self, value):
+        return (value,)
+
+NODE_CLASS_MAPPINGS = {"ComfyishEcho": Echo}
+''')
+    write(folder, "comfyish/install.py", f"open({str(marker)!r}, 'w').write('ran')\n")
+    registry = load_registry(custom_dirs=[folder])
+    pack = next(p for p in registry.packs if p.name == "comfyish")
+    assert pack.loaded and pack.node_types == ["ComfyishEcho"] and pack.warnings == []
+    assert not marker.exists()  # ComfyUI never imports a pack's other files; neither do we
