@@ -44,6 +44,8 @@ export interface Job {
   outputs: Record<string, { images?: OutputImage[]; [k: string]: unknown }>;
   error: { node_id: string; node_type: string; exception_message: string } | null;
   prompt?: ApiPrompt;
+  /** The name the submitting canvas gave (extra_data.workflow_name), or null. */
+  workflow_name?: string | null;
   extra_data?: { extra_pnginfo?: { workflow?: unknown } };
 }
 

@@ -1,7 +1,7 @@
 /**
  * The workflow name a job ran: the canvas sends it as extra_data.workflow_name (ComfyUI
- * ignores unknown extra_data keys); jobs queued elsewhere fall back to their output
- * node's title. Job lists carry no extra_data, so names come from each job's detail once.
+ * ignores unknown extra_data keys, /api/runs lists it as workflow_name); jobs queued
+ * elsewhere fall back to their output node's title, read once from the job's detail.
  */
 import { getJob, type Job } from "../api/queue";
 import type { ApiPrompt } from "../graph/prompt";
@@ -19,6 +19,10 @@ const known = new Map<string, string>();
 export async function jobNames(jobs: readonly Job[]): Promise<Record<string, string>> {
   await Promise.all(
     jobs.filter((j) => !known.has(j.id)).map(async (j) => {
+      if (typeof j.workflow_name === "string" && j.workflow_name.trim()) {
+        known.set(j.id, j.workflow_name.trim());
+        return;
+      }
       try {
         const full = await getJob(j.id);
         known.set(j.id, nameOf(full.extra_data as Record<string, unknown> | undefined, full.prompt));
