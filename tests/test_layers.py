@@ -83,3 +83,12 @@ def test_only_the_loader_and_the_comfy_doors_import_the_compat_layer():
 
 def test_the_compat_layer_sits_on_the_node_author_api():
     assert violations(files(COMPAT), ("keroro_graph",), ("keroro_graph.api", "keroro_graph.comfy_compat")) == []
+
+
+def test_the_server_reads_jobs_through_the_service_not_the_backend():
+    """Routes ask JobService (which keeps validation, redaction and events in one
+    place); none reaches past it into the job store."""
+    found = [f"{path.relative_to(REPO_ROOT)}:{node.lineno}" for path in files(PACKAGE / "server")
+             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+             if isinstance(node, ast.Attribute) and node.attr == "backend"]
+    assert found == []

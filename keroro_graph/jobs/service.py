@@ -211,6 +211,33 @@ class JobService:
             await self._queue_changed(None)
         return removed
 
+    # --- reading (routes read jobs here, never from the backend) ---------------------
+    async def get(self, job_id: str) -> JobRecord | None:
+        """One job's record, or None for an unknown id."""
+        return await self.backend.get(job_id)
+
+    async def status(self, job_id: str) -> JobStatus | None:
+        """One job's status alone (cheap), or None for an unknown id."""
+        return await self.backend.status(job_id)
+
+    async def list(self, *, statuses: Iterable[JobStatus] | None = None, limit: int | None = None,
+                   offset: int = 0, newest_first: bool = False, prompt: bool = True) -> list[JobRecord]:
+        """Jobs as a timeline (see ``JobBackend.list``); ``prompt=False`` leaves the
+        prompt out, for lists that do not show it."""
+        return await self.backend.list(statuses=statuses, limit=limit, offset=offset,
+                                       newest_first=newest_first, prompt=prompt)
+
+    async def count(self, statuses: Iterable[JobStatus] | None = None) -> int:
+        return await self.backend.count(statuses)
+
+    async def forget(self, job_ids: Iterable[str]) -> int:
+        """Remove finished (or still queued) jobs from the store; running ones stay."""
+        return await self.backend.delete(job_ids)
+
+    async def forget_all(self, statuses: Iterable[JobStatus]) -> int:
+        """Remove every job with one of ``statuses`` (never running ones)."""
+        return await self.backend.clear(statuses)
+
     @property
     def workers_alive(self) -> int:
         """Worker tasks still looping (readiness checks compare it to ``max_jobs``)."""

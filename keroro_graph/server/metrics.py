@@ -27,10 +27,10 @@ class Metrics:
         self.provider_calls[(provider, outcome)] += 1
 
     async def render(self, runtime: Any, websocket_clients: int) -> str:
-        backend, cache = runtime.jobs.backend, runtime.engine.cache.stats()
+        jobs, cache = runtime.jobs, runtime.engine.cache.stats()
         lines = [
             "# HELP keroro_jobs Jobs in the store by status.", "# TYPE keroro_jobs gauge",
-            *[f'keroro_jobs{{status="{s.value}"}} {await backend.count([s])}' for s in JobStatus],
+            *[f'keroro_jobs{{status="{s.value}"}} {await jobs.count([s])}' for s in JobStatus],
             "# HELP keroro_jobs_finished_total Jobs finished by this process, by outcome.",
             "# TYPE keroro_jobs_finished_total counter",
             *[f'keroro_jobs_finished_total{{status="{k}"}} {v}' for k, v in sorted(self.jobs_finished.items())],

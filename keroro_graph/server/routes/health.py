@@ -42,7 +42,7 @@ async def _job_store(request: web.Request) -> dict[str, Any]:
     if runtime is None:
         return {"ok": False, "error": "the runtime has not started"}
     try:
-        jobs = await asyncio.wait_for(runtime.jobs.backend.count(), STORE_TIMEOUT_S)
+        jobs = await asyncio.wait_for(runtime.jobs.count(), STORE_TIMEOUT_S)
     except asyncio.TimeoutError:
         return {"ok": False, "error": f"the job store did not answer within {STORE_TIMEOUT_S}s"}
     except Exception as exc:  # any store failure means "not ready", with the reason

@@ -17,22 +17,22 @@ HISTORY = (JobStatus.SUCCESS, JobStatus.ERROR, JobStatus.INTERRUPTED)
 
 @routes.get("/history")
 async def get_history(request: web.Request) -> web.StreamResponse:
-    backend = request.app[RUNTIME].jobs.backend
+    service = request.app[RUNTIME].jobs
     max_items = _int_query(request, "max_items", None)
     offset = _int_query(request, "offset", -1)
     if max_items is not None and max_items < 0:
         fail(400, "max_items must not be negative")
     if offset < 0:
-        total = await backend.count(HISTORY)
+        total = await service.count(HISTORY)
         offset = max(0, total - max_items) if max_items is not None else 0
-    jobs = await backend.list(statuses=HISTORY, limit=max_items, offset=offset)
+    jobs = await service.list(statuses=HISTORY, limit=max_items, offset=offset)
     return await json_answer(request, {job.id: history_entry(job) for job in jobs},
                              nodes=sum(carried_nodes(job.prompt, job.outputs) for job in jobs))
 
 
 @routes.get("/history/{prompt_id}")
 async def get_history_item(request: web.Request) -> web.StreamResponse:
-    job = await request.app[RUNTIME].jobs.backend.get(request.match_info["prompt_id"])
+    job = await request.app[RUNTIME].jobs.get(request.match_info["prompt_id"])
     if job is None or job.status not in HISTORY:
         return web.json_response({})
     return await json_answer(request, {job.id: history_entry(job)}, nodes=carried_nodes(job.prompt, job.outputs))
@@ -41,15 +41,15 @@ async def get_history_item(request: web.Request) -> web.StreamResponse:
 @routes.post("/history")
 async def post_history(request: web.Request) -> web.Response:
     body = await json_object(request)
-    backend = request.app[RUNTIME].jobs.backend
-    cleared = await backend.clear(HISTORY) if body.get("clear") else 0
+    jobs = request.app[RUNTIME].jobs
+    cleared = await jobs.forget_all(HISTORY) if body.get("clear") else 0
     deleted = 0
     if "delete" in body:
         ids = body["delete"]
         if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
             fail(400, "'delete' must be a list of prompt ids")
-        finished = [i for i in ids if await backend.status(i) in HISTORY]
-        deleted = await backend.delete(finished)
+        finished = [i for i in ids if await jobs.status(i) in HISTORY]
+        deleted = await jobs.forget(finished)
     return web.json_response({"cleared": cleared, "deleted": deleted})
 
 

@@ -90,7 +90,7 @@ async def list_jobs(request: web.Request) -> web.Response:
         fail(400, "limit must be a positive integer")
     offset = max(0, _int(query, "offset", 0) or 0)
     statuses = [ours for theirs in wanted for ours in OURS[theirs]]
-    records = await request.app[RUNTIME].jobs.backend.list(statuses=statuses)
+    records = await request.app[RUNTIME].jobs.list(statuses=statuses)
     jobs = [comfy_job(r) for r in records]
     if workflow_id := query.get("workflow_id"):
         jobs = [j for j in jobs if j.get("workflow_id") == workflow_id]
@@ -103,7 +103,7 @@ async def list_jobs(request: web.Request) -> web.Response:
 
 @routes.get("/api/jobs/{job_id}")
 async def get_job(request: web.Request) -> web.Response:
-    job = await request.app[RUNTIME].jobs.backend.get(request.match_info["job_id"])
+    job = await request.app[RUNTIME].jobs.get(request.match_info["job_id"])
     if job is None:
         fail(404, "Job not found")
     return _redacted(request, comfy_job(job, detail=True))
@@ -132,7 +132,7 @@ async def cancel_batch(request: web.Request) -> web.Response:
 
 async def _cancel(request: web.Request, job_id: str) -> bool:
     jobs = request.app[RUNTIME].jobs
-    before = await jobs.backend.status(job_id)
+    before = await jobs.status(job_id)
     if before is None or before.finished:
         return False
     after = await jobs.cancel(job_id)

@@ -22,9 +22,9 @@ def queue_item(job: JobRecord) -> list[Any]:
 
 @routes.get("/queue")
 async def get_queue(request: web.Request) -> web.StreamResponse:
-    backend = request.app[RUNTIME].jobs.backend
-    running = await backend.list(statuses=[JobStatus.RUNNING])
-    pending = await backend.list(statuses=[JobStatus.QUEUED])
+    jobs = request.app[RUNTIME].jobs
+    running = await jobs.list(statuses=[JobStatus.RUNNING])
+    pending = await jobs.list(statuses=[JobStatus.QUEUED])
     return await json_answer(request, {"queue_running": [queue_item(j) for j in running],
                                        "queue_pending": [queue_item(j) for j in pending]},
                              nodes=sum(carried_nodes(j.prompt) for j in [*running, *pending]))

@@ -46,11 +46,11 @@ async def list_jobs(request: web.Request) -> web.Response:
     limit = _int_query(request, "limit", DEFAULT_LIMIT, low=1, high=MAX_LIMIT)
     offset = _int_query(request, "offset", 0, low=0)
     include_prompt = "prompt" in request.query.get("include", "").split(",")
-    backend = request.app[RUNTIME].jobs.backend
-    jobs = await backend.list(statuses=statuses, limit=limit, offset=offset, newest_first=True,
+    service = request.app[RUNTIME].jobs
+    jobs = await service.list(statuses=statuses, limit=limit, offset=offset, newest_first=True,
                               prompt=include_prompt)
     body = {"jobs": [job_json(j, include_prompt=include_prompt) for j in jobs],
-            "total": await backend.count(statuses), "limit": limit, "offset": offset}
+            "total": await service.count(statuses), "limit": limit, "offset": offset}
     return _redacted(request, body)
 
 
@@ -97,12 +97,12 @@ async def _wait_for_end(jobs: Any, job_id: str) -> JobStatus:
     try:
         return (await jobs.wait(job_id, timeout_s=INTERRUPT_WAIT_S)).status
     except (asyncio.TimeoutError, JobError):
-        return await jobs.backend.status(job_id) or JobStatus.RUNNING
+        return await jobs.status(job_id) or JobStatus.RUNNING
 
 
 async def _job(request: web.Request) -> JobRecord:
     job_id = request.match_info["job_id"]
-    job = await request.app[RUNTIME].jobs.backend.get(job_id)
+    job = await request.app[RUNTIME].jobs.get(job_id)
     if job is None:
         fail(404, f"no job {job_id!r}")
     return job
