@@ -10,6 +10,7 @@ import dataclasses
 import hashlib
 import os
 import shutil
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -74,7 +75,10 @@ def _restore(blob: Path, restore_dir: Path, digest: str, suffix: str) -> Path:
     if target.exists():
         return target
     restore_dir.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    # One temporary name per thread: two threads restoring the same file at once must
+    # never share one, or the second would copy onto the first's hard link (the blob).
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp.unlink(missing_ok=True)
     try:
         os.link(blob, tmp)
     except OSError:

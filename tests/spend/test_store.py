@@ -66,3 +66,21 @@ def test_prune_everything_and_older_than(tmp_path):
     assert store.prune(older_than_s=3600)["entries_removed"] == 0
     result = store.prune(everything=True)
     assert result == {"entries_removed": 1, "blobs_removed": 1, "bytes": 0}
+
+
+def test_many_threads_restoring_the_same_video_never_corrupt_it(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    store = make(tmp_path)
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(os.urandom(1 << 16))
+    keys = [store.key(b"v", i) for i in range(16)]
+    for key in keys:  # sixteen calls that returned the same file
+        store.save(key, NodeOutput(values=(Video(path=clip),)), class_type="X")
+    for _ in range(5):
+        for path in (tmp_path / "restored").glob("*"):
+            path.unlink()
+        with ThreadPoolExecutor(8) as pool:
+            loaded = list(pool.map(store.load, keys))
+        assert all(out is not None for out in loaded) and store.corrupt == 0
+        assert all(out.values[0].path.read_bytes() == clip.read_bytes() for out in loaded)
