@@ -74,10 +74,13 @@ def test_run_over_the_per_job_limit_asks_and_runs_when_confirmed(browser: Any, p
     page.on("dialog", answer)
     try:
         canvas.load(video("kling-v2-5-turbo"), title="Over budget")
+        # the server is shared with other tests: only a job queued after this click counts
+        before = page.evaluate("() => fetch('/api/runs?limit=200').then(r => r.json()).then(b => b.jobs.map(j => j.id))")
         page.locator(".kg-run").click()
         # the confirmed resubmission is queued with confirm_spend (polled: the job list catches up)
-        page.wait_for_function("() => fetch('/api/runs?limit=5&include=prompt').then(r => r.json())"
-                               ".then(b => b.jobs.some(j => j.extra_data && j.extra_data.confirm_spend === true))")
+        page.wait_for_function("(before) => fetch('/api/runs?limit=5&include=prompt').then(r => r.json())"
+                               ".then(b => b.jobs.some(j => !before.includes(j.id) && j.extra_data"
+                               " && j.extra_data.confirm_spend === true))", arg=before)
         assert len(asked) == 1 and "per-job limit" in asked[0] and "Run it anyway?" in asked[0]
     finally:
         _put(paid_server, "/api/spend/budget", {})
