@@ -90,7 +90,7 @@ async def list_jobs(request: web.Request) -> web.Response:
         fail(400, "limit must be a positive integer")
     offset = max(0, _int(query, "offset", 0) or 0)
     statuses = [ours for theirs in wanted for ours in OURS[theirs]]
-    records = await request.app[RUNTIME].jobs.list(statuses=statuses)
+    records = await request.app[RUNTIME].jobs.list(statuses=statuses, prompt=False)  # the list never shows it
     jobs = [comfy_job(r) for r in records]
     if workflow_id := query.get("workflow_id"):
         jobs = [j for j in jobs if j.get("workflow_id") == workflow_id]
