@@ -119,6 +119,19 @@ async def main(calls: int) -> None:
                                                                              "amount": 1.0, "monochrome": False}}
                     sheet[f"s{i}"] = {"class_type": "SaveImage", "inputs": {"images": [f"n{i}", 0],
                                                                             "filename_prefix": f"b{i}"}}
+                chain: dict[str, Any] = {"0": {"class_type": "TestConst", "inputs": {"value": 0}}}
+                for i in range(1, 1000):
+                    chain[str(i)] = {"class_type": "TestAdd", "inputs": {"a": [str(i - 1), 0], "b": 1}}
+                chain["out"] = {"class_type": "TestOutput", "inputs": {"source": ["999", 0]}}
+                stamps: list[float] = []
+
+                async def note(_value: float, _total: float | None, _message: str | None) -> None:
+                    stamps.append(time.perf_counter())
+
+                await client.call_tool("run_workflow", {"graph": chain, "previews": False}, progress_callback=note)
+                busiest = max(sum(1 for t in stamps[i:] if t - stamps[i] < 1.0) for i in range(len(stamps)))
+                print(f"1,000-node chain: {len(stamps)} progress notifications over {stamps[-1] - stamps[0]:.2f} s, "
+                      f"at most {busiest} in any 1 s window")
                 run = await client.call_tool("run_workflow", {"graph": sheet, "previews": False})
                 result = await client.call_tool("get_outputs", {"job_id": run.structured_content["job_id"],
                                                                 "max_previews": 16})
