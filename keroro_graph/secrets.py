@@ -113,6 +113,8 @@ class SecretStore:
         #: (file contents object, environment values, secret values) of the last lookup.
         self._memo: tuple[Any, tuple[str | None, ...], list[str]] | None = None
         self._forms_memo: tuple[list[str], int, list[str]] | None = None
+        #: (stored document, its credentials, their environment variables), per document.
+        self._names_memo: tuple[Any, list[tuple[str, str]], list[str]] | None = None
 
     def env_names(self, provider: str, name: str) -> tuple[str, ...]:
         """Environment variables read for one credential, in order of precedence."""
@@ -236,8 +238,12 @@ class SecretStore:
         """Every secret value, longest first. Runs for every document redacted, so it is
         memoised on the file's contents and the relevant environment variables."""
         stored = self._file.read()
-        known = self._known(stored)
-        env = tuple(self._environ.get(var) for key in known for var in self.env_names(*key))
+        names = self._names_memo
+        if names is None or names[0] is not stored:
+            known = self._known(stored)
+            names = self._names_memo = (stored, known, [var for key in known for var in self.env_names(*key)])
+        known = names[1]
+        env = tuple(map(self._environ.get, names[2]))
         memo = self._memo
         if memo is not None and memo[0] is stored and memo[1] == env:
             return memo[2]
