@@ -4,18 +4,14 @@ driven by Playwright (never downloaded), and a page object for the canvas."""
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
+
+from tests.live_server import LiveServer, live_server
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE_PACKS = ROOT / "tests" / "fixtures" / "custom_nodes"
@@ -30,57 +26,17 @@ if not (ROOT / "web" / "dist" / "index.html").exists():
     pytest.skip("web/dist is not built (cd web && npm run build)", allow_module_level=True)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    def __init__(self, url: str, user_dir: Path) -> None:
-        self.url = url
-        self.user_dir = user_dir
-
-    def get(self, path: str) -> Any:
-        with urllib.request.urlopen(self.url + path, timeout=10) as r:
-            return json.loads(r.read() or b"null")
-
-    def post(self, path: str, body: Any) -> Any:
-        req = urllib.request.Request(self.url + path, data=json.dumps(body).encode(), method="POST",
-                                     headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(req, timeout=10) as r:
-            data = r.read()
-            return json.loads(data) if data else None
+#: A server as a user starts it (its own process, a free loopback port): the one helper
+#: every test that drives `keroro-graph serve` from outside uses.
+Server = LiveServer
 
 
 @contextlib.contextmanager
 def running_server(user_dir: Path, pack_dirs: list[Path]) -> Iterator[Server]:
-    """``keroro-graph serve`` as a user starts it, on a free port, until the block ends."""
-    port = _free_port()
-    log = open(user_dir / "server.log", "w")
-    packs = [arg for folder in pack_dirs for arg in ("--custom-nodes-dir", str(folder))]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "keroro_graph.cli.main", "serve", "--port", str(port), "--max-jobs", "1",
-         "--user-dir", str(user_dir), *packs], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(url + "/api/health", timeout=1).read()
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("server did not start:\n" + (user_dir / "server.log").read_text())
-                time.sleep(0.1)
-        yield Server(url, user_dir)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+    """``keroro-graph serve`` with one job slot (so queue tests can see a queue) until
+    the block ends."""
+    with live_server(user_dir, "--max-jobs", "1", packs=tuple(pack_dirs)) as started:
+        yield started
 
 
 @pytest.fixture(scope="session")
