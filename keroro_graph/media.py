@@ -28,6 +28,17 @@ class DecodedBudgetError(MediaError):
     """An image (every frame of it) would decode to more than the budget allows."""
 
 
+def center_crop_offsets(old_width: int, old_height: int, width: int, height: int) -> tuple[int, int]:
+    """How much ComfyUI's ``crop="center"`` trims from each side (x, y) so an image
+    of ``old_width`` x ``old_height`` takes the aspect ratio of ``width`` x ``height``."""
+    old_aspect, new_aspect = old_width / old_height, width / height
+    if old_aspect > new_aspect:
+        return round((old_width - old_width * (new_aspect / old_aspect)) / 2), 0
+    if old_aspect < new_aspect:
+        return 0, round((old_height - old_height * (old_aspect / new_aspect)) / 2)
+    return 0, 0
+
+
 def frame(image: np.ndarray, index: int = 0) -> np.ndarray:
     """One ``[H, W, C]`` frame of an IMAGE batch (a bare frame passes through)."""
     if image.ndim == 4:

@@ -14,6 +14,8 @@ from typing import Any, Literal
 import numpy as np
 from PIL import Image
 
+from keroro_graph.api import media
+
 #: ComfyUI's upscale method names, as a combo annotation.
 UpscaleMethod = Literal["nearest-exact", "bilinear", "area", "bicubic", "lanczos"]
 
@@ -91,12 +93,7 @@ def center_crop_to_aspect(image: np.ndarray, width: int, height: int) -> np.ndar
     """Crop ``image`` equally from both sides so it has the aspect ratio of
     ``width`` x ``height`` (ComfyUI's ``crop="center"`` before scaling)."""
     old_height, old_width = image.shape[1:3]
-    old_aspect, new_aspect = old_width / old_height, width / height
-    x = y = 0
-    if old_aspect > new_aspect:
-        x = round((old_width - old_width * (new_aspect / old_aspect)) / 2)
-    elif old_aspect < new_aspect:
-        y = round((old_height - old_height * (old_aspect / new_aspect)) / 2)
+    x, y = media.center_crop_offsets(old_width, old_height, width, height)
     return image[:, y:old_height - y, x:old_width - x, :]
 
 

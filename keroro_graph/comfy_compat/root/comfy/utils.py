@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from keroro_graph.api import current_context
+from keroro_graph.api import current_context, media
 from keroro_graph.comfy_compat.standin import standin
 
 PROGRESS_BAR_ENABLED = True
@@ -86,12 +86,7 @@ def common_upscale(samples: Any, width: int, height: int, upscale_method: str, c
     import torch.nn.functional as F
     if crop == "center":
         old_w, old_h = samples.shape[-1], samples.shape[-2]
-        old_aspect, new_aspect = old_w / old_h, width / height
-        x = y = 0
-        if old_aspect > new_aspect:
-            x = round((old_w - old_w * (new_aspect / old_aspect)) / 2)
-        elif old_aspect < new_aspect:
-            y = round((old_h - old_h * (old_aspect / new_aspect)) / 2)
+        x, y = media.center_crop_offsets(old_w, old_h, width, height)
         samples = samples.narrow(-2, y, old_h - y * 2).narrow(-1, x, old_w - x * 2)
     if upscale_method == "lanczos":
         from PIL import Image
