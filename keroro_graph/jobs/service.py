@@ -122,8 +122,7 @@ class JobService:
         """Validate and queue. An invalid prompt is not queued and does not advance
         the priority counter; a duplicate ``prompt_id`` is refused."""
         job_id = str(prompt_id) if prompt_id else str(uuid.uuid4())
-        checked = await validate_prompt(prompt, self.registry, paths=self.engine.paths,
-                                        partial_targets=partial_targets, credentials=self.credentials)
+        checked = await self._validated(prompt, partial_targets)
         if not checked.ok:
             return SubmitResult(job_id, 0, False, checked.node_errors, checked.error)
         # the same object when there is nothing to scrub; a large graph is walked in a thread
@@ -159,7 +158,18 @@ class JobService:
         return SubmitResult(job_id, float(number), True, checked.node_errors)
 
     async def validate(self, prompt: Any, *, partial_targets: Iterable[str] | None = None) -> ValidationResult:
-        """What ``submit`` would refuse, without queueing anything (a dry run)."""
+        """What ``submit`` would refuse, without queueing anything (a dry run): the
+        graph's errors and keys pasted into widgets. The budget is checked only at
+        submit, where the estimate is reserved."""
+        checked = await self._validated(prompt, partial_targets)
+        if checked.ok and self.redact_json(prompt) is not prompt:
+            pasted = self.pasted_secrets(prompt)
+            if pasted:
+                node_errors, error = pasted_secrets_result(prompt, pasted)
+                return ValidationResult(checked.graph, error=error, node_errors=node_errors)
+        return checked
+
+    async def _validated(self, prompt: Any, partial_targets: Iterable[str] | None) -> ValidationResult:
         return await validate_prompt(prompt, self.registry, paths=self.engine.paths,
                                      partial_targets=partial_targets, credentials=self.credentials)
 
@@ -323,9 +333,8 @@ class JobService:
         heartbeat = asyncio.create_task(self._heartbeat(job.id, worker))
         await self._queue_changed(job.id)  # ComfyUI announces the queue on put, get and done
         try:
-            checked = self._graphs.pop(job.id, None) or await validate_prompt(
-                job.prompt, self.registry, paths=self.engine.paths,
-                partial_targets=job.outputs_to_execute or None, credentials=self.credentials)
+            checked = self._graphs.pop(job.id, None) or await self._validated(
+                job.prompt, job.outputs_to_execute or None)
             if checked.ok and checked.graph is not None:
                 result = await self.engine.execute(
                     RunRequest(job_id=job.id, graph=checked.graph, outputs=checked.outputs,

@@ -72,3 +72,18 @@ async def test_a_wrong_token_is_reported_as_unauthorized_not_unreachable(setting
             status = await client.call_tool("system_status", {})
     facts = status.structured_content
     assert facts["status"] == "unauthorized" and "--token" in facts["error"]
+
+
+async def test_validate_refuses_a_key_pasted_into_a_widget_as_submit_does(keroro: str) -> None:
+    key = "sk-test-pasted-0123456789abcdef"
+    async with aiohttp.ClientSession() as http:
+        async with http.put(f"{keroro}/api/providers/dashscope/secrets", json={"api_key": key}) as resp:
+            assert resp.status == 200, await resp.text()
+    graph = gradient()
+    graph["2"]["inputs"]["filename_prefix"] = key
+    async with mcp_client(keroro) as client:
+        checked = await client.call_tool("validate_workflow", {"graph": graph})
+    facts = checked.structured_content
+    assert facts["valid"] is False and set(facts["node_errors"]) == {"2"}
+    assert key not in facts["summary"]
+    assert await queued_count(keroro) == 0
