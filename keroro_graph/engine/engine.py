@@ -18,6 +18,7 @@ from ..registry.spec import NodeSpec
 from .cache import CacheEntry, OutputCache
 from .context import CancelToken
 from .events import EventBus
+from .run import RunRequest, RunResult
 from .slots import JobSlot
 
 _MAX_INSTANCES = 4096
@@ -37,30 +38,6 @@ class EngineConfig:
     default_named_limit: int = 8
     #: Scrubs known secret values out of failure text before it leaves the engine.
     redact: Callable[[str], str] | None = None
-
-
-@dataclass
-class RunRequest:
-    job_id: str
-    graph: Graph
-    outputs: list[str]
-    extra_data: dict[str, Any] = field(default_factory=dict)
-    #: The job's slot, parked while the run only waits on async nodes (see slots.py).
-    slot: JobSlot | None = None
-
-
-@dataclass
-class RunResult:
-    status: str  # "success" | "error" | "interrupted"
-    #: node id → ui output, cached nodes included (ComfyUI's history ``outputs``).
-    ui: dict[str, Any]
-    meta: dict[str, Any]
-    executed: list[str]
-    cached: list[str]
-    started_ms: int
-    finished_ms: int
-    error: dict[str, Any] | None = None
-    interrupted_node: str | None = None
 
 
 class Engine:

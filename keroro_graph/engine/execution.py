@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import traceback
 from collections import defaultdict
 from typing import Any
 
@@ -24,7 +23,7 @@ from ..registry.env import NodeEnv
 from ..registry.spec import NodeSpec
 from .cache import CacheEntry
 from .context import CallScope, CancelToken, NodeContext, current_call, current_context
-from .engine import Engine, RunRequest, RunResult
+from .engine import Engine
 from .events import (JobFailed, JobInterrupted, JobStarted, JobSucceeded, NodeBlocked,
                      NodeFinished, NodesCached, NodeStarted, now_ms)
 from .expansion import (DynamicPrompt, PendingExpansion, ephemeral_nodes, link_sources, resolve,
@@ -32,9 +31,9 @@ from .expansion import (DynamicPrompt, PendingExpansion, ephemeral_nodes, link_s
 from .mapping import Merged, ResultMerger, blocker_in, plan_calls
 from .paid import run_paid
 from .plan import _fingerprints, make_plan
+from .run import JobFailure, RunRequest, RunResult
 from .signature import compute_signatures, strict_literal
 
-_INPUT_PREVIEW_CHARS = 200
 #: Nodes started per turn of the event loop (see Execution._pump).
 _STARTS_PER_TURN = 8
 
@@ -56,7 +55,7 @@ class Execution:
         self.ready: list[str] = []
         self.running: dict[str, asyncio.Task[None]] = {}
         self.executed: list[str] = []
-        self.failure: dict[str, Any] | None = None
+        self.failure: JobFailure | None = None
         self.interrupted_node: str | None = None
         self.interrupted = False
         self.finished = asyncio.Event()
@@ -87,8 +86,7 @@ class Execution:
         return self._result(started, cached)
 
     def _finish_failed_early(self, started: int, exc: Exception) -> RunResult:
-        self.failure = {"node_id": None, "node_type": None, "exception_type": _qualified(type(exc)),
-                        "exception_message": str(exc), "traceback": [], "current_inputs": {}}
+        self.failure = JobFailure(exception_type=_qualified(type(exc)), exception_message=str(exc))
         return self._result(started, [])
 
     def _result(self, started: int, cached: list[str]) -> RunResult:
@@ -103,12 +101,12 @@ class Execution:
                                       class_type=node.class_type if node else None,
                                       executed=tuple(self.executed)))
         elif self.failure is not None:
-            result.status, result.error = "error", self.failure
+            result.status, result.failure = "error", self.failure
             f = self.failure
-            self._emit(JobFailed(job_id=job, node_id=f["node_id"] or "", class_type=f["node_type"] or "",
-                                 exception_type=f["exception_type"], message=f["exception_message"],
-                                 traceback=tuple(f["traceback"]), executed=tuple(self.executed),
-                                 current_inputs=f["current_inputs"]))
+            self._emit(JobFailed(job_id=job, node_id=f.node_id or "", class_type=f.node_type or "",
+                                 exception_type=f.exception_type, message=f.exception_message,
+                                 traceback=f.traceback, executed=tuple(self.executed),
+                                 current_inputs=dict(f.current_inputs)))
         else:
             self._emit(JobSucceeded(job_id=job))
         return result
@@ -426,14 +424,9 @@ class Execution:
     def _note_failure(self, node: GraphNode, exc: Exception, inputs: dict[str, list[Any]]) -> None:
         if self.failure is not None or self.interrupted:
             return
-        clean = self.engine.config.redact or (lambda text: text)
         real = self._dynprompt.get_real_node_id(node.id) if self._dynprompt is not None else node.id
-        self.failure = {
-            "node_id": real, "node_type": self.graph.nodes[real].class_type,
-            "exception_type": _qualified(type(exc)), "exception_message": clean(str(exc)),
-            "traceback": [clean(line) for line in traceback.format_exception(exc)],
-            "current_inputs": {k: [clean(_preview(v)) for v in vals] for k, vals in inputs.items()},
-        }
+        self.failure = JobFailure.from_exception(exc, node_id=real, node_type=self.graph.nodes[real].class_type,
+                                                 inputs=inputs, redact=self.engine.config.redact)
 
     def _cancel_threadsafe(self, loop: asyncio.AbstractEventLoop) -> Any:
         def cancel() -> None:
@@ -490,13 +483,7 @@ async def _call_async(spec: NodeSpec, state: Any, ctx: NodeContext,
     return merger.result()
 
 
-def _cycle_failure(blamed: str, graph: Graph) -> dict[str, Any]:
+def _cycle_failure(blamed: str, graph: Graph) -> JobFailure:
     """ComfyUI's report of a cycle found while running (one an expansion made)."""
-    return {"node_id": blamed, "node_type": graph.nodes[blamed].class_type,
-            "exception_type": "graph.DependencyCycleError", "exception_message": "Dependency cycle detected",
-            "traceback": [], "current_inputs": {}}
-
-
-def _preview(value: Any) -> str:
-    text = str(value)
-    return text if len(text) <= _INPUT_PREVIEW_CHARS else text[:_INPUT_PREVIEW_CHARS] + "…"
+    return JobFailure(node_id=blamed, node_type=graph.nodes[blamed].class_type,
+                      exception_type="graph.DependencyCycleError", exception_message="Dependency cycle detected")

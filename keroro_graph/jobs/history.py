@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..engine.engine import RunResult
+from ..engine.run import JobFailure, RunResult
 from .backend import JobRecord, JobStatus
 
 
@@ -22,12 +22,12 @@ def status_messages(job_id: str, result: RunResult) -> list[list[Any]]:
         messages.append(["execution_interrupted", {**end, "node_id": result.interrupted_node,
                                                    "executed": list(result.executed)}])
     else:
-        error = result.error or {}
+        error = result.failure or JobFailure(exception_type="", exception_message="")
         messages.append(["execution_error", {
-            **end, "node_id": error.get("node_id"), "node_type": error.get("node_type"),
-            "executed": list(result.executed), "exception_message": error.get("exception_message", ""),
-            "exception_type": error.get("exception_type", ""), "traceback": error.get("traceback", []),
-            "current_inputs": error.get("current_inputs", {}), "current_outputs": list(result.executed)}])
+            **end, "node_id": error.node_id, "node_type": error.node_type,
+            "executed": list(result.executed), "exception_message": error.exception_message,
+            "exception_type": error.exception_type, "traceback": list(error.traceback),
+            "current_inputs": dict(error.current_inputs), "current_outputs": list(result.executed)}])
     return messages
 
 

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Iterable
 
 from ..engine.context import CancelToken
-from ..engine.engine import Engine, RunRequest, RunResult
+from ..engine.engine import Engine
+from ..engine.run import JobFailure, RunRequest, RunResult
 from ..engine.events import JobCancelled, JobQueued, JobRecorded, QueueChanged
 from ..engine.slots import JobSlot
 from ..errors import JobError
@@ -346,7 +347,7 @@ class JobService:
             await self.backend.finish(
                 job.id, status, outputs=self._clean(result.ui) if status is JobStatus.SUCCESS else {},
                 meta=result.meta, messages=self._clean(status_messages(job.id, result)),
-                error=self._clean(result.error))
+                error=self._clean(result.failure.as_dict() if result.failure else None))
             recorded = status
         finally:
             heartbeat.cancel()
@@ -386,10 +387,8 @@ def sanitise_extra_data(extra: dict[str, Any]) -> dict[str, Any]:
 
 
 def _invalid_at_run(job_id: str, checked: ValidationResult) -> RunResult:
-    now = int(time.time() * 1000)
     error = checked.error or {}
-    return RunResult(status="error", ui={}, meta={}, executed=[], cached=[], started_ms=now,
-                     finished_ms=now, error={
-                         "node_id": None, "node_type": None, "exception_type": "ValidationError",
-                         "exception_message": f"{error.get('message', 'invalid prompt')}: {error.get('details', '')}",
-                         "traceback": [], "current_inputs": {}, "node_errors": checked.node_errors})
+    return RunResult.failed(JobFailure(
+        exception_type="ValidationError", node_errors=checked.node_errors,
+        exception_message=f"{error.get('message', 'invalid prompt')}: {error.get('details', '')}"),
+        at_ms=int(time.time() * 1000))
