@@ -53,7 +53,8 @@ describe("compatible node lists", () => {
   it("offers producers when dragging from an input", () => {
     const names = nodesProducing(defs, "IMAGE").map((d) => d.name);
     expect(names).toContain("LoadImage");
-    expect(names).not.toContain("SaveImage");
+    expect(names).not.toContain("SaveAudio");
+    expect(names).not.toContain("ImageToMask");
   });
   it("wires the first compatible socket, not a widget", () => {
     expect(firstCompatibleInput(defs.ImageBlend, "IMAGE")?.name).toBe("image1");

@@ -5,7 +5,7 @@ import { fromPrompt, isApiPrompt, toPrompt } from "./prompt";
 import type { GraphNode } from "./types";
 import { loadWorkflow } from "./workflow-load";
 import info from "./fixtures/object-info.json";
-import contactSheet from "./fixtures/contact_sheet.workflow.json";
+import contactSheet from "./fixtures/workflows/contact_sheet.workflow.json";
 import hello from "./fixtures/hello_poster.json";
 
 const defs = parseObjectInfo(info);

@@ -5,7 +5,7 @@ import type { GraphNode } from "./types";
 import { toWorkflow } from "./workflow";
 import { loadWorkflow } from "./workflow-load";
 import info from "./fixtures/object-info.json";
-import contactSheet from "./fixtures/contact_sheet.workflow.json";
+import contactSheet from "./fixtures/workflows/contact_sheet.workflow.json";
 
 const defs = parseObjectInfo(info);
 
