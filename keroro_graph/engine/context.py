@@ -84,7 +84,7 @@ class NodeContext(NodeEnv):
     """What a node may do while it runs."""
 
     __slots__ = ("_emit", "_token", "_last_progress_at", "_last_fraction", "display_node_id",
-                 "services", "item", "usage")
+                 "services", "item", "usage", "accepted")
 
     def __init__(self, *, paths: Paths, job_id: str, node_id: str, class_type: str,
                  prompt: dict[str, Any], extra_data: dict[str, Any],
@@ -105,6 +105,9 @@ class NodeContext(NodeEnv):
         self.item: int | None = None
         #: What the provider reported this call used (tokens, ...), for the spend ledger.
         self.usage: dict[str, Any] | None = None
+        #: Set by ProviderClient when a create request was taken by the provider: a call
+        #: that fails after that is still in the spend ledger (the provider may charge it).
+        self.accepted = False
 
     def report_usage(self, usage: dict[str, Any]) -> None:
         """Record what the provider says this call used (its ``usage`` object); numbers

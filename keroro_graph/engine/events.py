@@ -103,7 +103,10 @@ class NodeStored(Event):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PaidCallMade(Event):
     """A paid node called its provider once (call ``item`` of ``total``); ``inputs`` are
-    the constant inputs its price reads, ``usage`` what the provider reported, if any."""
+    the constant inputs its price reads, ``usage`` what the provider reported, if any.
+    ``status`` is "succeeded", or — for a call the provider accepted that then gave no
+    result, which it may still charge — "failed", "timed_out", "cancelled" or
+    "uncertain" (the create's answer was lost)."""
 
     node_id: str
     class_type: str
@@ -111,6 +114,7 @@ class PaidCallMade(Event):
     total: int
     inputs: dict[str, Any] = field(default_factory=dict)
     usage: dict[str, Any] | None = None
+    status: str = "succeeded"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

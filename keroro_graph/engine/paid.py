@@ -69,13 +69,21 @@ async def run_paid(ex: Any, spec: NodeSpec, state: Any, ctx: Any, calls: list[di
                 memo.name_outputs(found, key)
                 return _Stored(found)
         own = _item_context(ctx, index) if total > 1 else ctx
-        own.usage = None
+        own.usage, own.accepted = None, False
         current_context.set(own)  # this task's own copy of the context variable
-        out = await _call_once(engine, spec, state, own, call)
+
+        def paid(status: str) -> None:
+            ex._emit(PaidCallMade(job_id=ex.req.job_id, node_id=node_id, class_type=spec.class_type, item=index,
+                                  total=total, inputs=_price_inputs(spec, call), usage=own.usage, status=status))
+        try:
+            out = await _call_once(engine, spec, state, own, call)
+        except BaseException as exc:
+            if own.accepted:  # the provider took the work: it may charge it, so the ledger keeps it
+                paid(_failed_status(exc))
+            raise
         if store is not None:
             memo.name_outputs(out, key)
-        ex._emit(PaidCallMade(job_id=ex.req.job_id, node_id=node_id, class_type=spec.class_type, item=index,
-                              total=total, inputs=_price_inputs(spec, call), usage=own.usage))
+        paid("succeeded")
         if store is not None:
             def keep() -> None:
                 try:
@@ -240,6 +248,16 @@ async def _call_once(engine: Any, spec: NodeSpec, state: Any, ctx: Any, call: di
             raw = await asyncio.get_running_loop().run_in_executor(engine.pool, work, behaviour.call,
                                                                    state, ctx, call)
     return behaviour.normalise(raw)
+
+
+def _failed_status(exc: BaseException) -> str:
+    """How the ledger records an accepted call that ended without a result."""
+    if isinstance(exc, (asyncio.CancelledError, ExecutionInterruptedError)):
+        return "cancelled"
+    if isinstance(exc, TimeoutError):
+        return "timed_out"
+    status = getattr(exc, "spend_status", "failed")
+    return status if status in ("timed_out", "uncertain") else "failed"
 
 
 def _price_inputs(spec: NodeSpec, call: dict[str, Any]) -> dict[str, Any]:

@@ -4,7 +4,8 @@ import it through ``keroro_graph.api``."""
 from .catalog import PROVIDERS, ProviderInfo
 from .client import DEFAULT_MAX_DOWNLOAD_BYTES, ProviderClient
 from .errors import (AmbiguousCreateError, AuthError, BadRequestError, ContentPolicyError, MissingCredentialsError, ProviderError,
-                     ProviderUnavailableError, QuotaError, RateLimitedError, ResultTooLargeError, TaskFailedError)
+                     ProviderUnavailableError, QuotaError, RateLimitedError, ResultTooLargeError, TaskFailedError,
+                     TaskTimedOutError)
 from .hub import SERVICE_NAME, ProviderHub, hub_of
 from .poller import PollPlan, TaskStatus, poll
 from .retry import RetryPolicy, parse_duration, parse_retry_after
@@ -14,6 +15,6 @@ __all__ = [
     "AmbiguousCreateError", "AuthError", "BadRequestError", "ContentPolicyError", "DEFAULT_MAX_DOWNLOAD_BYTES", "JwtCache",
     "MissingCredentialsError", "PROVIDERS", "PollPlan", "ProviderClient", "ProviderError", "ProviderHub",
     "ProviderInfo", "ProviderUnavailableError", "QuotaError", "RateLimitedError", "ResultTooLargeError",
-    "RetryPolicy", "SERVICE_NAME", "TaskFailedError", "TaskStatus", "hub_of", "parse_duration",
+    "RetryPolicy", "SERVICE_NAME", "TaskFailedError", "TaskStatus", "TaskTimedOutError", "hub_of", "parse_duration",
     "parse_retry_after", "poll",
 ]

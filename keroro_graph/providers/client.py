@@ -16,6 +16,7 @@ from typing import Any, Awaitable, Callable, ClassVar, Mapping
 
 import httpx
 
+from ..engine.context import current_context
 from ..redaction import credential_parts, forms_of, remember_sent, scrub_text
 from .errors import (AmbiguousCreateError, ProviderError, ProviderUnavailableError, ResultTooLargeError,
                      for_status)
@@ -101,9 +102,12 @@ class ProviderClient:
                     raise failure
             except ProviderUnavailableError as exc:
                 if create and exc.sent:
+                    _note_accepted()  # maybe: the spend ledger keeps the call as "uncertain"
                     raise self.ambiguous(method, url, exc) from exc
                 raise
             self._count("ok")
+            if create:
+                _note_accepted()
             return body
 
         return await self.retry.run(attempt, sleep=sleep or asyncio.sleep, on_retry=self._log_retry)
@@ -168,6 +172,14 @@ class ProviderClient:
 
     def _log_retry(self, exc: ProviderError, wait_s: float) -> None:
         log.info("%s: retrying in %.1fs after %s", self.provider, wait_s, type(exc).__name__)
+
+
+def _note_accepted() -> None:
+    """Tell the running node the provider took paid work: if the node then fails, times
+    out or is cancelled, the spend ledger still records the call (it may be charged)."""
+    ctx = current_context.get(None)
+    if ctx is not None and hasattr(ctx, "accepted"):
+        ctx.accepted = True
 
 
 async def _read_capped(response: httpx.Response, max_bytes: int, provider: str) -> bytes:

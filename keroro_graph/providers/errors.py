@@ -69,9 +69,18 @@ class AmbiguousCreateError(ProviderError):
     dropped connection): the provider may have accepted it. It is not re-sent unless
     the provider offers an idempotency key (Kling's ``external_task_id``)."""
 
+    #: How the spend ledger records the call: it may have been accepted (and charged).
+    spend_status = "uncertain"
+
 
 class TaskFailedError(ProviderError):
     pass
+
+
+class TaskTimedOutError(TaskFailedError):
+    """The provider took the task but it did not finish in time (it may still charge it)."""
+
+    spend_status = "timed_out"
 
 
 class ResultTooLargeError(ProviderError):

@@ -13,7 +13,7 @@ from typing import Any, Awaitable, Callable, Literal
 
 from ..errors import ExecutionInterruptedError
 from ..redaction import scrub_text
-from .errors import ProviderError, TaskFailedError
+from .errors import ProviderError, TaskFailedError, TaskTimedOutError
 
 log = logging.getLogger(__name__)
 State = Literal["queued", "running", "succeeded", "failed"]
@@ -67,7 +67,7 @@ async def poll(ctx: Any, status: Callable[[], Awaitable[TaskStatus]], *, plan: P
                 raise TaskFailedError(current.message or "the provider reports the task failed")
             _report(ctx, current, elapsed, plan, label)
             if elapsed > plan.timeout_s:
-                raise TaskFailedError(f"{label.lower()} did not finish within {plan.timeout_s:.0f} s")
+                raise TaskTimedOutError(f"{label.lower()} did not finish within {plan.timeout_s:.0f} s")
             # Jitter: tasks started together would otherwise poll in lockstep, and a
             # hundred answers arriving at once stall the event loop (and the provider).
             await ctx.sleep(interval * random.uniform(0.8, 1.2))

@@ -66,6 +66,11 @@ def _spend_lines(runtime: Any) -> list[str]:
         "# TYPE keroro_spend_total counter",
         *[f'keroro_spend_total{{provider="{p}",currency="{c}"}} {float(v)}'
           for (p, c), v in sorted(spend.spent.items())],
+        "# HELP keroro_spend_maybe_charged_total Estimated cost of paid calls the provider accepted that then "
+        "failed, timed out or were cancelled (it may charge them), by provider and currency.",
+        "# TYPE keroro_spend_maybe_charged_total counter",
+        *[f'keroro_spend_maybe_charged_total{{provider="{p}",currency="{c}"}} {float(v)}'
+          for (p, c), v in sorted(spend.maybe_charged.items())],
         "# HELP keroro_paid_store_hits_total Paid calls served from the paid-result store.",
         "# TYPE keroro_paid_store_hits_total counter", f"keroro_paid_store_hits_total {spend.store_hits}",
     ]

@@ -21,7 +21,7 @@ from ..registry.env import NodeEnv
 from ..registry.registry import Registry
 from .budget import BudgetError, check_admission, parse_budget
 from .estimate import Estimate, estimate
-from .ledger import Charge, Ledger
+from .ledger import SUCCEEDED, Charge, Ledger
 from .prices import PriceBook
 from .store import PaidStore
 
@@ -35,8 +35,10 @@ class Spend:
         self.ledger = Ledger(ledger_path)
         self._io = ThreadPoolExecutor(max_workers=1, thread_name_prefix="keroro-spend")
         self._pending: set[asyncio.Future[Any]] = set()
-        #: Counters for /api/metrics: (provider, currency) → amount; store hits.
+        #: Counters for /api/metrics: (provider, currency) → amount of succeeded calls and
+        #: of accepted calls without a result (the provider may charge them); store hits.
         self.spent: dict[tuple[str, str], Decimal] = {}
+        self.maybe_charged: dict[tuple[str, str], Decimal] = {}
         self.store_hits = 0
         #: Set with a shared queue: events relayed from other processes are theirs to record.
         self.is_relayed: Callable[[Event], bool] = lambda _event: False
@@ -138,7 +140,8 @@ class Spend:
             charge = self._charge(event)
             key = (charge.provider or "unknown", charge.currency or "unknown")
             if charge.amount is not None:
-                self.spent[key] = self.spent.get(key, Decimal(0)) + charge.amount
+                counter = self.spent if charge.status == SUCCEEDED else self.maybe_charged
+                counter[key] = counter.get(key, Decimal(0)) + charge.amount
             self._background(self.ledger.record, [charge])
         elif isinstance(event, NodeStored):
             self.store_hits += event.items
@@ -152,7 +155,8 @@ class Spend:
         return Charge(job_id=event.job_id, node_id=event.node_id, class_type=event.class_type,
                       provider=quote.provider or (spec.provider if spec else None),
                       model=str(model) if model is not None else None, currency=quote.currency,
-                      amount=quote.amount, item=event.item, usage=event.usage, basis=quote.basis)
+                      amount=quote.amount, item=event.item, usage=event.usage, basis=quote.basis,
+                      status=event.status)
 
     async def report(self, *, since: float | None, until: float | None, group_by: str | None) -> dict[str, Any]:
         return await self._run(lambda: self.ledger.query(since=since, until=until, group_by=group_by))

@@ -26,9 +26,13 @@ export function estimatePrompt(prompt: ApiPrompt): Promise<Estimate> {
 }
 
 export interface SpendBucket {
+  /** What succeeded calls cost. */
   amounts: Record<string, number>;
+  /** Calls the provider accepted that then failed, timed out or were cancelled: it may charge them. */
+  maybe_charged?: Record<string, number>;
   calls: number;
   unknown_calls: number;
+  statuses?: Record<string, number>;
 }
 
 export interface SpendReport {
@@ -39,7 +43,7 @@ export interface SpendReport {
 export interface Budget {
   per_job: Record<string, number>;
   per_day: Record<string, number>;
-  today?: { spent: Record<string, number>; reserved: Record<string, number> };
+  today?: { spent: Record<string, number>; reserved: Record<string, number>; maybe_charged?: Record<string, number> };
 }
 
 /** The ledger since ``since`` (ISO date), grouped by day, provider or job. */

@@ -139,6 +139,8 @@ export const en = {
   "spend.none": "Nothing spent yet",
   "spend.calls": "{count} call(s)",
   "spend.today": "Today: {spent} spent, {reserved} reserved by running jobs",
+  "spend.maybeCharged": "{amount} more may be charged (accepted calls that failed, timed out or were cancelled)",
+  "spend.maybeTip": "The provider took these calls but returned no result; providers differ on whether they charge them. The daily limit counts them.",
   "spend.byDay": "Last {days} days",
   "spend.byProvider": "By provider",
   "spend.budget": "Budget",

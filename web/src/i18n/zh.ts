@@ -141,6 +141,8 @@ export const zh: Record<MessageKey, string> = {
   "spend.none": "尚无花费",
   "spend.calls": "{count} 次调用",
   "spend.today": "今日：已花费 {spent}，运行中的任务预留 {reserved}",
+  "spend.maybeCharged": "另有 {amount} 可能被扣费（已被服务商受理但失败、超时或被取消的调用）",
+  "spend.maybeTip": "服务商已受理这些调用但没有返回结果；各家是否对此扣费不同。每日限额会把它们计算在内。",
   "spend.byDay": "最近 {days} 天",
   "spend.byProvider": "按服务商",
   "spend.budget": "预算",

@@ -21,7 +21,10 @@ function Rows({ report, testId }: { report: SpendReport | null; testId: string }
   return (
     <ul className="kg-list" data-testid={testId}>
       {groups.map(([name, b]) => (
-        <li key={name}>{name || "—"}: {formatTotal(b.amounts) || "0"} · {t("spend.calls", { count: b.calls })}</li>
+        <li key={name}>
+          {name || "—"}: {formatTotal(b.amounts) || "0"} · {t("spend.calls", { count: b.calls })}
+          {formatTotal(b.maybe_charged ?? {}) && <span className="kg-warn"> · {t("spend.maybeCharged", { amount: formatTotal(b.maybe_charged ?? {}) })}</span>}
+        </li>
       ))}
     </ul>
   );
@@ -66,6 +69,11 @@ export function SpendPanel() {
       <p data-testid="spend-today">
         {t("spend.today", { spent: formatTotal(budget?.today?.spent ?? {}) || "0", reserved: formatTotal(budget?.today?.reserved ?? {}) || "0" })}
       </p>
+      {formatTotal(budget?.today?.maybe_charged ?? {}) && (
+        <p className="kg-warn" data-testid="spend-maybe" title={t("spend.maybeTip")}>
+          {t("spend.maybeCharged", { amount: formatTotal(budget?.today?.maybe_charged ?? {}) })}
+        </p>
+      )}
       <h3>{t("spend.byDay", { days: DAYS })}</h3>
       <Rows report={byDay} testId="spend-days" />
       <h3>{t("spend.byProvider")}</h3>
