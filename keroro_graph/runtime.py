@@ -110,6 +110,7 @@ def build_runtime(settings: Settings, *, registry: Registry | None = None,
         relay.on_interrupt = jobs.interrupt_here
         jobs.remote_interrupt = relay.request_interrupt
     spend = build_spend(settings, registry, engine)
+    spend.sole_owner = backend is None  # the ledger is in the embedded store's file: one process
     jobs.admit = spend.admit
     spend.job_status = jobs.backend.status
     if relay is not None:

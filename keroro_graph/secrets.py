@@ -59,13 +59,14 @@ class _JsonFile:
 
     def __init__(self, path: Path, *, mode: int) -> None:
         self.path = Path(path)
+        self._name = str(self.path)
         self.mode = mode
         self._stamp: tuple[int, int, int] | None = None
         self._data: dict[str, Any] = {}
 
     def read(self) -> dict[str, Any]:
         try:
-            info = self.path.stat()
+            info = os.stat(self._name)
         except FileNotFoundError:
             if self._stamp is not None or self._data:
                 self._stamp, self._data = None, {}
@@ -241,9 +242,10 @@ class SecretStore:
         names = self._names_memo
         if names is None or names[0] is not stored:
             known = self._known(stored)
-            names = self._names_memo = (stored, known, [var for key in known for var in self.env_names(*key)])
+            names = self._names_memo = (stored, known, _env_reader(
+                self._environ, [var for key in known for var in self.env_names(*key)]))
         known = names[1]
-        env = tuple(map(self._environ.get, names[2]))
+        env = names[2]()
         memo = self._memo
         if memo is not None and memo[0] is stored and memo[1] == env:
             return memo[2]
@@ -251,6 +253,17 @@ class SecretStore:
         result = sorted((v for v in values if v and len(v) >= MIN_REDACT_CHARS), key=len, reverse=True)
         self._memo = (stored, env, result)
         return result
+
+
+def _env_reader(environ: Mapping[str, str], names: list[str]) -> Any:
+    """A function giving the (raw) values of environment variables ``names`` as a tuple,
+    to tell whether any changed. ``os.environ`` on POSIX is read through its underlying
+    bytes mapping with the names encoded once: redaction asks for every document."""
+    data = getattr(environ, "_data", None)
+    if environ is os.environ and os.name == "posix" and isinstance(data, dict):
+        keys = [os.fsencode(name) for name in names]
+        return lambda: tuple(map(data.get, keys))
+    return lambda: tuple(map(environ.get, names))
 
 
 def _copy(data: dict[str, Any]) -> dict[str, Any]:

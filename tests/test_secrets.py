@@ -172,6 +172,22 @@ def test_changes_by_another_writer_are_seen(path: Path) -> None:
     assert one.get("gemini", "api_key") == KEY
 
 
+def test_redaction_follows_the_process_environment_as_it_changes(
+        path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Scrubbing runs for every stored document, so its set of values is memoised; a key
+    exported, changed or unset in the real environment still counts at once."""
+    store = SecretStore(path, env_vars=catalog.env_vars())
+    monkeypatch.delenv("GEMINI_API_KEY", raising=False)
+    monkeypatch.delenv("KERORO_GEMINI_API_KEY", raising=False)
+    assert store.redact("key env-key-abcdefgh1234") == "key env-key-abcdefgh1234"
+    monkeypatch.setenv("GEMINI_API_KEY", "env-key-abcdefgh1234")
+    assert store.redact("key env-key-abcdefgh1234") == "key ***"
+    monkeypatch.setenv("GEMINI_API_KEY", "env-key-zyxwvuts9876")
+    assert store.redact_json({"a": "env-key-abcdefgh1234 env-key-zyxwvuts9876"}) == {"a": "env-key-abcdefgh1234 ***"}
+    monkeypatch.delenv("GEMINI_API_KEY")
+    assert store.redact("env-key-zyxwvuts9876") == "env-key-zyxwvuts9876"
+
+
 def test_provider_settings_round_trip_and_keep_other_keys(tmp_path: Path) -> None:
     file = tmp_path / "settings.json"
     file.write_text(json.dumps({"theme": "dark"}))

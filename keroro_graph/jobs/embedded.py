@@ -99,6 +99,9 @@ class EmbeddedBackend(JobBackend):
         self._sent = self._done = 0
         #: status value → jobs with it (one process owns the store, so this is exact).
         self._counts: Counter[str] = Counter()
+        #: Queued jobs whose prompt is not known to be small (submitted with a large one,
+        #: or found queued at open): while there is none, a lease is a small call.
+        self._large_queued: set[str] = set()
 
     async def _store(self, fn: Any, *args: Any, small: bool = False) -> Any:
         """Run ``fn(*args)`` in the store's thread; a ``small`` call (bounded work: no
@@ -140,6 +143,7 @@ class EmbeddedBackend(JobBackend):
         self._migrate()
         interrupted = self._interrupt_orphans()
         self._counts = Counter(dict(self._db.execute("SELECT status, COUNT(*) FROM jobs GROUP BY status")))
+        self._large_queued = {row[0] for row in self._db.execute("SELECT id FROM jobs WHERE status = 'queued'")}
         return interrupted
 
     async def close(self) -> None:
@@ -158,7 +162,10 @@ class EmbeddedBackend(JobBackend):
             raise JobError(f"job {job.id} is {job.status}; only queued jobs can be submitted")
         if math.isnan(job.number):
             raise JobError(f"job {job.id} has no valid number (NaN)")
-        await self._store(self._submit, job, small=len(job.prompt) < _SMALL_DOC)
+        small = len(job.prompt) < _SMALL_DOC
+        if not small:  # before the insert: no lease may read it on the loop meanwhile
+            self._large_queued.add(job.id)
+        await self._store(self._submit, job, small=small)
         self._work.set()
 
     def _submit(self, job: JobRecord) -> None:
@@ -172,14 +179,21 @@ class EmbeddedBackend(JobBackend):
         self._counts[JobStatus.QUEUED] += 1
 
     async def lease(self, worker_id: str) -> JobRecord | None:
-        found = await self._store(self._lease, worker_id)
-        if found is None:
-            # Cleared only when the store saw the queue empty and no submit finished
-            # since (a submit sets it again after its insert), so no wake-up is missed.
-            if not self._counts[JobStatus.QUEUED]:
-                self._work.clear()
-            return None
-        return found
+        # The counts are exact (one process owns the store): with nothing queued there is
+        # no statement to run, and with no large prompt queued the lease is a small call.
+        queued = self._counts[JobStatus.QUEUED]
+        found = await self._store(self._lease, worker_id, small=not self._large_queued) \
+            if queued or self._thread is None else None
+        if found is not None:
+            self._large_queued.discard(found.id)
+            return found
+        # Cleared only when the store saw the queue empty and no submit finished
+        # since (a submit sets it again after its insert), so no wake-up is missed.
+        if not self._counts[JobStatus.QUEUED]:
+            self._work.clear()
+            if self._sent == self._done:  # nothing queued or on its way: none is large
+                self._large_queued.clear()
+        return None
 
     def _lease(self, worker_id: str) -> JobRecord | None:
         with self._tx() as db:

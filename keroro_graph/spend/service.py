@@ -45,6 +45,11 @@ class Spend:
         #: ``async (job_id) -> JobStatus | None``, set by the runtime: reservations of jobs
         #: that ended without an event here (removed from the queue, died elsewhere) go.
         self.job_status: Callable[[str], Awaitable[Any]] | None = None
+        #: True when no other process reserves in this ledger (it lives in the embedded
+        #: job store's file, which one process owns): then only the jobs reserved here,
+        #: now or before a restart, have a reservation to settle when they end.
+        self.sole_owner = False
+        self._reserved: set[str] = set(self.ledger.reserved_ids())
         engine.paid_store = store
 
     async def close(self) -> None:
@@ -103,6 +108,7 @@ class Spend:
             return check_admission(est, budget, spent=spent, reserved=reserved, confirmed=confirmed)
         refusal = await self._run(lambda: self.ledger.reserve(job_id, totals, check=check))
         if refusal is None:
+            self._reserved.add(job_id)
             return None
         nodes = {n: c.as_json() for n, c in est.nodes.items() if c.amount is None or c.amount > 0}
         node_errors = {n: {"errors": [error_dict("budget_exceeded", refusal["message"], cost["basis"],
@@ -119,6 +125,7 @@ class Spend:
         for job_id in await self._run(self.ledger.reserved_ids):
             status = await self.job_status(job_id)
             if status is None or status.finished:
+                self._reserved.discard(job_id)
                 await self._run(self.ledger.settle, job_id)
 
     async def budget(self) -> dict[str, Any]:
@@ -146,7 +153,9 @@ class Spend:
         elif isinstance(event, NodeStored):
             self.store_hits += event.items
         elif isinstance(event, (JobRecorded, JobCancelled)):
-            self._background(self.ledger.settle, event.job_id)
+            if not self.sole_owner or event.job_id in self._reserved:  # else nothing to settle
+                self._reserved.discard(event.job_id)
+                self._background(self.ledger.settle, event.job_id)
 
     def _charge(self, event: PaidCallMade) -> Charge:
         spec = self.registry.get(event.class_type)

@@ -7,6 +7,7 @@ import signal
 import sqlite3
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 import pytest
@@ -155,3 +156,34 @@ async def test_a_closed_store_refuses_calls(db_path: Path) -> None:
     await store.close()
     with pytest.raises(JobError):
         await store.get("a")
+
+
+async def test_leases_run_no_statement_on_an_empty_queue_and_read_large_prompts_off_the_loop(
+        db_path: Path) -> None:
+    """Idle workers poll the queue after every job: with nothing queued that costs no
+    statement at all; a small prompt is leased on the loop (no thread hop), while a
+    queued large prompt is read and decoded in the store's thread, never on the loop."""
+    store = EmbeddedBackend(db_path)
+    await store.open()
+    seen: list[tuple[str, str]] = []
+    store._conn.set_trace_callback(lambda sql: seen.append((threading.current_thread().name, sql)))
+    assert await store.lease("w") is None
+    assert seen == []
+    await store.submit(make_job("small"))
+    seen.clear()
+    assert (await store.lease("w")).id == "small"
+    assert seen and {name for name, _ in seen} == {threading.current_thread().name}
+    large = JobRecord(id="large", number=0, prompt={
+        str(i): {"class_type": "PrimitiveInt", "inputs": {"value": i}} for i in range(2000)})
+    await store.submit(large)
+    await store.submit(make_job("after", number=1))
+    seen.clear()
+    leased = await store.lease("w")
+    assert leased.id == "large" and leased.prompt == large.prompt
+    assert {name for name, sql in seen if "SELECT" in sql} and \
+        all(name.startswith("keroro-jobstore") for name, _ in seen)
+    seen.clear()
+    assert (await store.lease("w")).id == "after"
+    assert {name for name, _ in seen} == {threading.current_thread().name}
+    assert await store.lease("w") is None
+    await store.close()

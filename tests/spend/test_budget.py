@@ -13,7 +13,7 @@ from keroro_graph.server.app import create_app
 from keroro_graph.server.keys import RUNTIME
 from keroro_graph.settings import Settings
 from tests.conftest import FIXTURE_PACKS
-from tests.fakes.kling import ACCESS_KEY, SECRET_KEY
+from tests.fakes.kling import ACCESS_KEY, SECRET_KEY, KlingFake
 from tests.providers.conftest import PACKS
 
 PRICE = 0.21  # kling-v2-5-turbo std 5 s in the shipped table
@@ -110,3 +110,32 @@ async def test_a_job_removed_from_the_queue_gives_its_reservation_back(tmp_path,
     assert (await client.post("/queue", json={"delete": [first["prompt_id"]]})).status == 200
     third = await client.post("/prompt", json={"prompt": video("three")})
     assert third.status == 200, await third.text()
+
+
+async def test_a_reservation_made_before_a_restart_is_settled_when_its_job_ends_after_it(
+        tmp_path, full_registry, aiohttp_client):
+    """Jobs that cannot have reserved (no paid node) end without a ledger write; the
+    reservation of a job still queued when the server stopped goes when that job ends
+    in the next server."""
+    async with KlingFake(steps=()) as fake:
+        settings = Settings(user_dir=tmp_path / "user", custom_nodes_dirs=[PACKS, FIXTURE_PACKS],
+                            run_workers=False)
+        first = await aiohttp_client(create_app(settings, registry=full_registry))
+        await first.put("/api/providers/kling/settings", json={"base_url": fake.url})
+        await first.put("/api/providers/kling/secrets", json={"access_key": ACCESS_KEY, "secret_key": SECRET_KEY})
+        await first.put("/api/spend/budget", json={"per_day": {"USD": 5}})
+        assert (await first.post("/prompt", json={"prompt": video("queued over a restart")})).status == 200
+        reserved = (await (await first.get("/api/spend/budget")).json())["today"]["reserved"]
+        assert reserved == {"USD": pytest.approx(PRICE)}
+        await first.close()
+        second = await aiohttp_client(create_app(settings.model_copy(update={"run_workers": True}),
+                                                 registry=full_registry))
+        second.app[RUNTIME].providers.poll_scale = 0.01
+        free = await second.post("/prompt", json={"prompt": {
+            "1": {"class_type": "PrimitiveInt", "inputs": {"value": 7}},
+            "2": {"class_type": "PreviewAny", "inputs": {"source": ["1", 0]}}}})
+        assert free.status == 200
+        await _wait_idle(second)
+        assert len(fake.creates()) == 1
+    budget = await (await second.get("/api/spend/budget")).json()
+    assert budget["today"]["reserved"] == {} and budget["today"]["spent"]["USD"] == pytest.approx(PRICE)
