@@ -57,15 +57,21 @@ class GeminiClient(ProviderClient):
         message = str(error.get("message") or (body if isinstance(body, str) else "") or response.reason_phrase)[:500]
         details = [d for d in error.get("details") or [] if isinstance(d, dict)]
         cls, retry_after_s = _classify(response.status_code, status, details)
-        return self.error(cls, message, code=status or response.status_code, response=response,
-                          retry_after_s=retry_after_s)
+        failure = self.error(cls, message, code=status or response.status_code, response=response,
+                             retry_after_s=retry_after_s)
+        if isinstance(failure, ProviderUnavailableError) and response.status_code == 503 and status == "UNAVAILABLE":
+            # "The model is overloaded": Google refused it before any work (nothing was
+            # generated, nothing billed), so even a generateContent is tried again.
+            failure.sent = False
+        return failure
 
     async def generate_content(self, model: str, request: GenerateContentRequest, *,
                                sleep: Sleep | None = None) -> GenerateContentResponse:
         """One ``generateContent`` call (retried per the policy). Raises
         ContentPolicyError when the prompt or answer was blocked."""
         name = model.removeprefix("models/")
-        body = await self.request("POST", f"/models/{name}:generateContent", json=request.wire(), sleep=sleep)
+        body = await self.request("POST", f"/models/{name}:generateContent", json=request.wire(), sleep=sleep,
+                                  create=True)
         if not isinstance(body, dict):
             raise self.error(ProviderError, "generateContent answered with something other than JSON")
         try:

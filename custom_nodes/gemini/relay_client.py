@@ -46,15 +46,15 @@ class RelayClient(OpenAICompatClient):
     # --- Convention A --------------------------------------------------------------------
     async def chat_image(self, model: str, prompt: str, image_urls: list[str], *, seed: int = 0,
                          sleep: Sleep | None = None) -> ChatResult:
-        """A streamed chat completion carrying ``image_urls`` (data URLs). HTTP errors
-        and failures to connect are retried per the policy; a stream that breaks off or
-        stalls once the request is sent is not, since the relay may have charged for it
-        (the SDK's ``resend=False``)."""
+        """A streamed chat completion carrying ``image_urls`` (data URLs). Only a refused
+        connection or a rate limit is retried; a 5xx, or a stream that breaks off or
+        stalls once the request is sent, is not, since the relay may have charged for it
+        (the SDK's ``chat_stream`` rule for every request that starts paid work)."""
         options: dict[str, Any] = {}
         if seed > 0:
             options["seed"] = seed  # Comfly's own node leaves 0 out, so we do too
         messages = [user_message(prompt, image_urls)]
-        return await self.chat_stream(model, messages, sleep=sleep, resend=False, **options)
+        return await self.chat_stream(model, messages, sleep=sleep, **options)
 
     async def chat_images(self, result: ChatResult, *, sleep: Sleep | None = None) -> list[bytes]:
         """Images of a chat answer: found in its text (spec order), else in
@@ -82,9 +82,10 @@ class RelayClient(OpenAICompatClient):
         if frames:
             files = [("image", (f"image_{i}.png", data, "image/png")) for i, data in enumerate(frames)]
             body = await self.request("POST", self.edits_path, data={k: str(v) for k, v in fields.items()},
-                                      files=files, params=params, sleep=sleep)
+                                      files=files, params=params, sleep=sleep, create=True)
         else:
-            body = await self.request("POST", self.images_path, json=fields, params=params, sleep=sleep)
+            body = await self.request("POST", self.images_path, json=fields, params=params, sleep=sleep,
+                                      create=True)
         return self._answer(body)
 
     def _answer(self, body: Any) -> ImagesAnswer:

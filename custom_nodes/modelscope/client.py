@@ -121,7 +121,8 @@ class ModelScopeClient(OpenAICompatClient):
     # --- images ---------------------------------------------------------------------------
     async def submit_image(self, request: ImageRequest, *, sleep: Sleep | None = None) -> str:
         """Start an async image task; returns its task id."""
-        body = await self.request("POST", self.images_path, json=request.body(), headers=_ASYNC, sleep=sleep)
+        body = await self.request("POST", self.images_path, json=request.body(), headers=_ASYNC, sleep=sleep,
+                                  create=True)
         return self._parse(ImageTask, body, "the image submission").task_id
 
     async def task_status(self, task_id: str, *, sleep: Sleep | None = None) -> TaskStatus:

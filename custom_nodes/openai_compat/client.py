@@ -62,7 +62,7 @@ class RelayClient(OpenAICompatClient):
         ``image[]`` or ``mask``) → the encoded result images."""
         form = {"model": model, "prompt": prompt, **{k: str(v) for k, v in fields.items()}}
         parts = [(name, (f"{name.strip('[]')}_{i}.png", data, "image/png")) for i, (name, data) in enumerate(files)]
-        body = await self.request("POST", self.edits_path, data=form, files=parts, sleep=sleep,
+        body = await self.request("POST", self.edits_path, data=form, files=parts, sleep=sleep, create=True,
                                   timeout_s=self.chat_timeout_s)
         data = body.get("data") if isinstance(body, dict) else None
         if not isinstance(data, list) or not data:

@@ -96,7 +96,7 @@ class DashScopeClient(OpenAICompatClient):
         A body naming ``oss://`` files uploaded with ``upload_temporary`` is sent with
         the header that lets DashScope resolve them."""
         headers = {"X-DashScope-Async": "enable", **(OSS_RESOLVE if "oss://" in str(body) else {})}
-        answer = await self.request("POST", path, json=body, headers=headers, sleep=sleep)
+        answer = await self.request("POST", path, json=body, headers=headers, sleep=sleep, create=True)
         return self._parse(TaskCreated, answer, "the task submission").output.task_id
 
     async def task_status(self, task_id: str, *, sleep: Sleep | None = None) -> TaskStatus:
@@ -215,9 +215,7 @@ def _classify(code: str, response: httpx.Response) -> type[ProviderError]:
     key = code.split(".")[0].replace("_", "").lower()
     if key in _BY_CODE:
         return _BY_CODE[key]
-    status = response.status_code
-    # The SDK retries only 503/504 (and we add 502): a 500 on a submit may still have
-    # created a billed task. Queries have no side effects, so any 5xx retries.
-    if status >= 500 and status not in (502, 503, 504) and response.request.method != "GET":
-        return ProviderError
-    return for_status(status)
+    # A 5xx on a task submit may still have created a billed task: submits are sent
+    # with create=True, so ProviderClient fails them as AmbiguousCreateError instead of
+    # re-sending; queries have no side effects, so any 5xx retries.
+    return for_status(response.status_code)

@@ -58,7 +58,7 @@ class SiliconFlowClient(OpenAICompatClient):
     async def generate(self, request: ImageRequest, *, sleep: Sleep) -> list[bytes]:
         """``POST /images/generations`` → the images, fetched at once (their URLs
         expire after an hour)."""
-        body = await self.request("POST", self.images_path, json=request.payload(), sleep=sleep)
+        body = await self.request("POST", self.images_path, json=request.payload(), sleep=sleep, create=True)
         urls = self._parse(ImageResult, body, "image response").urls()
         if not urls:
             raise self.error(ProviderError, "the image response holds no images")
@@ -70,7 +70,7 @@ class SiliconFlowClient(OpenAICompatClient):
 
     # --- video ---------------------------------------------------------------------------------
     async def submit_video(self, request: VideoRequest, *, sleep: Sleep) -> str:
-        body = await self.request("POST", "/video/submit", json=request.payload(), sleep=sleep)
+        body = await self.request("POST", "/video/submit", json=request.payload(), sleep=sleep, create=True)
         return self._parse(VideoSubmitted, body, "video submit response").requestId
 
     async def video_status(self, request_id: str, *, sleep: Sleep) -> TaskStatus:

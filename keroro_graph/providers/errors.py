@@ -59,8 +59,9 @@ class RateLimitedError(ProviderError):
 
 class ProviderUnavailableError(ProviderError):
     retryable = True
-    #: False only when the request certainly never reached the provider (the
-    #: connection could not be opened): re-sending it then cannot do anything twice.
+    #: False only when the provider certainly did not take the request (the connection
+    #: could not be opened, or an answer a client knows means "refused before any
+    #: work"): re-sending it then cannot do anything twice.
     sent = True
 
 

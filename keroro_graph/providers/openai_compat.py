@@ -69,7 +69,7 @@ class OpenAICompatClient(ProviderClient):
         """One chat completion (non-streaming). ``timeout_s`` overrides the read timeout
         (reasoning models may think for minutes before the first byte)."""
         body = await self.request("POST", self.chat_path, json={"model": model, "messages": messages, **options},
-                                  timeout_s=timeout_s, sleep=sleep)
+                                  timeout_s=timeout_s, sleep=sleep, create=True)
         return self._chat_result(body)
 
     def _chat_result(self, body: Any) -> ChatResult:
@@ -94,14 +94,15 @@ class OpenAICompatClient(ProviderClient):
     async def chat_stream(self, model: str, messages: list[dict[str, Any]], *,
                           on_text: Callable[[str], None] | None = None,
                           on_reasoning: Callable[[str], None] | None = None,
-                          sleep: Sleep | None = None, resend: bool = True, **options: Any) -> ChatResult:
+                          sleep: Sleep | None = None, **options: Any) -> ChatResult:
         """A streamed chat completion (SSE), concatenated; ``on_text`` sees each piece of
         the answer as it arrives and ``on_reasoning`` each piece of a reasoning model's
-        ``reasoning_content`` (kept apart in the result). A failure before the first
-        piece is retried like any request; after it a retry would repeat text the user
-        has already seen, so the failure is final. ``resend=False`` retries only
-        failures to connect, never a request that reached the provider (relays that
-        may charge for a stream that later broke off)."""
+        ``reasoning_content`` (kept apart in the result). Like every request that starts
+        paid work (``request(create=True)``) it is retried only when the provider
+        certainly did not take it (a refused connection, a rate limit); a 5xx, a timeout
+        or a dropped connection once it was sent raises AmbiguousCreateError, and a
+        failure after the first piece is final (a retry would repeat text the user has
+        already seen, and pay twice)."""
         payload = {"model": model, "messages": messages, **options, "stream": True}
         started = False
 
@@ -113,19 +114,26 @@ class OpenAICompatClient(ProviderClient):
                     callback(piece)
             return seen
 
+        def sent_failure(message: str) -> ProviderError:
+            if started:
+                return self.error(ProviderError, f"the stream broke off: {message}")
+            return self.ambiguous("POST", self.chat_path, ProviderUnavailableError(message, provider=self.provider))
+
         async def attempt() -> ChatResult:
             try:
                 return await self._stream_once(payload, relay(on_text), relay(on_reasoning))
             except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
                 raise self._broken(f"could not connect: {type(exc).__name__}", started) from None
             except httpx.TimeoutException:
-                raise self._broken("the stream timed out", started or not resend) from None
+                raise sent_failure("the stream timed out") from None
             except httpx.TransportError as exc:
-                raise self._broken(f"the stream failed: {type(exc).__name__}", started or not resend) from None
+                raise sent_failure(f"the stream failed: {type(exc).__name__}") from None
             except ProviderError as exc:
                 # an error event inside the stream arrives without a provider name
                 if started and (exc.retryable or not exc.provider):
                     raise self.error(ProviderError, f"the stream broke off: {exc.message}", code=exc.code) from None
+                if isinstance(exc, ProviderUnavailableError):  # a 5xx, or an error event before any piece
+                    raise self.ambiguous("POST", self.chat_path, exc) from None
                 raise
 
         return await self.retry.run(attempt, sleep=sleep or asyncio.sleep)
@@ -173,7 +181,7 @@ class OpenAICompatClient(ProviderClient):
                               **options: Any) -> list[dict[str, Any]]:
         """``/images/generations``: the ``data`` list (``url`` and/or ``b64_json``)."""
         body = await self.request("POST", self.images_path, json={"model": model, "prompt": prompt, **options},
-                                  sleep=sleep)
+                                  sleep=sleep, create=True)
         data = body.get("data") if isinstance(body, dict) else None
         if not isinstance(data, list):
             raise self.error(ProviderError, "image response has no data list")

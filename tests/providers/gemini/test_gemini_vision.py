@@ -47,12 +47,20 @@ async def test_text_only_questions_work(grt: Runtime, gemini: GeminiFake):
     assert "systemInstruction" not in json_body(calls(gemini)[0])
 
 
-async def test_rate_limit_then_success(grt: Runtime, gemini: GeminiFake):
+async def test_rate_limit_and_overload_then_success(grt: Runtime, gemini: GeminiFake):
     gemini.fail_next(429, rate_limited(None), path_prefix=CALL)
-    gemini.fail_next(500, rpc_error(500, "INTERNAL", "An internal error has occurred."), path_prefix=CALL)
+    gemini.fail_next(503, rpc_error(503, "UNAVAILABLE", "The model is overloaded."), path_prefix=CALL)
     record = await run_graph(grt, vision_graph())
     assert record.status == JobStatus.SUCCESS, record.error
     assert len(calls(gemini)) == 3
+
+
+async def test_an_internal_error_is_not_sent_again(grt: Runtime, gemini: GeminiFake):
+    """A 500 after generateContent was sent may have been billed: it fails naming that."""
+    gemini.fail_next(500, rpc_error(500, "INTERNAL", "An internal error has occurred."), path_prefix=CALL)
+    record = await run_graph(grt, vision_graph())
+    assert kind(record) == "AmbiguousCreateError" and "may have accepted it" in record.error["exception_message"]
+    assert len(calls(gemini)) == 1
 
 
 async def test_retries_exhausted_name_the_node(grt: Runtime, gemini: GeminiFake):

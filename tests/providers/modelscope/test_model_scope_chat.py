@@ -46,19 +46,27 @@ async def test_an_unknown_model_is_a_bad_request(mrt: Runtime, modelscope: Model
     assert len(modelscope.requests) == 1
 
 
-async def test_rate_limit_and_outage_are_retried(mrt: Runtime, modelscope: ModelScopeFake):
-    modelscope.fail_next(429, rate_limit_body(), path_prefix=CHAT)
-    modelscope.fail_next(503, "Service Unavailable", path_prefix=CHAT)
+async def test_a_rate_limit_is_retried(mrt: Runtime, modelscope: ModelScopeFake):
+    modelscope.fail_next(429, rate_limit_body(), times=2, path_prefix=CHAT)
     record = await run_graph(mrt, chat_graph())
     assert record.status == JobStatus.SUCCESS, record.error
     assert len(modelscope.seen(CHAT)) == 3
 
 
-async def test_retries_exhausted_name_the_node(mrt: Runtime, modelscope: ModelScopeFake):
+async def test_an_outage_after_sending_is_not_sent_again(mrt: Runtime, modelscope: ModelScopeFake):
     modelscope.fail_next(503, "Service Unavailable", times=5, path_prefix=CHAT)
     record = await run_graph(mrt, chat_graph())
     assert record.status == JobStatus.ERROR and record.error["node_id"] == "1"
-    assert kind(record) == "ProviderUnavailableError"
+    assert kind(record) == "AmbiguousCreateError" and "console" in record.error["exception_message"]
+    assert len(modelscope.seen(CHAT)) == 1
+
+
+async def test_retries_exhausted_name_the_node(mrt: Runtime, modelscope: ModelScopeFake):
+    modelscope.fail_next(429, rate_limit_body(), times=10, path_prefix=CHAT)
+    record = await run_graph(mrt, chat_graph())
+    assert record.status == JobStatus.ERROR and record.error["node_id"] == "1"
+    assert kind(record) == "RateLimitedError"
+    assert len(modelscope.seen(CHAT)) == mrt.providers.retry.max_attempts
 
 
 async def test_a_bad_token_fails_with_one_request(prt: Runtime, modelscope: ModelScopeFake):

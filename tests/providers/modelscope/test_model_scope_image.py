@@ -105,7 +105,6 @@ async def test_an_unknown_model_gets_the_errors_body_as_a_bad_request(mrt: Runti
 @pytest.mark.parametrize("status, body, headers", [
     (429, rate_limit_body(), {}),
     (429, rate_limit_body(), {"Retry-After": "0"}),
-    (503, {"errors": {"message": "busy"}}, {}),
 ])
 async def test_a_refused_submit_is_retried_then_succeeds(mrt: Runtime, modelscope: ModelScopeFake, status, body,
                                                         headers):
@@ -113,6 +112,15 @@ async def test_a_refused_submit_is_retried_then_succeeds(mrt: Runtime, modelscop
     record = await run_graph(mrt, image_graph())
     assert record.status == JobStatus.SUCCESS, record.error
     assert len(modelscope.seen(SUBMIT)) == 2
+
+
+async def test_a_5xx_submit_is_not_sent_again(mrt: Runtime, modelscope: ModelScopeFake):
+    """The task may have been created (and charged): fail naming that, never re-send."""
+    modelscope.fail_next(503, {"errors": {"message": "busy"}}, path_prefix=SUBMIT)
+    record = await run_graph(mrt, image_graph())
+    assert record.status == JobStatus.ERROR and kind(record) == "AmbiguousCreateError"
+    assert "busy" in record.error["exception_message"] and "may have accepted it" in record.error["exception_message"]
+    assert len(modelscope.seen(SUBMIT)) == 1
 
 
 async def test_a_429_with_no_quota_left_today_is_not_retried(mrt: Runtime, modelscope: ModelScopeFake):

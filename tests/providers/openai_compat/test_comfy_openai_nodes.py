@@ -110,11 +110,19 @@ async def test_a_bad_key_is_an_auth_error_sent_once(ort: Runtime, fake: OpenAIFa
     assert len(fake.seen("/v1/chat/completions")) == 1
 
 
-async def test_a_server_error_is_retried(ort: Runtime, fake: OpenAIFake):
-    fake.fail_next(503, {"error": {"message": "overloaded"}}, path_prefix="/v1/images/edits")
+async def test_a_rate_limit_is_retried(ort: Runtime, fake: OpenAIFake):
+    fake.fail_next(429, {"error": {"message": "slow down"}}, path_prefix="/v1/images/edits")
     record = await run_graph(ort, gpt_image_graph())
     assert record.status == JobStatus.SUCCESS, record.error
     assert len(fake.seen("/v1/images/edits")) == 2
+
+
+async def test_a_server_error_after_sending_is_not_sent_again(ort: Runtime, fake: OpenAIFake):
+    fake.fail_next(503, {"error": {"message": "overloaded"}}, path_prefix="/v1/images/edits")
+    record = await run_graph(ort, gpt_image_graph())
+    assert record.status == JobStatus.ERROR and record.error["exception_type"].endswith("AmbiguousCreateError")
+    assert "overloaded" in record.error["exception_message"] and "console" in record.error["exception_message"]
+    assert len(fake.seen("/v1/images/edits")) == 1
 
 
 async def test_cancel_while_generating_stops_at_once(ort: Runtime, fake: OpenAIFake):

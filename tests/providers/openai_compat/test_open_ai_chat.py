@@ -77,7 +77,6 @@ async def test_stream_shows_growing_text_and_asks_for_usage(rt: Runtime, fake: O
 @pytest.mark.parametrize("status,body,headers", [
     (429, RATE_LIMITED, {"Retry-After": "0"}),
     (429, RATE_LIMITED, {}),
-    (503, OVERLOADED, {}),
 ])
 async def test_retries_then_succeeds(rt: Runtime, fake: OpenAIFake, status, body, headers, stream):
     fake.fail_next(status, body, headers=headers, path_prefix=CHAT)
@@ -87,12 +86,24 @@ async def test_retries_then_succeeds(rt: Runtime, fake: OpenAIFake, status, body
     assert len(fake.seen(CHAT)) == 2
 
 
-async def test_retries_exhausted_names_the_node(rt: Runtime, fake: OpenAIFake):
+@pytest.mark.parametrize("stream", [False, True])
+async def test_a_5xx_after_sending_is_not_sent_again(rt: Runtime, fake: OpenAIFake, stream):
+    """The relay may have run (and charged) the completion: fail naming the doubt."""
     fake.fail_next(503, OVERLOADED, times=10, path_prefix=CHAT)
+    error = error_of(await run_graph(rt, chat_graph(stream=stream)))
+    assert error["node_id"] == "1" and error["node_type"] == "OpenAIChat"
+    assert error["exception_type"].endswith("AmbiguousCreateError")
+    assert "ohmygpt" in error["exception_message"] and "overloaded" in error["exception_message"]
+    assert "may have accepted it" in error["exception_message"]
+    assert len(fake.seen(CHAT)) == 1
+
+
+async def test_retries_exhausted_names_the_node(rt: Runtime, fake: OpenAIFake):
+    fake.fail_next(429, RATE_LIMITED, times=10, path_prefix=CHAT)
     error = error_of(await run_graph(rt, chat_graph()))
     assert error["node_id"] == "1" and error["node_type"] == "OpenAIChat"
-    assert error["exception_type"].endswith("ProviderUnavailableError")
-    assert "ohmygpt" in error["exception_message"] and "overloaded" in error["exception_message"]
+    assert error["exception_type"].endswith("RateLimitedError")
+    assert "ohmygpt" in error["exception_message"] and "Rate limit" in error["exception_message"]
     assert len(fake.seen(CHAT)) == 3  # the test policy's max_attempts
 
 
@@ -141,7 +152,7 @@ async def test_stream_broken_after_text_is_not_retried(rt: Runtime, fake: OpenAI
 
 
 async def test_slow_answer_within_the_timeout_succeeds(rt: Runtime, fake: OpenAIFake):
-    fake.fail_next(503, OVERLOADED, path_prefix=CHAT, delay_s=0.3)
+    fake.fail_next(429, RATE_LIMITED, path_prefix=CHAT, delay_s=0.3)
     record = await run_graph(rt, chat_graph())
     assert record.status.value == "success"
 

@@ -61,13 +61,20 @@ async def test_cherryin_default_model_keeps_its_prefix(rt: Runtime, fake: OpenAI
 @pytest.mark.parametrize("status,body,headers", [
     (429, RATE_LIMITED, {"Retry-After": "0.01"}),
     (429, RATE_LIMITED, {}),
-    (503, OVERLOADED, {}),
 ])
 async def test_retries_then_succeeds(rt: Runtime, fake: OpenAIFake, status, body, headers):
     fake.fail_next(status, body, headers=headers, path_prefix=IMAGES)
     record = await run_graph(rt, image_graph())
     assert record.status.value == "success", record.error
     assert len(fake.seen(IMAGES)) == 2
+
+
+async def test_a_5xx_after_sending_is_not_sent_again(rt: Runtime, fake: OpenAIFake):
+    fake.fail_next(503, OVERLOADED, path_prefix=IMAGES)
+    record = await run_graph(rt, image_graph())
+    assert record.status.value == "error" and record.error["exception_type"].endswith("AmbiguousCreateError")
+    assert "may have accepted it" in record.error["exception_message"]
+    assert len(fake.seen(IMAGES)) == 1
 
 
 async def test_failed_download_is_retried(rt: Runtime, fake: OpenAIFake):

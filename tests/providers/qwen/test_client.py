@@ -29,7 +29,7 @@ def client(module: Any, base_url: str = "https://dashscope.aliyuncs.com", http: 
     (400, {"request_id": "r", "code": "Arrearage", "message": "overdue"}, "POST", QuotaError),
     (503, {"request_id": "r", "code": "ServiceUnavailable", "message": "busy"}, "POST", ProviderUnavailableError),
     (504, "gateway timeout", "POST", ProviderUnavailableError),
-    (500, {"request_id": "r", "code": "InternalError", "message": "x"}, "POST", ProviderError),
+    (500, {"request_id": "r", "code": "InternalError", "message": "x"}, "POST", ProviderUnavailableError),
     (500, {"request_id": "r", "code": "InternalError", "message": "x"}, "GET", ProviderUnavailableError),
     (401, {"error": {"code": "invalid_api_key", "message": "Incorrect API key"}}, "POST", AuthError),
     (400, {"error": {"code": "data_inspection_failed", "message": "bad"}}, "POST", ContentPolicyError),

@@ -76,7 +76,6 @@ async def test_bad_combinations_are_refused_before_anything_runs(qrt: Runtime, d
 @pytest.mark.parametrize("status, body, headers", [
     (429, {"request_id": "r", "code": "Throttling.RateQuota", "message": "Requests rate limit exceeded."}, {}),
     (429, {"request_id": "r", "code": "Throttling.RateQuota", "message": "slow down"}, {"Retry-After": "0"}),
-    (503, {"request_id": "r", "code": "ServiceUnavailable", "message": "busy"}, {}),
 ])
 async def test_a_refused_submit_is_retried_then_succeeds(qrt: Runtime, dashscope: DashScopeFake,
                                                         status, body, headers):
@@ -92,29 +91,41 @@ async def test_a_failing_poll_is_retried(qrt: Runtime, dashscope: DashScopeFake)
     assert record.status == JobStatus.SUCCESS, record.error
 
 
-async def test_a_500_on_submit_is_not_retried_because_it_may_have_billed(qrt: Runtime, dashscope: DashScopeFake):
-    dashscope.fail_next(500, {"request_id": "r", "code": "InternalError", "message": "oops"}, path_prefix=SYNTHESIS)
+@pytest.mark.parametrize("status, code", [(500, "InternalError"), (503, "ServiceUnavailable")])
+async def test_a_5xx_on_submit_is_not_retried_because_it_may_have_billed(qrt: Runtime, dashscope: DashScopeFake,
+                                                                        status, code):
+    dashscope.fail_next(status, {"request_id": "r", "code": code, "message": "oops"}, path_prefix=SYNTHESIS)
     record = await run_graph(qrt, t2i_graph())
-    assert record.status == JobStatus.ERROR and "oops" in record.error["exception_message"]
+    assert record.status == JobStatus.ERROR and kind(record) == "AmbiguousCreateError"
+    assert "oops" in record.error["exception_message"] and "console" in record.error["exception_message"]
     assert len(dashscope.seen(SYNTHESIS)) == 1
 
 
 async def test_retries_exhausted_fail_naming_the_node(qrt: Runtime, dashscope: DashScopeFake):
-    dashscope.fail_next(503, {"request_id": "r", "code": "ServiceUnavailable", "message": "busy"}, times=10,
+    dashscope.fail_next(429, {"request_id": "r", "code": "Throttling.RateQuota", "message": "busy"}, times=10,
                         path_prefix=SYNTHESIS)
     record = await run_graph(qrt, t2i_graph())
     assert record.status == JobStatus.ERROR
-    assert record.error["node_id"] == "1" and kind(record) == "ProviderUnavailableError"
+    assert record.error["node_id"] == "1" and kind(record) == "RateLimitedError"
     assert "dashscope" in record.error["exception_message"] and "busy" in record.error["exception_message"]
     assert len(dashscope.seen(SYNTHESIS)) == 3  # the test policy's max_attempts
 
 
-async def test_a_slow_answer_times_out_and_is_retried(qrt: Runtime, dashscope: DashScopeFake):
+async def test_a_submit_that_times_out_is_not_sent_again(qrt: Runtime, dashscope: DashScopeFake):
     qrt.providers.timeout = httpx.Timeout(0.2)
     dashscope.fail_next(200, {"never": "read"}, delay_s=0.8, path_prefix=SYNTHESIS)
     record = await run_graph(qrt, t2i_graph())
+    assert record.status == JobStatus.ERROR and kind(record) == "AmbiguousCreateError"
+    assert "timed out" in record.error["exception_message"]
+    assert len(dashscope.seen(SYNTHESIS)) == 1
+
+
+async def test_a_slow_poll_times_out_and_is_retried(qrt: Runtime, dashscope: DashScopeFake):
+    qrt.providers.timeout = httpx.Timeout(0.2)
+    dashscope.fail_next(200, {"never": "read"}, delay_s=0.8, path_prefix=TASKS)
+    record = await run_graph(qrt, t2i_graph())
     assert record.status == JobStatus.SUCCESS, record.error
-    assert len(dashscope.seen(SYNTHESIS)) == 2
+    assert len(dashscope.seen(SYNTHESIS)) == 1 and len(dashscope.seen(TASKS)) >= 2
 
 
 async def test_a_bad_key_fails_at_once(prt: Runtime, dashscope: DashScopeFake):

@@ -47,10 +47,17 @@ async def test_text_only_sends_a_plain_user_turn(qrt: Runtime, dashscope: DashSc
 async def test_rate_limit_then_success(qrt: Runtime, dashscope: DashScopeFake):
     dashscope.fail_next(429, {"error": {"message": "Requests rate limit exceeded", "type": "limit_requests",
                                         "code": "limit_requests"}}, path_prefix=CHAT)
-    dashscope.fail_next(503, {"error": {"message": "busy", "code": "ServiceUnavailable"}}, path_prefix=CHAT)
     record = await run_graph(qrt, vision_graph(images=1))
     assert record.status == JobStatus.SUCCESS, record.error
-    assert len(dashscope.seen(CHAT)) == 3
+    assert len(dashscope.seen(CHAT)) == 2
+
+
+async def test_a_5xx_after_sending_is_not_sent_again(qrt: Runtime, dashscope: DashScopeFake):
+    dashscope.fail_next(503, {"error": {"message": "busy", "code": "ServiceUnavailable"}}, path_prefix=CHAT)
+    record = await run_graph(qrt, vision_graph(images=1))
+    assert record.status == JobStatus.ERROR and kind(record) == "AmbiguousCreateError"
+    assert "busy" in record.error["exception_message"] and "may have accepted it" in record.error["exception_message"]
+    assert len(dashscope.seen(CHAT)) == 1
 
 
 async def test_retries_exhausted_name_the_node(qrt: Runtime, dashscope: DashScopeFake):

@@ -46,13 +46,21 @@ async def test_images_go_as_data_urls(rt: Runtime, fake: SiliconFlowFake):
 @pytest.mark.parametrize("status,body,headers", [
     (429, RATE_LIMITED, {}),
     (429, RATE_LIMITED, {"Retry-After": "0"}),
-    (503, BUSY, {}),
 ])
 async def test_retries_then_succeeds(rt: Runtime, fake: SiliconFlowFake, status, body, headers, stream):
     fake.fail_next(status, body, headers=headers, path_prefix=CHAT)
     record = await run_graph(rt, chat_graph(stream=stream))
     assert record.status.value == "success", record.error
     assert len(fake.seen(CHAT)) == 2
+
+
+@pytest.mark.parametrize("stream", [False, True])
+async def test_a_5xx_after_sending_is_not_sent_again(rt: Runtime, fake: SiliconFlowFake, stream):
+    fake.fail_next(503, BUSY, path_prefix=CHAT)
+    error = error_of(await run_graph(rt, chat_graph(stream=stream)))
+    assert error["exception_type"].endswith("AmbiguousCreateError")
+    assert "may have accepted it" in error["exception_message"]
+    assert len(fake.seen(CHAT)) == 1
 
 
 async def test_retries_exhausted_names_the_node(rt: Runtime, fake: SiliconFlowFake):

@@ -59,7 +59,6 @@ async def test_failed_task_reports_the_reason(rt: Runtime, fake: SiliconFlowFake
 
 @pytest.mark.parametrize("path,status,body,headers", [
     (SUBMIT, 429, RATE_LIMITED, {}),
-    (SUBMIT, 503, BUSY, {}),
     (STATUS, 429, RATE_LIMITED, {"Retry-After": "0"}),
     (STATUS, 503, BUSY, {}),
     ("/files/", 503, "busy", {}),
@@ -69,6 +68,13 @@ async def test_retries_then_succeeds(rt: Runtime, fake: SiliconFlowFake, path, s
     record = await run_graph(rt, video_graph())
     assert record.status.value == "success", record.error
     assert len(fake.seen(SUBMIT)) == (2 if path == SUBMIT else 1)
+
+
+async def test_a_5xx_submit_is_not_sent_again(rt: Runtime, fake: SiliconFlowFake):
+    fake.fail_next(503, BUSY, path_prefix=SUBMIT)
+    error = error_of(await run_graph(rt, video_graph()))
+    assert error["exception_type"].endswith("AmbiguousCreateError") and "console" in error["exception_message"]
+    assert len(fake.seen(SUBMIT)) == 1 and fake.seen(STATUS) == []
 
 
 async def test_retries_exhausted_names_the_node(rt: Runtime, fake: SiliconFlowFake):
