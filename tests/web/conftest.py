@@ -3,9 +3,13 @@ folder, the fixture node packs, one job at a time so jobs queue), Debian's Chrom
 driven by Playwright (never downloaded), and a page object for the canvas."""
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import json
 import os
 import shutil
+import threading
+import urllib.request
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -37,6 +41,31 @@ def running_server(user_dir: Path, pack_dirs: list[Path]) -> Iterator[Server]:
     the block ends."""
     with live_server(user_dir, "--max-jobs", "1", packs=tuple(pack_dirs)) as started:
         yield started
+
+
+@contextlib.contextmanager
+def threaded_fake(fake: Any) -> Iterator[Any]:
+    """A provider fake (tests/fakes) served from its own event loop in a background thread."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    asyncio.run_coroutine_threadsafe(fake.start(), loop).result(10)
+    try:
+        yield fake
+    finally:
+        asyncio.run_coroutine_threadsafe(fake.close(), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+        loop.close()
+
+
+def configure_provider(server: Server, provider: str, settings: dict[str, Any], secrets: dict[str, str]) -> None:
+    """Point a provider at a fake and give it keys, as the settings panel does."""
+    for path, body in ((f"/api/providers/{provider}/settings", settings), (f"/api/providers/{provider}/secrets", secrets)):
+        req = urllib.request.Request(server.url + path, data=json.dumps(body).encode(), method="PUT",
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            r.read()
 
 
 @pytest.fixture(scope="session")

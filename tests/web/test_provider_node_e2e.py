@@ -2,41 +2,20 @@
 custom_nodes/) run from the canvas against KlingFake shows its video and task id, no error."""
 from __future__ import annotations
 
-import asyncio
 import json
-import threading
-import urllib.request
-from typing import Any, Iterator
+from typing import Iterator
 
 import pytest
 
 from tests.fakes.kling import ACCESS_KEY, SECRET_KEY, KlingFake
 
-from .conftest import FIXTURE_PACKS, ROOT, Canvas, Server, running_server
+from .conftest import FIXTURE_PACKS, ROOT, Canvas, Server, configure_provider, running_server, threaded_fake
 
 
 @pytest.fixture(scope="module")
 def kling_fake() -> Iterator[KlingFake]:
-    """KlingFake on its own event loop in a background thread."""
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-    fake = KlingFake()
-    asyncio.run_coroutine_threadsafe(fake.start(), loop).result(10)
-    try:
+    with threaded_fake(KlingFake()) as fake:
         yield fake
-    finally:
-        asyncio.run_coroutine_threadsafe(fake.close(), loop).result(10)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(10)
-        loop.close()
-
-
-def _put(url: str, body: Any) -> None:
-    req = urllib.request.Request(url, data=json.dumps(body).encode(), method="PUT",
-                                 headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=10) as r:
-        r.read()
 
 
 @pytest.fixture(scope="module")
@@ -44,8 +23,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, kling_fake: KlingFake) -> I
     """Overrides conftest's server for this module: the fixture packs plus custom_nodes/,
     with the Kling provider pointed at the fake and given its keys."""
     with running_server(tmp_path_factory.mktemp("provider-user"), [ROOT / "custom_nodes", FIXTURE_PACKS]) as started:
-        _put(started.url + "/api/providers/kling/settings", {"base_url": kling_fake.url})
-        _put(started.url + "/api/providers/kling/secrets", {"access_key": ACCESS_KEY, "secret_key": SECRET_KEY})
+        configure_provider(started, "kling", {"base_url": kling_fake.url}, {"access_key": ACCESS_KEY, "secret_key": SECRET_KEY})
         yield started
 
 

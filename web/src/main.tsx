@@ -15,6 +15,7 @@ import { importDocument } from "./graph/import-document";
 import { toPrompt } from "./graph/prompt";
 import { defsNow, loadCatalogue, localiseCatalogue, useCatalogue } from "./store/catalogue-store";
 import * as graph from "./store/graph-store";
+import * as subgraphs from "./store/subgraph-actions";
 import { restore, save, startAutosave } from "./store/persistence";
 import { applyEvents, followTabs, useRuntimeStore } from "./store/runtime-store";
 import { toast, useUI } from "./store/ui-store";
@@ -56,7 +57,8 @@ window.__app = {
   run: runGraph,
   save,
   workflow: currentWorkflow,
-  prompt: () => toPrompt(graph.useGraph.getState(), defsNow()),
+  prompt: () => toPrompt(graph.rootContent(), defsNow()),
+  subgraphs,
   load: (doc: unknown, title = "Loaded") => openResult(importDocument(doc, defsNow()), title),
 };
 

@@ -11,7 +11,7 @@ import { withHandles } from "../graph/node-factory";
 import { toPrompt } from "../graph/prompt";
 import type { LoadResult } from "../graph/workflow-load";
 import { defsNow } from "../store/catalogue-store";
-import { closeTab, loadGraph, updateTab, useGraph } from "../store/graph-store";
+import { closeTab, loadGraph, rootContent, updateTab, useGraph } from "../store/graph-store";
 import { toast, useUI } from "../store/ui-store";
 import { currentWorkflow } from "./run";
 
@@ -151,5 +151,5 @@ export function exportWorkflow(): void {
 }
 
 export function exportApi(): void {
-  download(`${fileBase()}.api.json`, toPrompt(useGraph.getState(), defsNow()));
+  download(`${fileBase()}.api.json`, toPrompt(rootContent(), defsNow()));
 }

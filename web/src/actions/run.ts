@@ -11,7 +11,7 @@ import { applyControl } from "../graph/widgets";
 import { hasSubgraphs, toWorkflow } from "../graph/workflow";
 import { convertWorkflow } from "../api/workflows";
 import { defsNow } from "../store/catalogue-store";
-import { setWidgetsQuietly, useGraph } from "../store/graph-store";
+import { rootContent, setWidgetsQuietly, useGraph } from "../store/graph-store";
 import { markOurs, setValidationErrors, submitting, useRuntimeStore } from "../store/runtime-store";
 import { toast, useUI } from "../store/ui-store";
 import { t } from "../i18n";
@@ -27,8 +27,8 @@ export const clientId: string = (() => {
 })();
 
 export function currentWorkflow() {
-  const s = useGraph.getState();
-  return toWorkflow(s, defsNow(), { viewport: s.viewport ?? undefined });
+  const root = rootContent();
+  return toWorkflow(root, defsNow(), { viewport: root.viewport ?? undefined });
 }
 
 /** Queue the graph `batch` times (seed controls applied between runs); the last prompt id. */
@@ -45,7 +45,10 @@ export async function runBatch(opts: { front?: boolean; outputs?: string[] } = {
 /** Run only the selected output nodes (and what they need): partial_execution_targets. */
 export function runSelectedOutputs(): Promise<string | null> {
   const defs = defsNow();
-  const outputs = useGraph.getState().nodes.filter((n) => n.selected && isGraphNode(n) && defs[n.data.classType]?.outputNode).map((n) => n.id);
+  const g = useGraph.getState();
+  // Inside an open subgraph, an inner node's API id is prefixed with the instance path ("10:3").
+  const prefix = g.frames.map((f) => `${f.instanceId}:`).join("");
+  const outputs = g.nodes.filter((n) => n.selected && isGraphNode(n) && defs[n.data.classType]?.outputNode).map((n) => prefix + n.id);
   if (!outputs.length) {
     toast(t("run.noOutputSelected"), "warn");
     return Promise.resolve(null);
@@ -56,11 +59,12 @@ export function runSelectedOutputs(): Promise<string | null> {
 export async function runGraph(opts: { front?: boolean; outputs?: string[]; confirmSpend?: boolean } = {}): Promise<string | null> {
   const defs = defsNow();
   const s = useGraph.getState();
+  const root = rootContent();
   const workflow = currentWorkflow();
   let prompt: ApiPrompt;
   try {
     // Subgraph instances are expanded by the server's converter (the same as ComfyUI's frontend).
-    prompt = hasSubgraphs(s.nodes) ? await convertWorkflow(workflow) : toPrompt(s, defs);
+    prompt = hasSubgraphs(root.nodes) ? await convertWorkflow(workflow) : toPrompt(root, defs);
   } catch (e) {
     toast(t("run.queueFailed", { error: (e as Error).message }), "error");
     return null;

@@ -5,7 +5,7 @@ import { toast } from "../store/ui-store";
 import { t } from "../i18n";
 
 export async function uploadInto(nodeId: string, input: string, file: File): Promise<string | null> {
-  if (!file.type.startsWith("image/") && !file.type.startsWith("video/")) {
+  if (!/^(image|video|audio)\//.test(file.type)) {
     toast(t("upload.notImage", { name: file.name }), "error");
     return null;
   }

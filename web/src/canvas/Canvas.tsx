@@ -23,6 +23,7 @@ import { toast, useUI } from "../store/ui-store";
 import { edgeTypes } from "./TypedEdge";
 import { nodeTypes } from "./node-types";
 import { useShortcuts } from "./useShortcuts";
+import { SubgraphBar } from "./SubgraphBar";
 import { fitAll, fitOnLoad, MAX_ZOOM, MIN_ZOOM } from "./fit";
 import { t } from "../i18n";
 
@@ -233,6 +234,7 @@ export function Canvas() {
           <ControlButton onClick={() => fitAll(flow, useGraph.getState().nodes, 200)} aria-label={t("canvas.fitView")} title={t("canvas.fitViewKey")}>⤢</ControlButton>
         </Controls>
       </ReactFlow>
+      <SubgraphBar />
     </div>
   );
 }

@@ -9,6 +9,7 @@ import { Handle, Position, useStore, type NodeProps, type Node } from "@xyflow/r
 import { memo, useCallback, useState } from "react";
 import { uploadInto } from "../actions/upload";
 import { canConnect } from "../graph/compat";
+import { expandInputs } from "../graph/object-info";
 import type { GraphNodeData, InputDef } from "../graph/types";
 import { inHandle, outHandle } from "../graph/types";
 import { useCatalogue } from "../store/catalogue-store";
@@ -16,6 +17,7 @@ import { linkedInputs } from "../store/edge-index";
 import { updateData, useGraph } from "../store/graph-store";
 import { useNodeRuntime } from "../store/runtime-store";
 import { useUI } from "../store/ui-store";
+import { openSubgraph } from "../store/subgraph-actions";
 import { ComboWidget } from "./ComboWidget";
 import { NodeError, NodeOutputs, NodeProgress } from "./NodeOutputs";
 import { NumberWidget } from "./NumberWidget";
@@ -24,6 +26,7 @@ import { TextWidget } from "./TextWidget";
 import { ToggleWidget } from "./ToggleWidget";
 import { typeColor } from "./type-colors";
 import { UploadWidget } from "./UploadWidget";
+import { RecordWidget } from "./RecordWidget";
 import { t } from "../i18n";
 
 export const LOD_ZOOM = 0.4;
@@ -81,6 +84,7 @@ function Widget({ nodeId, input, value, linked, far }: { nodeId: string; input: 
   if (far) return <div className={`kg-widget kg-lod${input.widget === "STRING" && input.options.multiline ? " tall" : ""}`} />;
   if (linked) return <div className="kg-widget kg-linked">{input.name} <em>{t("widget.linked")}</em></div>;
   // The compare view draws on the node's outputs; other custom widgets have no editor here.
+  if (input.widget === "CUSTOM" && input.type === "AUDIO_RECORD") return <RecordWidget nodeId={nodeId} input={input} value={value} />;
   if (input.widget === "CUSTOM" && input.type !== "COLOR") return null;
   const props = { nodeId, input, value, disabled: false };
   if (input.upload) return <UploadWidget {...props} lod={far} />;
@@ -168,7 +172,7 @@ function GraphNodeView({ id, data, selected }: NodeProps<Node<GraphNodeData, "gr
   const onDrop = useCallback((e: React.DragEvent) => {
     const file = e.dataTransfer.files?.[0];
     const up = def?.inputs.find((i) => i.upload);
-    if (!file || !up || !file.type.startsWith("image/")) return;
+    if (!file || !up || !/^(image|video|audio)\//.test(file.type)) return;
     e.preventDefault();
     e.stopPropagation();
     void uploadInto(id, up.name, file);
@@ -186,7 +190,7 @@ function GraphNodeView({ id, data, selected }: NodeProps<Node<GraphNodeData, "gr
   const subgraph = data.subgraph;
   const missing = !def && !subgraph;
   const sockets: Sock[] = def
-    ? def.inputs.filter((i) => !i.widget).map((i) => ({ name: i.name, type: i.type, optional: i.section === "optional", tooltip: i.tooltip }))
+    ? expandInputs(def.inputs, (name) => linkedSet.has(inHandle(name))).filter((i) => !i.widget).map((i) => ({ name: i.name, type: i.type, optional: i.section === "optional", tooltip: i.tooltip }))
     : (data.missing?.inputs ?? []);
   const outputs: Sock[] = def ? def.outputs : (data.missing?.outputs ?? []);
   const widgets = def ? def.inputs.filter((i) => i.widget) : [];
@@ -215,6 +219,12 @@ function GraphNodeView({ id, data, selected }: NodeProps<Node<GraphNodeData, "gr
         </button>
         <Title id={id} data={data} fallback={def?.displayName ?? subgraph?.name ?? data.classType} />
         {subgraph && <span className="kg-badge subgraph" title={t("node.subgraphTip", { name: subgraph.name })}>{t("node.subgraph")}</span>}
+        {subgraph && (
+          <button type="button" className="kg-open-subgraph nodrag" aria-label={t("subgraph.openNamed", { name: subgraph.name })} title={t("subgraph.openTip")}
+            onClick={() => openSubgraph(id, useCatalogue.getState().defs)}>
+            ⤵
+          </button>
+        )}
         {state === "cached" && <span className="kg-badge cached" title={t("node.cachedTip")}>{t("node.cached")}</span>}
         {stored && (
           <span className="kg-badge stored" data-testid="stored-badge" title={t("node.storedTip", { items: stored.items, total: stored.total })}>

@@ -9,6 +9,7 @@ import { inHandle, isGraphNode, outHandle } from "../graph/types";
 import { defsNow, useCatalogue } from "../store/catalogue-store";
 import { connect, deleteSelected, duplicateSelected, onNodesChange, updateData, useGraph } from "../store/graph-store";
 import { toast, useUI } from "../store/ui-store";
+import { convertSelectionToSubgraph, openSubgraph, unpackInstance } from "../store/subgraph-actions";
 import { t } from "../i18n";
 
 export function NodeMenu() {
@@ -61,6 +62,9 @@ export function NodeMenu() {
         {data && item(data.mode === 4 ? t("menu.unbypass") : t("menu.bypass"), () => updateData(node.id, { mode: data.mode === 4 ? 0 : 4 }))}
         {data && item(data.mode === 2 ? t("menu.unmute") : t("menu.mute"), () => updateData(node.id, { mode: data.mode === 2 ? 0 : 2 }))}
         {data && item(data.collapsed ? t("menu.expand") : t("menu.collapse"), () => updateData(node.id, { collapsed: !data.collapsed || undefined }))}
+        {data?.subgraph && item(t("subgraph.open"), () => openSubgraph(node.id, defsNow()))}
+        {data?.subgraph && item(t("subgraph.unpack"), () => unpackInstance(node.id, defsNow()))}
+        {item(t("subgraph.convert"), () => { if (!node.selected) select(); convertSelectionToSubgraph(defsNow()); })}
         {item(t("menu.duplicate"), () => { select(); duplicateSelected(); })}
         {item(t("menu.delete"), () => { select(); deleteSelected(defsNow()); })}
         {def?.outputs.map((o, slot) => item(t("menu.addFrom", { name: o.name }), () => {

@@ -1,4 +1,5 @@
-/** Media loader widget: the file combo, an Upload button, and a thumbnail of the chosen file. */
+/** Media loader widget: the file combo, an Upload button, and a preview of the chosen
+ * file: a thumbnail for images, a player for videos and sounds (LoadVideo, LoadAudio). */
 import { memo, useRef, useState } from "react";
 import { inputFileUrl } from "../api/files";
 import { uploadInto } from "../actions/upload";
@@ -13,6 +14,18 @@ interface Props {
   value: unknown;
   disabled: boolean;
   lod: boolean;
+}
+
+const VIDEO = /\.(mp4|webm|mov|mkv|m4v)$/i;
+const AUDIO = /\.(wav|mp3|flac|ogg|opus|m4a|aac)$/i;
+const ACCEPT = { image: "image/*", video: "video/*,image/*", audio: "audio/*,video/*" } as const;
+
+/** A preview of an input-folder file: picture, video or sound player. */
+export function InputPreview({ name, value }: { name: string; value: string }) {
+  const url = inputFileUrl(value);
+  if (AUDIO.test(value)) return <audio className="kg-input-audio nodrag" controls preload="metadata" src={url} aria-label={`${name}: ${value}`} />;
+  if (VIDEO.test(value)) return <video className="kg-thumb kg-input-video nodrag" controls muted loop playsInline preload="metadata" src={url} aria-label={`${name}: ${value}`} />;
+  return <img className="kg-thumb" src={url} alt={`${name}: ${value}`} loading="lazy" />;
 }
 
 export const UploadWidget = memo(function UploadWidget({ nodeId, input, value, disabled, lod }: Props) {
@@ -30,7 +43,7 @@ export const UploadWidget = memo(function UploadWidget({ nodeId, input, value, d
           ref={file}
           type="file"
           hidden
-          accept={input.upload === "video" ? "video/*,image/*" : "image/*"}
+          accept={ACCEPT[input.upload ?? "image"]}
           data-testid={`upload-${nodeId}`}
           onChange={async (e) => {
             const f = e.target.files?.[0];
@@ -46,7 +59,7 @@ export const UploadWidget = memo(function UploadWidget({ nodeId, input, value, d
           </button>
         )}
       </div>
-      {v && !lod && <img className="kg-thumb" src={inputFileUrl(v)} alt={`${input.name}: ${v}`} loading="lazy" />}
+      {v && !lod && <InputPreview name={input.name} value={v} />}
     </div>
   );
 });

@@ -4,5 +4,6 @@ import { GraphNode } from "./GraphNode";
 import { GroupNode } from "./GroupNode";
 import { NoteNode } from "./NoteNode";
 import { RerouteNode } from "./RerouteNode";
+import { SubgraphIONode } from "./SubgraphIONode";
 
-export const nodeTypes: NodeTypes = { graph: GraphNode, group: GroupNode, note: NoteNode, reroute: RerouteNode } as NodeTypes;
+export const nodeTypes: NodeTypes = { graph: GraphNode, group: GroupNode, note: NoteNode, reroute: RerouteNode, sgio: SubgraphIONode } as NodeTypes;

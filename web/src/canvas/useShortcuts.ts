@@ -11,6 +11,7 @@ import {
   setModeSelected, toggleCollapseSelected, undoEdit, useGraph,
 } from "../store/graph-store";
 import { togglePanel, useUI } from "../store/ui-store";
+import { convertSelectionToSubgraph } from "../store/subgraph-actions";
 import { defsNow } from "../store/catalogue-store";
 import type { GraphEdge, GraphNode } from "../graph/types";
 import { fitAll } from "./fit";
@@ -41,6 +42,7 @@ export const SHORTCUTS: [MessageKey, MessageKey][] = [
   ["shortcut.20.keys", "shortcut.20.what"],
   ["shortcut.21.keys", "shortcut.21.what"],
   ["shortcut.22.keys", "shortcut.22.what"],
+  ["shortcut.23.keys", "shortcut.23.what"],
 ];
 
 const typing = (t: EventTarget | null) =>
@@ -76,6 +78,7 @@ export function useShortcuts(openSearchAtCenter: () => void): void {
       else if (ctrl && k === "m") (setModeSelected(2), done());
       else if (ctrl && k === "s") (void saveActive(), done());
       else if (ctrl && e.shiftKey && k === "l") (autoArrange(), done());
+      else if (ctrl && e.shiftKey && k === "e") (convertSelectionToSubgraph(defsNow()), done());
       else if (ctrl && e.key === ",") (useUI.setState({ dialog: "settings" }), done());
       else if (e.altKey && k === "c") (toggleCollapseSelected(), done());
       else if (ctrl || e.altKey) return;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { categoryTree, defaultControls, defaultWidgets, parseInput, parseObjectInfo } from "./object-info";
+import { categoryTree, defaultControls, defaultWidgets, expandInputs, parseInput, parseNodeDef, parseObjectInfo } from "./object-info";
 import info from "./fixtures/object-info.json";
 
 const defs = parseObjectInfo(info);
@@ -53,5 +53,18 @@ describe("custom widget types", () => {
     expect(view.widget).toBe("CUSTOM");
     expect(view.default).toEqual(["", ""]);
     expect(defs.ImageCompare.inputs.find((i) => i.name === "image_a")!.widget).toBeNull();
+  });
+});
+
+describe("autogrow inputs (COMFY_AUTOGROW_V3)", () => {
+  const batch = parseNodeDef("BatchImagesNode", {
+    input: { required: { images: ["COMFY_AUTOGROW_V3", { template: { input: { required: { image: ["IMAGE", {}] } }, max: 50, min: 1, prefix: "image" } }] } },
+    output: ["IMAGE"],
+  });
+  it("shows the linked sockets and one free one after them", () => {
+    expect(batch.inputs[0].grow).toEqual({ prefix: "image", type: "IMAGE", min: 1, max: 50 });
+    expect(expandInputs(batch.inputs, () => false).map((i) => [i.name, i.type])).toEqual([["images.image0", "IMAGE"]]);
+    const linked = new Set(["images.image0", "images.image2"]);
+    expect(expandInputs(batch.inputs, (n) => linked.has(n)).map((i) => i.name)).toEqual(["images.image0", "images.image1", "images.image2", "images.image3"]);
   });
 });

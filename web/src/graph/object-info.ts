@@ -29,7 +29,10 @@ const WIDGET_TYPES = new Set(["INT", "FLOAT", "STRING", "BOOLEAN", "COMBO"]);
 const CUSTOM_WIDGETS: Record<string, unknown> = { COLOR: "#000000", IMAGECOMPARE: ["", ""], AUDIO_RECORD: null, WEBCAM: null, CURVE: null, BOUNDING_BOXES: null };
 /** INT inputs that get a seed control even when the declaration says nothing (ComfyUI's legacy rule). */
 const SEED_NAMES = new Set(["seed", "noise_seed"]);
-const KNOWN_MEDIA_LOADERS: Record<string, string> = { LoadImage: "image", LoadImageMask: "image", LoadVideo: "file" };
+/** Loaders that get an upload button even without the option: their file input and its kind. */
+const KNOWN_MEDIA_LOADERS: Record<string, [string, "image" | "video" | "audio"]> = {
+  LoadImage: ["image", "image"], LoadImageMask: ["image", "image"], LoadVideo: ["file", "video"], LoadAudio: ["audio", "audio"],
+};
 
 export function parseInput(name: string, raw: RawSpec, section: InputDef["section"], classType = ""): InputDef {
   const head = Array.isArray(raw) ? raw[0] : raw;
@@ -51,7 +54,8 @@ export function parseInput(name: string, raw: RawSpec, section: InputDef["sectio
   if (widget === "COMBO") {
     if (options.image_upload) upload = "image";
     else if (options.video_upload || options.animated_image_upload) upload = "video";
-    else if (KNOWN_MEDIA_LOADERS[classType] === name) upload = "image";
+    else if (options.audio_upload) upload = "audio";
+    else if (KNOWN_MEDIA_LOADERS[classType]?.[0] === name) upload = KNOWN_MEDIA_LOADERS[classType][1];
   }
   let def = options.default;
   if (def === undefined && widget === "CUSTOM") def = CUSTOM_WIDGETS[type];
@@ -60,6 +64,7 @@ export function parseInput(name: string, raw: RawSpec, section: InputDef["sectio
     name,
     type,
     section,
+    ...(type === "COMFY_AUTOGROW_V3" ? { grow: autogrow(name, options) } : {}),
     widget,
     options,
     choices,
@@ -68,6 +73,36 @@ export function parseInput(name: string, raw: RawSpec, section: InputDef["sectio
     control,
     upload,
   };
+}
+
+/** An autogrow input's template: one socket type, named prefix0, prefix1, ... (or from a fixed list of names). */
+function autogrow(name: string, options: Record<string, unknown>): NonNullable<InputDef["grow"]> {
+  const tpl = (options.template ?? {}) as { input?: { required?: Record<string, RawSpec>; optional?: Record<string, RawSpec> }; prefix?: unknown; min?: unknown; max?: unknown; names?: unknown };
+  const [inner, spec] = Object.entries({ ...tpl.input?.required, ...tpl.input?.optional })[0] ?? [name, ["*"]];
+  const head = Array.isArray(spec) ? spec[0] : spec;
+  const names = Array.isArray(tpl.names) ? tpl.names.map(String) : undefined;
+  return {
+    prefix: typeof tpl.prefix === "string" ? tpl.prefix : inner,
+    type: typeof head === "string" ? head : "*",
+    min: typeof tpl.min === "number" ? tpl.min : 1,
+    max: names ? names.length : typeof tpl.max === "number" ? tpl.max : 50,
+    ...(names ? { names } : {}),
+  };
+}
+
+/** A node's inputs with each autogrow input spread into its sockets: the linked ones and one free socket after them (at least `min`). */
+export function expandInputs(inputs: readonly InputDef[], linked: (name: string) => boolean): InputDef[] {
+  if (!inputs.some((i) => i.grow)) return inputs as InputDef[];
+  return inputs.flatMap((i) => {
+    const g = i.grow;
+    if (!g) return [i];
+    const slot = (k: number) => `${i.name}.${g.names ? g.names[k] : `${g.prefix}${k}`}`;
+    let count = g.min;
+    for (let k = 0; k < g.max; k++) if (linked(slot(k))) count = Math.max(count, k + 2);
+    return Array.from({ length: Math.min(g.max, Math.max(1, count)) }, (_, k) => ({
+      ...i, name: slot(k), type: g.type, section: k < g.min ? ("required" as const) : ("optional" as const), grow: undefined,
+    }));
+  });
 }
 
 function defaultFor(kind: WidgetKind, options: Record<string, unknown>, choices?: unknown[]): unknown {

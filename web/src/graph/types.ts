@@ -29,7 +29,9 @@ export interface InputDef {
   /** Has a fixed/increment/decrement/randomize control after it. */
   control: boolean;
   /** Combo with an upload button (image_upload and friends). */
-  upload: "image" | "video" | null;
+  upload: "image" | "video" | "audio" | null;
+  /** A growing list of sockets (ComfyUI's COMFY_AUTOGROW_V3): "images" holds images.image0, images.image1, ... */
+  grow?: { prefix: string; type: SocketType; min: number; max: number; names?: string[] };
 }
 
 export interface OutputDef {
@@ -91,11 +93,19 @@ export interface RerouteData extends Record<string, unknown> {
   type: SocketType;
 }
 
+/** Inside an open subgraph: its input node (id "-10", the subgraph's inputs as outputs)
+ * or its output node (id "-20", the subgraph's outputs as inputs), as in ComfyUI. */
+export interface SubgraphIOData extends Record<string, unknown> {
+  dir: "in" | "out";
+  slots: { name: string; type: SocketType }[];
+}
+
 export type GraphNode =
   | Node<GraphNodeData, "graph">
   | Node<GroupData, "group">
   | Node<NoteData, "note">
-  | Node<RerouteData, "reroute">;
+  | Node<RerouteData, "reroute">
+  | Node<SubgraphIOData, "sgio">;
 
 export interface EdgeData extends Record<string, unknown> {
   type: SocketType;

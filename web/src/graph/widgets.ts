@@ -8,7 +8,10 @@
 import type { ControlMode, InputDef, NodeDef } from "./types";
 import { CONTROL_MODES } from "./types";
 
-export type Slot = { input: InputDef; extra?: undefined } | { input?: undefined; extra: "control" | "filter" | "upload" };
+export type Slot = { input: InputDef; extra?: undefined } | { input?: undefined; extra: "control" | "filter" | "upload" | "player" };
+
+/** Nodes the ComfyUI frontend gives an audio player widget (saved as null before the upload button's value). */
+const AUDIO_PLAYER_NODES = new Set(["LoadAudio", "SaveAudio", "PreviewAudio", "SaveAudioMP3", "SaveAudioOpus", "SaveAudioAdvanced"]);
 
 export function widgetSlots(def: NodeDef): Slot[] {
   const slotsOf = (i: InputDef): Slot[] => {
@@ -19,6 +22,7 @@ export function widgetSlots(def: NodeDef): Slot[] {
   const required = def.inputs.filter((i) => i.section === "required");
   const optional = def.inputs.filter((i) => i.section === "optional");
   const slots = required.flatMap(slotsOf);
+  if (AUDIO_PLAYER_NODES.has(def.name)) slots.push({ extra: "player" });
   if (required.some((i) => i.upload)) slots.push({ extra: "upload" });
   slots.push(...optional.flatMap(slotsOf));
   return slots;
@@ -36,11 +40,12 @@ export function toWidgetsValues(def: NodeDef, widgets: Record<string, unknown>, 
     const owner = lastInput[lastInput.length - 1];
     if (slot.extra === "control") return (owner && controls[owner.name]) || "fixed";
     if (slot.extra === "filter") return "";
+    if (slot.extra === "player") return null;
     return "image";
   });
 }
 
-function looksLikeExtra(kind: "control" | "filter" | "upload", value: unknown): boolean {
+function looksLikeExtra(kind: "control" | "filter" | "upload" | "player", value: unknown): boolean {
   if (value === null || value === undefined) return true;
   if (kind === "control") return typeof value === "string" && (CONTROL_MODES as readonly string[]).concat("increment-wrap").includes(value);
   if (kind === "upload") return value === "" || value === "image";

@@ -31,6 +31,10 @@ type RawNode = Record<string, unknown> & { id: number | string; type: string };
 
 const PRIMITIVES: Record<string, string> = { INT: "PrimitiveInt", FLOAT: "PrimitiveFloat", STRING: "PrimitiveString", BOOLEAN: "PrimitiveBoolean" };
 
+/** Raw node types standing for a subgraph's input and output nodes (see subgraph.ts). */
+export const SG_IN_TYPE = "__subgraph_inputs__";
+export const SG_OUT_TYPE = "__subgraph_outputs__";
+
 export function isUIWorkflow(doc: unknown): doc is { nodes: unknown[] } {
   return !!doc && typeof doc === "object" && Array.isArray((doc as { nodes?: unknown }).nodes);
 }
@@ -81,6 +85,12 @@ export function loadWorkflow(doc: unknown, defs: NodeDefs): LoadResult {
     const position = { x, y };
     const title = typeof n.title === "string" ? n.title : undefined;
     const values = n.widgets_values;
+    if (n.type === SG_IN_TYPE || n.type === SG_OUT_TYPE) {
+      const dir = n.type === SG_IN_TYPE ? "in" : "out";
+      const slots = sockets(dir === "in" ? n.outputs : n.inputs).map(({ name, type }) => ({ name, type }));
+      nodes.push({ id, type: "sgio", position, data: { dir, slots }, deletable: false, initialWidth: 170, initialHeight: 44 + 26 * slots.length });
+      continue;
+    }
     if (n.type === "Reroute") {
       const out = sockets(n.outputs)[0];
       nodes.push({ id, type: "reroute", position, data: { type: out?.type ?? "*" }, initialWidth: 40, initialHeight: 24 });

@@ -7,6 +7,7 @@ import { nodeSize } from "./node-factory";
 import type { GraphEdge, GraphNode, NodeDefs, Viewport } from "./types";
 import { inName, isGraphNode, outSlot } from "./types";
 import { toWidgetsValues } from "./widgets";
+import { expandInputs } from "./object-info";
 
 export type UILink = [number, number, number, number, number, string];
 
@@ -45,13 +46,17 @@ interface Sockets {
   outputs: { name: string; type: string }[];
 }
 
-function socketsOf(node: GraphNode, defs: NodeDefs): Sockets {
+function socketsOf(node: GraphNode, defs: NodeDefs, linked: ReadonlySet<string> = new Set()): Sockets {
+  if (node.type === "sgio") {
+    const slots = node.data.slots.map((s) => ({ ...s, widget: false }));
+    return node.data.dir === "in" ? { inputs: [], outputs: slots } : { inputs: slots, outputs: [] };
+  }
   if (node.type === "reroute") return { inputs: [{ name: "", type: "*", widget: false }], outputs: [{ name: "", type: node.data.type }] };
   if (!isGraphNode(node)) return { inputs: [], outputs: [] };
   const def = defs[node.data.classType];
   if (def) {
     return {
-      inputs: def.inputs.map((i) => ({ name: i.name, type: i.type, widget: i.widget !== null })),
+      inputs: expandInputs(def.inputs, (name) => linked.has(`${node.id}:${name}`)).map((i) => ({ name: i.name, type: i.type, widget: i.widget !== null })),
       outputs: def.outputs.map((o) => ({ name: o.name, type: o.type })),
     };
   }
@@ -89,16 +94,17 @@ export function toWorkflow(
 ): UIWorkflow {
   const fallback = new Map<string, number>();
   const ids = new Map<string, number>();
-  for (const n of graph.nodes) ids.set(n.id, numId(n.id, fallback));
+  // A subgraph's input and output nodes keep ComfyUI's ids (-10, -20).
+  for (const n of graph.nodes) ids.set(n.id, n.type === "sgio" ? (n.data.dir === "in" ? -10 : -20) : numId(n.id, fallback));
+  const linked = new Set(graph.edges.map((e) => `${e.target}:${inName(e.targetHandle)}`));
   const sockets = new Map<string, Sockets>();
-  for (const n of graph.nodes) sockets.set(n.id, socketsOf(n, defs));
+  for (const n of graph.nodes) sockets.set(n.id, socketsOf(n, defs, linked));
 
   const links: UILink[] = [];
   const inputLink = new Map<string, number>();
   const outputLinks = new Map<string, number[]>();
   let linkId = 0;
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
-  const linked = new Set(graph.edges.map((e) => `${e.target}:${inName(e.targetHandle)}`));
   for (const e of graph.edges) {
     const src = sockets.get(e.source);
     const dst = sockets.get(e.target);
@@ -130,6 +136,7 @@ export function toWorkflow(
       });
       continue;
     }
+    if (n.type === "sgio") continue;
     const s = sockets.get(n.id)!;
     const base = {
       id: ids.get(n.id)!,

@@ -15,6 +15,8 @@ import { adjacency, createNode, makeEdge, nextId, nodeSize } from "../graph/node
 import type { ControlMode, GraphEdge, GraphNode, GraphNodeData, NodeDef, NodeDefs, NodeMode, Viewport } from "../graph/types";
 import { inName, isGraphNode, outSlot } from "../graph/types";
 import { t } from "../i18n";
+import { closeFrame, rootOf, type Frame } from "../graph/subgraph";
+import { defsNow } from "./catalogue-store";
 
 export interface TabMeta {
   id: string;
@@ -49,7 +51,12 @@ interface GraphState {
   stash: Record<string, TabContent>;
   /** Bumped when a whole graph is loaded, so the canvas can fit or restore the view. */
   loadCount: number;
+  /** Open subgraphs, outermost first: the canvas shows the innermost one's inside. */
+  frames: StoreFrame[];
 }
+
+/** An open subgraph level: its parent graph with the parent's undo history and view. */
+export type StoreFrame = Frame & { history: History; viewport: Viewport | null };
 
 const newTabId = () => `tab-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
 const firstTab = newTabId();
@@ -63,6 +70,7 @@ export const useGraph = create<GraphState>(() => ({
   activeTab: firstTab,
   stash: {},
   loadCount: 0,
+  frames: [],
 }));
 
 const get = useGraph.getState;
@@ -110,6 +118,7 @@ export function onEdgesChange(changes: EdgeChange<GraphEdge>[]): void {
 
 export function outputType(node: GraphNode | undefined, slot: number, defs: NodeDefs): string {
   if (!node) return "*";
+  if (node.type === "sgio") return node.data.slots[slot]?.type ?? "*";
   if (node.type === "reroute") return node.data.type;
   if (!isGraphNode(node)) return "*";
   return defs[node.data.classType]?.outputs[slot]?.type ?? node.data.missing?.outputs[slot]?.type ?? "*";
@@ -117,10 +126,12 @@ export function outputType(node: GraphNode | undefined, slot: number, defs: Node
 
 export function inputType(node: GraphNode | undefined, name: string, defs: NodeDefs): string {
   if (!node) return "*";
+  if (node.type === "sgio") return node.data.slots.find((s) => s.name === name)?.type ?? "*";
   if (node.type === "reroute") return "*";
   if (!isGraphNode(node)) return "*";
   const def = defs[node.data.classType];
-  return def?.inputs.find((i) => i.name === name)?.type ?? node.data.missing?.inputs.find((i) => i.name === name)?.type ?? "*";
+  const input = def?.inputs.find((i) => i.name === name) ?? def?.inputs.find((i) => i.grow && name.startsWith(`${i.name}.`));
+  return input?.grow?.type ?? input?.type ?? node.data.missing?.inputs.find((i) => i.name === name)?.type ?? "*";
 }
 
 /** Why a connection is refused, or null when it is fine. */
@@ -397,6 +408,37 @@ export function setViewport(viewport: Viewport): void {
   set({ viewport });
 }
 
+// ---- open subgraphs ----
+
+/** The active tab's root graph (open subgraphs written back into their definitions). */
+export function rootContent(): { nodes: GraphNode[]; edges: GraphEdge[]; viewport: Viewport | null } {
+  const s = get();
+  if (!s.frames.length) return { nodes: s.nodes, edges: s.edges, viewport: s.viewport };
+  const root = rootOf(s.frames, { nodes: s.nodes, edges: s.edges }, defsNow());
+  return { ...root, viewport: s.frames[0].viewport };
+}
+
+/** Leave open subgraphs down to `depth` levels (0: back to the root graph). A level whose
+ * inside was edited is written back as one undo step of its parent. */
+export function leaveSubgraph(depth = get().frames.length - 1): void {
+  let s = get();
+  while (s.frames.length > Math.max(0, depth)) {
+    const frame = s.frames[s.frames.length - 1];
+    const edited = s.history.past.length > 0;
+    const parent = edited ? closeFrame(frame, { nodes: s.nodes, edges: s.edges }, defsNow()) : frame.parent;
+    set({
+      frames: s.frames.slice(0, -1),
+      nodes: parent.nodes,
+      edges: parent.edges,
+      viewport: frame.viewport,
+      history: edited ? record(frame.history, frame.parent) : frame.history,
+      loadCount: s.loadCount + 1,
+      ...(edited ? markDirty() : {}),
+    });
+    s = get();
+  }
+}
+
 // ---- tabs ----
 
 function stashActive(): Record<string, TabContent> {
@@ -406,6 +448,7 @@ function stashActive(): Record<string, TabContent> {
 
 /** Load a graph, in the active tab when it is empty and unsaved, else in a new tab. */
 export function loadGraph(g: { nodes: GraphNode[]; edges: GraphEdge[]; viewport?: Viewport | null }, meta: { title: string; savedName?: string | null }, opts: { replace?: boolean } = {}): void {
+  leaveSubgraph(0);
   const s = get();
   const active = s.tabs.find((t) => t.id === s.activeTab);
   const reuse = opts.replace || (active && !active.dirty && s.nodes.length === 0);
@@ -428,6 +471,7 @@ export function newTab(): void {
 }
 
 export function switchTab(id: string): void {
+  leaveSubgraph(0);
   const s = get();
   if (id === s.activeTab || !s.stash[id]) return;
   const stash = stashActive();
@@ -437,6 +481,7 @@ export function switchTab(id: string): void {
 }
 
 export function closeTab(id: string): void {
+  leaveSubgraph(0);
   const s = get();
   if (s.tabs.length === 1) {
     set({ tabs: [{ id: s.activeTab, title: "Untitled", savedName: null, dirty: false }], nodes: [], edges: [], history: emptyHistory(), loadCount: s.loadCount + 1 });
@@ -463,6 +508,7 @@ export function updateTab(id: string, patch: Partial<TabMeta>): void {
 
 export function restoreTabs(tabs: TabMeta[], active: string, contents: Record<string, TabContent>): void {
   if (!tabs.length || !contents[active]) return;
+  set({ frames: [] });
   const stash = { ...contents };
   const current = stash[active];
   delete stash[active];

@@ -11,7 +11,7 @@ import type { GraphEdge, GraphNode, NodeDefs } from "../graph/types";
 import { emptyHistory } from "../graph/history";
 import { withHandles } from "../graph/node-factory";
 import { request } from "../api/http";
-import { restoreTabs, useGraph, type TabContent, type TabMeta } from "./graph-store";
+import { restoreTabs, rootContent, useGraph, type TabContent, type TabMeta } from "./graph-store";
 import { joinPresence, liveSessions } from "./presence";
 
 const PREFIX = "kg.session.";
@@ -60,7 +60,7 @@ export function snapshot(): Stored {
     updatedAt: Date.now(),
     active: s.activeTab,
     tabs: s.tabs.map((t) => {
-      const c = t.id === s.activeTab ? { nodes: s.nodes, edges: s.edges, viewport: s.viewport } : s.stash[t.id];
+      const c = t.id === s.activeTab ? rootContent() : s.stash[t.id];
       return { ...t, nodes: clean(c?.nodes ?? []), edges: (c?.edges ?? []).map(({ selected: _x, ...e }) => e as GraphEdge), viewport: c?.viewport ?? null };
     }),
   };

@@ -1,0 +1,154 @@
+"""End to end in Chromium: subgraph editing. ComfyUI's own subgraph template (from the
+pip-downloaded comfyui-workflow-templates-json wheel) loads with its instance as a node,
+opens to show the nodes inside with a breadcrumb, is edited inside (the edit is written
+back into definitions.subgraphs and undone with one Ctrl+Z), and runs against the Gemini
+fake with the prompt POST /api/workflows/convert makes of the same document. A selection
+becomes a subgraph (crossing links become its inputs and outputs) and an instance becomes
+nodes again, each one undo step, and the result runs."""
+from __future__ import annotations
+
+import io
+import json
+from typing import Any, Iterator
+
+import pytest
+from PIL import Image
+
+from tests.comfy_templates.templates import load_template
+from tests.fakes.gemini import GOOD_KEY, GeminiFake
+
+from .conftest import FIXTURE_PACKS, ROOT, Canvas, Server, configure_provider, running_server, threaded_fake
+
+TEMPLATE = "templates-subject_holding_product.app.json"
+INSTANCE = "18"
+
+
+@pytest.fixture(scope="module")
+def gemini_fake() -> Iterator[GeminiFake]:
+    with threaded_fake(GeminiFake()) as fake:
+        yield fake
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, gemini_fake: GeminiFake) -> Iterator[Server]:
+    with running_server(tmp_path_factory.mktemp("subgraph-user"), [ROOT / "custom_nodes", FIXTURE_PACKS]) as started:
+        configure_provider(started, "gemini", {"base_url": gemini_fake.base_url}, {"api_key": GOOD_KEY})
+        for name, colour in (("subject-elderly-lady-portrait.png", (200, 150, 120)), ("product-toothbrush.png", (40, 90, 200))):
+            out = io.BytesIO()
+            Image.new("RGB", (96, 64), colour).save(out, "PNG")
+            (started.user_dir / "input").mkdir(parents=True, exist_ok=True)
+            (started.user_dir / "input" / name).write_bytes(out.getvalue())
+        yield started
+
+
+def sent_prompt(canvas: Canvas, run: Any) -> dict[str, Any]:
+    with canvas.page.expect_request(lambda r: r.url.endswith("/prompt") and r.method == "POST") as req:
+        run()
+    return json.loads(req.value.post_data)["prompt"]
+
+
+def levels(canvas: Canvas) -> list[str]:
+    return canvas.page.locator(".kg-subgraph-bar li").all_inner_texts()
+
+
+def test_comfyui_subgraph_template_opens_edits_inside_and_runs(canvas: Canvas, gemini_fake: GeminiFake) -> None:
+    doc = load_template(TEMPLATE)
+    canvas.load(doc, "holding product")
+    instance = canvas.node(INSTANCE)
+    assert instance.locator(".kg-badge.subgraph").count() == 1 and instance.locator(".kg-badge.missing").count() == 0
+    assert instance.locator(".kg-title").inner_text() == "Batch Images"
+
+    # Open it: the nodes inside, its input and output nodes, a breadcrumb back.
+    instance.get_by_role("button", name="Open subgraph Batch Images").click()
+    canvas.page.wait_for_selector(".kg-subgraph-bar")
+    assert levels(canvas) == ["Workflow", "Batch Images"]
+    inside = {n["id"]: n for n in canvas.graph()["nodes"]}
+    assert sorted(inside) == ["-10", "-20", "12", "13", "19"]
+    assert canvas.page.locator(".kg-badge.missing").count() == 0
+    assert [s["name"] for s in inside["-10"]["data"]["slots"]] == ["image", "image_1"]
+    assert len(canvas.graph()["edges"]) == 7
+
+    # Edit inside: the padding colour of ResizeAndPadImage, then go back.
+    canvas.js("() => window.__app.actions.setWidget('13', 'padding_color', 'black', false)")
+    canvas.page.get_by_role("button", name="← Back").click()
+    canvas.page.wait_for_selector(".kg-subgraph-bar", state="detached")
+    assert sorted(canvas.node_ids()) == ["10", "11", "15", "17", INSTANCE]
+    inner = canvas.js("() => window.__app.workflow().definitions.subgraphs[0].nodes.find(n => n.id === 13).widgets_values")
+    assert inner[2] == "black"
+    converted = canvas.server.post("/api/workflows/convert", canvas.js("() => window.__app.workflow()"))["prompt"]
+    assert converted[f"{INSTANCE}:13"]["inputs"]["padding_color"] == "black"
+    # The edit is one undo step of the parent graph, and redo brings it back.
+    canvas.page.locator(".react-flow__pane").click(position={"x": 5, "y": 5})
+    canvas.page.keyboard.press("Control+z")
+    assert canvas.js("() => window.__app.workflow().definitions.subgraphs[0].nodes.find(n => n.id === 13).widgets_values[2]") == "white"
+    canvas.page.keyboard.press("Control+y")
+    assert canvas.js("() => window.__app.workflow().definitions.subgraphs[0].nodes.find(n => n.id === 13).widgets_values[2]") == "black"
+
+    # Run from inside the subgraph: the whole workflow runs, as the converter says.
+    instance.get_by_role("button", name="Open subgraph Batch Images").click()
+    canvas.page.wait_for_selector(".kg-subgraph-bar")
+    expected = canvas.server.post("/api/workflows/convert", canvas.js("() => window.__app.workflow()"))["prompt"]
+    sent = sent_prompt(canvas, canvas.run)
+    assert sent == expected and f"{INSTANCE}:19" in sent
+    canvas.wait_idle(60000)
+    assert canvas.js("() => window.__app.runtime.getState().lastDone.status") == "success", canvas.js("() => window.__app.runtime.getState().lastError")
+    assert len(gemini_fake.bodies) == 1
+    canvas.page.locator(".kg-subgraph-bar").get_by_role("button", name="Workflow", exact=True).click()
+    canvas.node("15").locator(".kg-media img").wait_for()
+
+
+def chain_doc() -> dict[str, Any]:
+    """Gradient(1) -> Invert(2) -> Blur(3) -> Save(4)."""
+    return {
+        "1": {"class_type": "ImageGradient", "inputs": {"width": 48, "height": 32, "color_start": "#000000", "color_end": "#ffffff", "direction": "horizontal"}},
+        "2": {"class_type": "ImageInvert", "inputs": {"image": ["1", 0]}},
+        "3": {"class_type": "ImageBlur", "inputs": {"image": ["2", 0], "blur_radius": 2, "sigma": 1.0}},
+        "4": {"class_type": "SaveImage", "inputs": {"images": ["3", 0], "filename_prefix": "e2e/made_subgraph"}},
+    }
+
+
+def edges(canvas: Canvas) -> list[str]:
+    return sorted(f"{e['source']}>{e['target']}:{e['targetHandle']}" for e in canvas.graph()["edges"])
+
+
+def test_selection_becomes_a_subgraph_and_back_each_one_undo_step(canvas: Canvas) -> None:
+    canvas.load(chain_doc(), "chain")
+    canvas.node("2").locator(".kg-title").click()
+    canvas.node("3").locator(".kg-title").click(modifiers=["Control"])
+    canvas.page.keyboard.press("Control+Shift+E")
+    canvas.page.wait_for_function("() => window.__app.graph.getState().nodes.length === 3")
+    (made,) = set(canvas.node_ids()) - {"1", "4"}
+    assert edges(canvas) == [f"1>{made}:in-image", f"{made}>4:in-images"]
+    node = canvas.node(made)
+    assert node.locator(".kg-badge.subgraph").count() == 1 and node.locator(".kg-title").inner_text() == "New subgraph"
+    definition = canvas.js("() => window.__app.workflow().definitions.subgraphs[0]")
+    assert [i["name"] for i in definition["inputs"]] == ["image"] and [o["type"] for o in definition["outputs"]] == ["IMAGE"]
+    assert sorted(n["type"] for n in definition["nodes"]) == ["ImageBlur", "ImageInvert"]
+
+    # It runs: the sent prompt is the converter's, with the inner nodes under the instance's id.
+    expected = canvas.server.post("/api/workflows/convert", canvas.js("() => window.__app.workflow()"))["prompt"]
+    sent = sent_prompt(canvas, canvas.run)
+    assert sent == expected and sorted(sent) == sorted(["1", f"{made}:2", f"{made}:3", "4"])
+    canvas.wait_idle()
+    assert canvas.js("() => window.__app.runtime.getState().lastDone.status") == "success"
+    canvas.node("4").locator(".kg-media img").wait_for()
+
+    # Undo brings the four nodes back, redo the subgraph.
+    canvas.page.locator(".react-flow__pane").click(position={"x": 5, "y": 5})
+    canvas.page.keyboard.press("Control+z")
+    assert sorted(canvas.node_ids()) == ["1", "2", "3", "4"]
+    assert edges(canvas) == ["1>2:in-image", "2>3:in-image", "3>4:in-images"]
+    canvas.page.keyboard.press("Control+y")
+    assert sorted(canvas.node_ids()) == sorted(["1", "4", made])
+
+    # Convert back to nodes from the node menu: the same chain, with fresh ids.
+    canvas.node(made).get_by_role("button", name=f"Node {made} actions").click()
+    canvas.page.get_by_role("menuitem", name="Convert to nodes").click()
+    canvas.page.wait_for_function("() => window.__app.graph.getState().nodes.length === 4")
+    ids = canvas.graph()["nodes"]
+    by_type = {n["data"]["classType"]: n["id"] for n in ids}
+    assert edges(canvas) == sorted([f"1>{by_type['ImageInvert']}:in-image", f"{by_type['ImageInvert']}>{by_type['ImageBlur']}:in-image",
+                                    f"{by_type['ImageBlur']}>4:in-images"])
+    assert by_type["ImageBlur"] != "3" and canvas.js("() => window.__app.workflow().definitions") is None
+    canvas.page.keyboard.press("Control+z")
+    assert sorted(canvas.node_ids()) == sorted(["1", "4", made])
