@@ -3,21 +3,8 @@
  * counts nodes it has measured, and with culling most large-graph nodes never mount).
  */
 import type { ReactFlowInstance } from "@xyflow/react";
-import { nodeSize } from "../graph/node-factory";
+import { boundsOf } from "../graph/node-factory";
 import type { GraphEdge, GraphNode } from "../graph/types";
-
-export function boundsOf(nodes: readonly GraphNode[]): { x: number; y: number; width: number; height: number } | null {
-  if (!nodes.length) return null;
-  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-  for (const n of nodes) {
-    const { width, height } = nodeSize(n);
-    x0 = Math.min(x0, n.position.x);
-    y0 = Math.min(y0, n.position.y);
-    x1 = Math.max(x1, n.position.x + width);
-    y1 = Math.max(y1, n.position.y + height);
-  }
-  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
-}
 
 /** The canvas's zoom range: low enough to show 3,000 nodes whole, high enough for detail. */
 export const MIN_ZOOM = 0.01;

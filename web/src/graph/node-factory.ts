@@ -119,3 +119,17 @@ export function withHandles(nodes: GraphNode[], defs: NodeDefs): GraphNode[] {
     n.type === "graph" && !n.handles && (defs[n.data.classType] || n.data.missing) ? { ...n, handles: estimateHandles(n, defs[n.data.classType]) } : n,
   );
 }
+
+/** The box around `nodes` (null when there are none). */
+export function boundsOf(nodes: readonly GraphNode[]): { x: number; y: number; width: number; height: number } | null {
+  if (!nodes.length) return null;
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  for (const n of nodes) {
+    const { width, height } = nodeSize(n);
+    x0 = Math.min(x0, n.position.x);
+    y0 = Math.min(y0, n.position.y);
+    x1 = Math.max(x1, n.position.x + width);
+    y1 = Math.max(y1, n.position.y + height);
+  }
+  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+}

@@ -6,7 +6,7 @@
  * definition as a graph to edit, write an edited graph back into its definition, make
  * a subgraph of a selection, and unpack an instance into its nodes.
  */
-import { makeEdge, nextId, nodeSize } from "./node-factory";
+import { boundsOf, makeEdge, nextId, nodeSize } from "./node-factory";
 import type { GraphEdge, GraphNode, GraphNodeData, NodeDefs, SubgraphIOData } from "./types";
 import { inName, isGraphNode, outSlot } from "./types";
 import { toWorkflow } from "./workflow";
@@ -171,14 +171,8 @@ export function createSubgraph(s: Snap, ids: IdSet, defs: NodeDefs, opts: Create
     const key = `${e.source}:${e.sourceHandle}`;
     if (!outputs.some((o) => o.key === key)) outputs.push({ key, edge: e, name: unique(opts.outputName(e.source, outSlot(e.sourceHandle)), outNames), type: e.data?.type ?? "*" });
   }
-  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-  for (const n of sel) {
-    const { width, height } = nodeSize(n);
-    x0 = Math.min(x0, n.position.x);
-    y0 = Math.min(y0, n.position.y);
-    x1 = Math.max(x1, n.position.x + width);
-    y1 = Math.max(y1, n.position.y + height);
-  }
+  const box = boundsOf(sel)!;
+  const [x0, y0, x1, y1] = [box.x, box.y, box.x + box.width, box.y + box.height];
   const io = (dir: "in" | "out", slots: Slot[], x: number): GraphNode => ({
     id: dir === "in" ? SG_IN_ID : SG_OUT_ID, type: "sgio", position: { x, y: (y0 + y1) / 2 - 40 },
     data: { dir, slots: slots.map(({ name, type }) => ({ name, type })) } satisfies SubgraphIOData, deletable: false, initialWidth: 170, initialHeight: 44 + 26 * slots.length,

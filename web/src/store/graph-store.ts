@@ -11,7 +11,7 @@ import { checkConnection, firstCompatibleInput, firstCompatibleOutput } from "..
 import { emptyHistory, record, redo, undo, type History, type Snapshot } from "../graph/history";
 import { deleteKeepingLinks, insertOnLink, linkUnder, type Sockets } from "../graph/edit-ops";
 import { layoutGraph } from "../graph/layout";
-import { adjacency, createNode, makeEdge, nextId, nodeSize } from "../graph/node-factory";
+import { adjacency, boundsOf, createNode, makeEdge, nextId, nodeSize } from "../graph/node-factory";
 import type { ControlMode, GraphEdge, GraphNode, GraphNodeData, NodeDef, NodeDefs, NodeMode, Viewport } from "../graph/types";
 import { inName, isGraphNode, outSlot } from "../graph/types";
 import { t } from "../i18n";
@@ -352,14 +352,8 @@ export function groupSelected(title = "Group"): void {
   const sel = selected().filter((n) => n.type !== "group");
   if (!sel.length) return;
   const pad = 30;
-  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-  for (const n of sel) {
-    const { width, height } = nodeSize(n);
-    x0 = Math.min(x0, n.position.x);
-    y0 = Math.min(y0, n.position.y);
-    x1 = Math.max(x1, n.position.x + width);
-    y1 = Math.max(y1, n.position.y + height);
-  }
+  const box = boundsOf(sel)!;
+  const [x0, y0, x1, y1] = [box.x, box.y, box.x + box.width, box.y + box.height];
   const group: GraphNode = {
     id: `group-${Date.now().toString(36)}`,
     type: "group",
