@@ -13,6 +13,8 @@ from .providers.openai_compat import ChatResult, OpenAICompatClient, sse_events,
 from .providers.errors import (AmbiguousCreateError, AuthError, BadRequestError, ContentPolicyError, MissingCredentialsError,
                                ProviderError, ProviderUnavailableError, QuotaError, RateLimitedError,
                                ResultTooLargeError, TaskFailedError, for_status)
+from .providers.hub import MEDIA_HOST
+from .providers.media_host import media_host_of
 from .providers.poller import PollPlan, TaskStatus, poll
 from .providers.retry import RetryPolicy, parse_duration, parse_retry_after
 from .providers.tokens import JwtCache
@@ -32,5 +34,5 @@ __all__ = [
     "NodeEnv", "Output", "PROVIDERS", "Paths", "Price", "ProviderInfo", "PollPlan", "ProviderClient", "ProviderError", "ProviderUnavailableError",
     "QuotaError", "RateLimitedError", "Result", "ResultTooLargeError", "RetryPolicy", "Socket",
     "TaskFailedError", "TaskStatus", "Text", "VIDEO", "VideoRef", "comfy_node", "comfy_refused", "comfy_table", "for_status", "media", "node", "parse_duration",
-    "parse_retry_after", "poll", "provider_media", "socket",
+    "parse_retry_after", "poll", "provider_media", "socket", "MEDIA_HOST", "media_host_of",
 ]

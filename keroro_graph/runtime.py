@@ -15,6 +15,7 @@ from .jobs.embedded import EmbeddedBackend
 from .jobs.service import JobService
 from .providers.catalog import PROVIDERS, env_vars
 from .providers.hub import SERVICE_NAME, ProviderHub
+from .providers.media_host import MediaHost
 from .redaction import install_log_redaction
 from .secrets import ProviderSettings, SecretStore
 from .registry.loader import load_registry
@@ -88,6 +89,9 @@ def build_runtime(settings: Settings, *, registry: Registry | None = None,
     install_log_redaction(secrets)
     provider_settings = ProviderSettings(settings.provider_settings_path)
     hub = ProviderHub(secrets=secrets, settings=provider_settings)
+    hub.media = MediaHost(hub=hub, temp_dir=settings.paths.temp, media_bucket=settings.media_bucket,
+                          media_bucket_region=settings.media_bucket_region, public_url=settings.public_url,
+                          ttl_s=settings.media_link_ttl_s)
     limits = {name: hub.limit(name) or 1 for name in PROVIDERS}
     engine = Engine(EngineConfig(
         paths=settings.paths, cache_bytes=settings.cache_bytes,

@@ -7,7 +7,9 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, Field, field_validator
 
 from .registry.env import Paths
 
@@ -66,6 +68,26 @@ class Settings(BaseModel):
     store_bytes: int = 20 * 1024**3
     #: Price tables overriding the shipped ones (keroro_graph/spend/prices.json).
     prices_file: Path | None = None
+    # --- public links to local files (providers that take inputs only as URLs) ---
+    #: This server's address as the internet reaches it; provider nodes then hand out
+    #: expiring read-only links under ``/api/media/`` (keroro_graph/providers/media_host.py).
+    public_url: str | None = None
+    #: The user's own S3-compatible bucket, ``https://<endpoint>/<bucket>`` (path-style);
+    #: used before ``public_url`` when both are set. Keys: secret store ``media_bucket``.
+    media_bucket: str | None = None
+    media_bucket_region: str = "us-east-1"
+    #: How long a public link lives.
+    media_link_ttl_s: int = Field(default=3600, ge=60, le=7 * 24 * 3600)
+
+    @field_validator("public_url", "media_bucket")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+            raise ValueError("must be an http:// or https:// URL with a host (and no query)")
+        return value.strip().rstrip("/")
 
     @property
     def paths(self) -> Paths:
@@ -155,4 +177,8 @@ _ENV = {
     "store_dir": "KERORO_STORE_DIR",
     "store_bytes": "KERORO_STORE_BYTES",
     "prices_file": "KERORO_PRICES_FILE",
+    "public_url": "KERORO_PUBLIC_URL",
+    "media_bucket": "KERORO_MEDIA_BUCKET",
+    "media_bucket_region": "KERORO_MEDIA_BUCKET_REGION",
+    "media_link_ttl_s": "KERORO_MEDIA_LINK_TTL_S",
 }

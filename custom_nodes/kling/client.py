@@ -22,7 +22,7 @@ from keroro_graph.api import (DEFAULT_MAX_DOWNLOAD_BYTES, AmbiguousCreateError, 
 from .models import Envelope, KlingTask, WireRequest
 
 Kind = Literal["text2video", "image2video", "image", "omni-video", "omni-image", "video-extend", "effects",
-               "try-on", "lip-sync", "avatar"]
+               "try-on", "lip-sync", "avatar", "motion-control"]
 Sleep = Callable[[float], Awaitable[None]]
 
 PATHS: dict[str, str] = {
@@ -36,6 +36,7 @@ PATHS: dict[str, str] = {
     "try-on": "/v1/images/kolors-virtual-try-on",
     "lip-sync": "/v1/videos/lip-sync",
     "avatar": "/v1/videos/avatar/image2video",
+    "motion-control": "/v1/videos/motion-control",
 }
 #: Kling reports no progress, so the poller's estimate comes from these typical times.
 PLANS: dict[str, PollPlan] = {
@@ -49,10 +50,12 @@ PLANS: dict[str, PollPlan] = {
     "try-on": PollPlan(interval_s=2.0, max_interval_s=8.0, estimate_s=20.0, timeout_s=900.0),
     "lip-sync": PollPlan(interval_s=5.0, max_interval_s=15.0, estimate_s=455.0, timeout_s=3600.0),
     "avatar": PollPlan(interval_s=5.0, max_interval_s=15.0, estimate_s=600.0, timeout_s=7200.0),
+    "motion-control": PollPlan(interval_s=5.0, max_interval_s=15.0, estimate_s=400.0, timeout_s=3600.0),
 }
 LABELS = {"text2video": "Kling video", "image2video": "Kling video", "image": "Kling image",
           "omni-video": "Kling Omni video", "omni-image": "Kling Omni image", "video-extend": "Kling extension",
-          "effects": "Kling effect", "try-on": "Kling try-on", "lip-sync": "Kling lip sync", "avatar": "Kling avatar"}
+          "effects": "Kling effect", "try-on": "Kling try-on", "lip-sync": "Kling lip sync", "avatar": "Kling avatar",
+          "motion-control": "Kling motion control"}
 
 _STATES = {"submitted": "queued", "processing": "running", "succeed": "succeeded", "failed": "failed"}
 

@@ -34,6 +34,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--allowed-host", action="append", metavar="HOST",
                        help="another name (or name:port) requests may be addressed to without a token "
                             "(DNS-rebinding protection; or KERORO_ALLOWED_HOSTS=a,b); repeatable")
+    serve.add_argument("--public-url", dest="public_url", metavar="URL",
+                       help="this server's address as the internet reaches it: provider nodes that need a public "
+                            "link to a local file (Kling's video inputs) get an expiring one under /api/media/ "
+                            "(or KERORO_PUBLIC_URL; KERORO_MEDIA_BUCKET uses your own S3-compatible bucket instead)")
     serve.add_argument("--max-jobs", type=int, help="job slots: jobs doing CPU work at once (default 4)")
     serve.add_argument("--max-waiting-jobs", type=int,
                        help="jobs that may run beyond --max-jobs while only waiting on providers (default 256)")

@@ -24,6 +24,7 @@ def serve_settings(args: Any) -> Settings:
                              custom_nodes_dirs=args.custom_nodes_dir or None, max_jobs=args.max_jobs,
                              max_waiting_jobs=getattr(args, "max_waiting_jobs", None),
                              allowed_hosts=getattr(args, "allowed_host", None) or None,
+                             public_url=getattr(args, "public_url", None),
                              queue_url=getattr(args, "queue", None), front_end=getattr(args, "front_end", None),
                              comfy_frontend_root=getattr(args, "front_end_root", None),
                              run_workers=False if getattr(args, "no_worker", False) else None)

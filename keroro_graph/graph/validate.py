@@ -198,6 +198,10 @@ class _Validator:
             missing = self.credentials(*chosen)
             if missing:
                 errors.append(checks.missing_credentials(chosen[0], missing))
+        for need in spec.requires if self.credentials is not None else ():
+            missing = self.credentials(need, ())
+            if missing:
+                errors.append(checks.missing_credentials(need, missing))
         if not errors and spec.behaviour.validate is not None:
             errors.extend(await self._custom(node, received_types, env))
         return errors

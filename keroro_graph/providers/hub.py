@@ -16,10 +16,13 @@ from ..secrets import ProviderSettings, SecretStore
 from .catalog import PROVIDERS
 from .client import ProviderClient
 from .errors import MissingCredentialsError
+from .media_host import SETUP_HINT
 from .retry import RetryPolicy
 
 C = TypeVar("C", bound=ProviderClient)
 SERVICE_NAME = "providers"
+#: What a node that hands providers public links to local files ``requires``.
+MEDIA_HOST = "media_host"
 _SHARDS = 8
 
 
@@ -34,6 +37,8 @@ class ProviderHub:
         self.record = record
         #: Multiplies every poll interval and timeout (tests run tasks in milliseconds).
         self.poll_scale = 1.0
+        #: Public links to local files (``media_host.MediaHost``), set by the runtime.
+        self.media: Any = None
         # httpcore assigns requests to connections in time proportional to connections
         # x waiting requests, so 100 concurrent calls in one pool cost seconds of CPU.
         # Each origin gets several small pools instead; a client keeps to one of them,
@@ -81,6 +86,8 @@ class ProviderHub:
     def missing_credentials(self, provider: str, names: tuple[str, ...]) -> str | None:
         """None when every credential is set; otherwise a message saying which are
         missing and where to set them."""
+        if provider == MEDIA_HOST:  # a node's ``requires``: a host for public links
+            return self.media.missing() if self.media is not None else f"no media host; {SETUP_HINT}"
         missing = [n for n in names if not self.secrets.get(provider, n)]
         if not missing:
             return None

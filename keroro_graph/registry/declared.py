@@ -40,12 +40,14 @@ AUTOGROW = "COMFY_AUTOGROW_V3"
 def comfy_node(entry: Mapping[str, Any], *, class_type: str | None = None, provider: Any = None,
                limit: str | None = None, description: str = "", paid: bool | None = None,
                price: Price | None = None, validate: Callable[..., Any] | None = None,
-               validate_names: frozenset[str] | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+               validate_names: frozenset[str] | None = None,
+               requires: tuple[str, ...] = ()) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Declare a node from a ComfyUI ``/object_info`` entry. The decorated function is
     ``fn(ctx, **inputs)`` (``ctx`` optional) with dynamic inputs nested; ``provider``
     takes the same forms as ``@node(provider=...)``; a node with a provider is paid
     unless ``paid=False`` (``price`` as for ``@node``); ``validate_names`` limits the
-    inputs ``validate`` receives (and its refusals name). Raises NodeDeclarationError
+    inputs ``validate`` receives (and its refusals name); ``requires`` names other
+    set-ups it needs (``"media_host"``: public links). Raises NodeDeclarationError
     at import when the entry is malformed."""
     from .native import _provider_fields  # one reading of provider= for both doors
 
@@ -70,6 +72,7 @@ def comfy_node(entry: Mapping[str, Any], *, class_type: str | None = None, provi
             **_provider_fields(provider, limit, name),
             **paid_fields(paid=provider is not None if paid is None else paid, price=price, store=True,
                           inputs=tuple(i.name for i in inputs), where=where),
+            requires=tuple(requires),
             source=where,
             behaviour=_behaviour(func, inputs, len(outputs), validate, validate_names),
         )

@@ -137,6 +137,9 @@ class NodeSpec(BaseModel):
     #: and for each of its values the (provider, credentials) it selects.
     provider_input: str | None = None
     provider_options: dict[str, tuple[str, tuple[str, ...]]] = Field(default_factory=dict)
+    #: Other set-ups the node needs besides its provider's keys (e.g. "media_host": a
+    #: place for public links to local files); validation refuses it while one is missing.
+    requires: tuple[str, ...] = ()
     #: The node calls a paid provider: its results go to the paid-result store (unless
     #: ``store_results`` is False), its calls to the spend ledger, and its ``price``
     #: (None: "unknown", never 0) into estimates and budgets.

@@ -21,15 +21,15 @@ from .comfy_frontend import add_comfy_frontend
 from .keys import HUB, METRICS, PROVIDER_SETTINGS, REGISTRY, RUNTIME, SECRETS, SETTINGS
 from .metrics import Metrics
 from .middlewares import errors_as_json, refuse_cross_origin, refuse_foreign_host, require_token
-from .routes import (comfy_extras, convert, files, health, history, jobs, object_info, prompt, providers, queue,
-                     runs, spend, system, templates, userdata, workflows)
+from .routes import (comfy_extras, convert, files, health, history, jobs, media_links, object_info, prompt, providers,
+                     queue, runs, spend, system, templates, userdata, workflows)
 
 log = logging.getLogger(__name__)
 
 ROUTE_TABLES = (prompt.routes, queue.routes, history.routes, object_info.routes, system.routes,
                 files.routes, userdata.routes, workflows.routes, templates.routes, providers.routes,
                 runs.routes, jobs.routes, comfy_extras.routes, health.routes, convert.routes, spend.routes,
-                ws.routes)
+                media_links.routes, ws.routes)
 
 
 def create_app(settings: Settings, *, registry: Registry | None = None) -> web.Application:

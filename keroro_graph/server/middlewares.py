@@ -19,6 +19,7 @@ from aiohttp import web
 
 from .errors import error_body, json_error
 from .keys import SETTINGS
+from .routes.media_links import is_public_link
 
 log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -52,7 +53,7 @@ def _keep(exc: web.HTTPException) -> dict[str, str]:
 @web.middleware
 async def require_token(request: web.Request, handler: Handler) -> web.StreamResponse:
     token = request.app[SETTINGS].token
-    if token:
+    if token and not is_public_link(request):
         given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip() or \
             request.query.get("token", "")
         if not hmac.compare_digest(given.encode("utf-8", "replace"), token.encode()):
@@ -67,7 +68,8 @@ async def refuse_foreign_host(request: web.Request, handler: Handler) -> web.Str
     an allowed host. Token mode is unchanged: the token is the guard there."""
     settings = request.app[SETTINGS]
     host = request.headers.get("Host")
-    if not settings.token and host is not None and not is_our_host(host, settings.allowed_hosts):
+    if not settings.token and host is not None and not is_our_host(host, settings.allowed_hosts) and \
+            not is_public_link(request):
         return json_error(421, f"this server answers only requests addressed to localhost, 127.0.0.1 or "
                                f"[::1] (or an --allowed-host), not Host {host[:200]!r}; a web page may be "
                                "trying to reach it through DNS rebinding")

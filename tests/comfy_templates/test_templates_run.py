@@ -28,12 +28,12 @@ from keroro_graph.providers.retry import RetryPolicy
 from keroro_graph.runtime import Runtime, build_runtime
 from keroro_graph.settings import Settings
 from tests.comfy_templates.templates import REPO_ROOT, in_scope, load_template, our_registry, reference
-from tests.fakes import dashscope, gemini, kling
+from tests.fakes import dashscope, gemini, kling, s3
 from tests.fakes.base import mp4_bytes
 from tests.fakes.openai import OpenAIFake
 
 #: Templates that must run to their files (raise it as nodes land, never lower it).
-AT_LEAST_RUN = 64
+AT_LEAST_RUN = 69
 OPENAI_KEY = "sk-fake-openai-0123456789"
 _FILE_INPUTS = {"LoadImage": "image", "LoadVideo": "file", "LoadAudio": "audio", "RecordAudio": "audio",
                 "LoadImageMask": "image"}
@@ -42,9 +42,9 @@ _FILE_INPUTS = {"LoadImage": "image", "LoadVideo": "file", "LoadAudio": "audio",
 @pytest.fixture
 async def fakes() -> AsyncIterator[dict[str, Any]]:
     async with kling.KlingFake() as k, gemini.GeminiFake() as g, dashscope.DashScopeFake() as d, \
-            OpenAIFake(api_key=OPENAI_KEY) as o:
+            OpenAIFake(api_key=OPENAI_KEY) as o, s3.S3Fake() as b:
         g.base_px = 448  # Gemini's pictures feed Kling nodes, which need 300 px a side
-        yield {"kling": k, "gemini": g, "dashscope": d, "openai": o}
+        yield {"kling": k, "gemini": g, "dashscope": d, "openai": o, "s3": b}
 
 
 @pytest.fixture
@@ -53,17 +53,21 @@ async def runtime(tmp_path: Path, fakes: dict[str, Any], monkeypatch: pytest.Mon
     for name in list(os.environ):
         if name.startswith("KERORO_") or name.endswith(("_API_KEY", "_ACCESS_KEY", "_SECRET_KEY", "_API_TOKEN")):
             monkeypatch.delenv(name, raising=False)
-    settings = Settings(user_dir=tmp_path / "user", custom_nodes_dirs=[REPO_ROOT / "custom_nodes"])
+    # Kling fetches reference videos from a URL: the user's own bucket gives it one.
+    settings = Settings(user_dir=tmp_path / "user", custom_nodes_dirs=[REPO_ROOT / "custom_nodes"],
+                        media_bucket=fakes["s3"].bucket_url, media_bucket_region=s3.REGION)
     rt = build_runtime(settings, registry=our_registry())
     rt.providers.retry = RetryPolicy(max_attempts=3, base_delay_s=0.01, max_delay_s=0.05, max_total_s=5)
     rt.providers.poll_scale = 0.01
     keys = {"kling": {"access_key": kling.ACCESS_KEY, "secret_key": kling.SECRET_KEY},
             "gemini": {"api_key": gemini.GOOD_KEY}, "dashscope": {"api_key": dashscope.API_KEY},
-            "openai_custom": {"api_key": OPENAI_KEY}}
+            "openai_custom": {"api_key": OPENAI_KEY},
+            "media_bucket": {"access_key_id": s3.ACCESS_KEY_ID, "secret_access_key": s3.SECRET_ACCESS_KEY}}
     urls = {"kling": fakes["kling"].url, "gemini": fakes["gemini"].base_url, "dashscope": fakes["dashscope"].url,
             "openai_custom": fakes["openai"].url + "/v1"}
     for provider, secrets in keys.items():
-        rt.provider_settings.update(provider, {"base_url": urls[provider]})
+        if provider in urls:
+            rt.provider_settings.update(provider, {"base_url": urls[provider]})
         for name, value in secrets.items():
             rt.secrets.set(provider, name, value)
     await rt.start()
@@ -75,7 +79,8 @@ async def runtime(tmp_path: Path, fakes: dict[str, Any], monkeypatch: pytest.Mon
 
 def provide_inputs(prompt: dict[str, Any], input_dir: Path) -> None:
     """Write a real stand-in for every file a loader names (the templates' own example
-    files are not in the wheel): a PNG, a 3 s H.264 MP4 or a 3 s MP3."""
+    files are not in the wheel): a PNG, a 4 s 720p H.264 MP4 (Kling's Omni nodes take
+    720 to 2160 px a side) or a 3 s MP3."""
     for node in prompt.values():
         name = node["inputs"].get(_FILE_INPUTS.get(node["class_type"], ""))
         if not isinstance(name, str) or not name.strip():
@@ -84,7 +89,7 @@ def provide_inputs(prompt: dict[str, Any], input_dir: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         suffix = target.suffix.lower()
         if suffix in (".mp4", ".mov", ".webm", ".mkv"):
-            target.write_bytes(mp4_bytes(640, 360, 24, 3.0))
+            target.write_bytes(mp4_bytes(1280, 720, 24, 4.0))
         elif suffix in (".mp3", ".wav", ".flac", ".ogg", ".m4a", ".opus"):
             t = np.arange(3 * 16000, dtype=np.float32) / 16000
             fmt = {".mp3": "mp3", ".wav": "wav", ".flac": "flac", ".ogg": "opus", ".opus": "opus", ".m4a": "m4a"}[suffix]

@@ -19,6 +19,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 import jwt
 from aiohttp import web
 from PIL import Image
@@ -32,7 +33,8 @@ PATHS = {"text2video": "/v1/videos/text2video", "image2video": "/v1/videos/image
          "image": "/v1/images/generations", "omni-video": "/v1/videos/omni-video",
          "omni-image": "/v1/images/omni-image", "video-extend": "/v1/videos/video-extend",
          "effects": "/v1/videos/effects", "try-on": "/v1/images/kolors-virtual-try-on",
-         "lip-sync": "/v1/videos/lip-sync", "avatar": "/v1/videos/avatar/image2video"}
+         "lip-sync": "/v1/videos/lip-sync", "avatar": "/v1/videos/avatar/image2video",
+         "motion-control": "/v1/videos/motion-control"}
 VIDEO_MODELS = {"kling-v1", "kling-v1-5", "kling-v1-6", "kling-v2-master", "kling-v2-1", "kling-v2-1-master",
                 "kling-v2-5-turbo", "kling-v2-6", "kling-v3"}
 IMAGE_MODELS = {"kling-v1", "kling-v1-5", "kling-v2", "kling-v2-new", "kling-v2-1", "kling-v3"}
@@ -47,6 +49,10 @@ REFUSED_WORD = "forbidden"
 SINGLE_EFFECTS = {"bloombloom", "dizzydizzy", "fuzzyfuzzy", "squish", "expansion"}
 DUAL_EFFECTS = {"hug", "kiss", "heart_gesture"}
 TRY_ON_MODELS = {"kolors-virtual-try-on-v1", "kolors-virtual-try-on-v1-5"}
+MOTION_MODELS = {"kling-v2-6", "kling-v3"}
+#: What Kling fetches from a reference video URL: (sides, bytes, seconds) per kind.
+MOTION_VIDEO = ((340, 3850), 100 * 1024 * 1024)
+OMNI_VIDEO = ((720, 2160), 200 * 1024 * 1024, (3.0, 10.05))
 
 
 def error_body(code: int, message: str) -> dict[str, Any]:
@@ -65,6 +71,8 @@ class FakeTask:
     status: str = "submitted"
     result: dict[str, Any] | None = None
     updated_ms: int = 0
+    #: Seconds of the reference video Kling fetched (the result follows it).
+    source_s: float | None = None
 
 
 @dataclass
@@ -95,6 +103,8 @@ class KlingFake(FakeServer):
         self._ids = itertools.count(867283741759111202)
         #: (status, delay) for creates whose answer is lost after the task was made.
         self.lost_answers: list[tuple[int, float]] = []
+        #: Reference videos fetched from their URLs: (field, url, (width, height, seconds, bytes)).
+        self.fetched: list[tuple[str, str, tuple[int, int, float, int]]] = []
         for kind, path in PATHS.items():
             self.app.router.add_post(path, self._creator(kind))
             self.app.router.add_get(path, self._lister(kind))
@@ -171,11 +181,15 @@ class KlingFake(FakeServer):
                 return problem
             if REFUSED_WORD in str(body.get("prompt", "")).lower():
                 return _error(400, 1301, "Failure to pass the risk control system")
+            problem_or_seconds = await self._fetch_videos(kind, body)
+            if isinstance(problem_or_seconds, str):
+                return _error(400, 1201, f"invalid parameter: {problem_or_seconds}")
             external = body.get("external_task_id")
             if external is not None and any(t.body.get("external_task_id") == external for t in self.tasks.values()):
                 return _error(400, 1201, f"invalid request parameters: external_task_id {external} already exists")
             now = _ms()
-            task = FakeTask(str(next(self._ids)), kind, body, now, fail_reason=self.fail_reason, updated_ms=now)
+            task = FakeTask(str(next(self._ids)), kind, body, now, fail_reason=self.fail_reason, updated_ms=now,
+                            source_s=problem_or_seconds)
             self.tasks[task.id] = task
             if self.lost_answers:
                 status, delay_s = self.lost_answers.pop(0)
@@ -228,6 +242,46 @@ class KlingFake(FakeServer):
             return "mode must be text2video, or audio2video with audio_type file"
         return _check_base64_audio(given.get("audio_file"))
 
+    async def _fetch_videos(self, kind: str, body: dict[str, Any]) -> str | float | None:
+        """Fetch every reference video URL as Kling does and check it against Kling's
+        rules; the first problem, or the seconds of the (last) video fetched."""
+        if kind == "motion-control":
+            longest = 10.0 if body.get("character_orientation") == "image" else 30.0
+            wanted = [("video_url", body.get("video_url"), (*MOTION_VIDEO, (3.0, longest)))]
+        elif kind == "omni-video":
+            wanted = [(f"video_list[{i}].video_url", v.get("video_url") if isinstance(v, dict) else None, OMNI_VIDEO)
+                      for i, v in enumerate(body.get("video_list") or [])]
+        else:
+            return None
+        seconds = None
+        for name, url, (sides, max_bytes, (shortest, longest)) in wanted:
+            if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+                return f"{name} must be a URL Kling can fetch (not a file or base64)"
+            try:
+                async with aiohttp.ClientSession() as session:
+                    async with session.get(url, timeout=aiohttp.ClientTimeout(total=30)) as answer:
+                        if answer.status != 200:
+                            return f"{name} could not be downloaded (HTTP {answer.status})"
+                        data = b""
+                        async for chunk in answer.content.iter_chunked(1 << 20):
+                            data += chunk
+                            if len(data) > max_bytes:
+                                break
+            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+                return f"{name} could not be downloaded ({type(exc).__name__})"
+            if len(data) > max_bytes:
+                return f"{name} is larger than {max_bytes // 2**20} MB"
+            facts = _probe_video(data)
+            if isinstance(facts, str):
+                return f"{name}: {facts}"
+            width, height, seconds = facts
+            self.fetched.append((name, url, (width, height, seconds, len(data))))
+            if not (sides[0] <= width <= sides[1] and sides[0] <= height <= sides[1]):
+                return f"{name} must be {sides[0]} to {sides[1]} px on each side, not {width}x{height}"
+            if not shortest <= seconds <= longest:
+                return f"{name} must last {shortest:g} to {longest:g} s, not {seconds:.2f} s"
+        return seconds
+
     # --- task lifecycle ---------------------------------------------------------------------
     def _advance(self, task: FakeTask) -> None:
         if task.status in ("succeed", "failed"):
@@ -257,6 +311,10 @@ class KlingFake(FakeServer):
             return {"images": images}
         width, height = self._video_size(task)
         duration = task.body.get("duration") or (task.body.get("input") or {}).get("duration") or "5"
+        follows_source = task.kind == "motion-control" or any(
+            v.get("refer_type") == "base" for v in task.body.get("video_list") or [])
+        if follows_source and task.source_s:
+            duration = str(max(1, round(task.source_s)))
         url = self.add_file(f"{task.id}.mp4", mp4_bytes(width, height, 24, float(duration)), "video/mp4")
         return {"videos": [{"id": f"v-{task.id}", "url": url, "duration": duration}]}
 
@@ -281,7 +339,7 @@ class KlingFake(FakeServer):
     def _check(self, kind: str, body: dict[str, Any]) -> web.Response | None:
         model = body.get("model_name", "kling-v1")
         special = {"video-extend": self._check_extend, "effects": _check_effects, "try-on": _check_try_on,
-                   "lip-sync": self._check_lip_sync, "avatar": _check_avatar}
+                   "lip-sync": self._check_lip_sync, "avatar": _check_avatar, "motion-control": _check_motion}
         if kind in special:
             problem = special[kind](body) or self._check_images(body)
             return _error(400, 1201, f"invalid parameter: {problem}") if problem else None
@@ -298,7 +356,8 @@ class KlingFake(FakeServer):
 
     def _check_images(self, body: dict[str, Any]) -> str | None:
         given = body.get("input") if isinstance(body.get("input"), dict) else {}
-        named = [(name, body[name]) for name in ("image", "image_tail", "human_image", "cloth_image") if name in body]
+        named = [(name, body[name]) for name in ("image", "image_tail", "human_image", "cloth_image", "image_url")
+                 if name in body]
         named += [("input.image", given["image"])] if "image" in given else []
         named += [(f"input.images[{i}]", v) for i, v in enumerate(given.get("images") or [])]
         for i, item in enumerate(body.get("image_list") or []):
@@ -343,6 +402,34 @@ def _check_try_on(body: dict[str, Any]) -> str | None:
     return None if "human_image" in body and "cloth_image" in body else "human_image and cloth_image are required"
 
 
+def _check_motion(body: dict[str, Any]) -> str | None:
+    if body.get("model_name", "kling-v2-6") not in MOTION_MODELS:
+        return "model_name must be kling-v2-6 or kling-v3"
+    if "image_url" not in body or "video_url" not in body:
+        return "image_url and video_url are required"
+    if body.get("keep_original_sound", "yes") not in ("yes", "no"):
+        return "keep_original_sound must be yes or no"
+    if body.get("character_orientation") not in ("image", "video") or body.get("mode") not in ("std", "pro"):
+        return "character_orientation must be image or video, and mode std or pro"
+    if len(str(body.get("prompt") or "")) > 2500:
+        return "prompt must be at most 2500 characters"
+    return None
+
+
+def _probe_video(data: bytes) -> tuple[int, int, float] | str:
+    """(width, height, seconds) of an MP4/MOV, or what is wrong with it."""
+    import av
+    try:
+        with av.open(io.BytesIO(data)) as container:
+            if "mp4" not in container.format.name and "mov" not in container.format.name:
+                return f"only .mp4/.mov are supported, not {container.format.name}"
+            stream = container.streams.video[0]
+            seconds = (container.duration or 0) / 1_000_000 or float((stream.duration or 0) * stream.time_base)
+            return stream.codec_context.width, stream.codec_context.height, seconds
+    except (av.FFmpegError, IndexError, ValueError):
+        return "the file is not a decodable video"
+
+
 def _check_avatar(body: dict[str, Any]) -> str | None:
     if body.get("mode") not in ("std", "pro") or "image" not in body:
         return "image and mode std/pro are required"
@@ -385,14 +472,20 @@ def _check_generation(body: dict[str, Any], model: str) -> str | None:
 
 
 def _check_omni_video(body: dict[str, Any], model: str) -> str | None:
-    images = body.get("image_list") or []
-    if len(images) > 7:
-        return "image_list holds at most 7 images"
+    images, videos = body.get("image_list") or [], body.get("video_list") or []
+    if len(images) > (4 if videos else 7):
+        return "image_list holds at most 7 images (4 beside a reference video)"
     if any(i.get("type") not in (None, "first_frame", "end_frame") for i in images):
         return "image_list[].type must be first_frame or end_frame"
-    if not any(i.get("type") == "first_frame" for i in images) and body.get("aspect_ratio") not in (
+    if len(videos) > 1 or any(not isinstance(v, dict) or v.get("refer_type") not in ("feature", "base")
+                              or v.get("keep_original_sound", "yes") not in ("yes", "no") for v in videos):
+        return "video_list holds one {video_url, refer_type feature|base, keep_original_sound yes|no}"
+    base = any(v.get("refer_type") == "base" for v in videos)
+    if videos and body.get("sound") == "on":
+        return "sound cannot be on with a reference video"
+    if not base and not any(i.get("type") == "first_frame" for i in images) and body.get("aspect_ratio") not in (
             "16:9", "9:16", "1:1"):
-        return "aspect_ratio is required without a first frame"
+        return "aspect_ratio is required without a first frame or a video to edit"
     return _check_generation(body, model)
 
 

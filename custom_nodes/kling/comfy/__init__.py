@@ -15,7 +15,7 @@ from . import (kling_avatar_node, kling_camera_control_i2v_node, kling_camera_co
                kling_omni_pro_first_last_frame_node, kling_omni_pro_image_node, kling_omni_pro_image_to_video_node,
                kling_omni_pro_text_to_video_node, kling_single_image_video_effect_node, kling_start_end_frame_node,
                kling_text_to_video_node, kling_text_to_video_with_audio, kling_video_extend_node, kling_video_node,
-               kling_virtual_try_on_node, refused_video_inputs)
+               kling_virtual_try_on_node, video_inputs)
 
 __all__ = ["TABLE", "kling_avatar_node", "kling_camera_control_i2v_node", "kling_camera_control_t2v_node",
            "kling_camera_controls", "kling_dual_character_video_effect_node", "kling_first_last_frame_node",
@@ -24,4 +24,4 @@ __all__ = ["TABLE", "kling_avatar_node", "kling_camera_control_i2v_node", "kling
            "kling_omni_pro_first_last_frame_node", "kling_omni_pro_image_node", "kling_omni_pro_image_to_video_node",
            "kling_omni_pro_text_to_video_node", "kling_single_image_video_effect_node", "kling_start_end_frame_node",
            "kling_text_to_video_node", "kling_text_to_video_with_audio", "kling_video_extend_node",
-           "kling_video_node", "kling_virtual_try_on_node", "refused_video_inputs"]
+           "kling_video_node", "kling_virtual_try_on_node", "video_inputs"]

@@ -1,8 +1,8 @@
 """ComfyUI's Kling partner nodes from API prompts shaped as ComfyUI writes them
 (dotted dynamic inputs and storyboards included), against the fake Kling API on the
 user's own keys: each node's request, the VIDEO/IMAGE it returns, Kling's rules
-refused before sending, errors, retries, cancel mid-poll, missing keys and the
-nodes that need a public video URL refused at validation."""
+refused before sending, errors, retries, cancel mid-poll and missing keys (the
+nodes that send a video: test_kling_video_inputs.py)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -158,15 +158,4 @@ async def test_missing_keys_are_refused_at_validation(prt: Runtime, kling: Kling
     assert not sub.accepted
     error = sub.node_errors["1"]["errors"][0]
     assert error["type"] == "missing_credentials" and "KERORO_KLING_ACCESS_KEY" in error["message"]
-    assert kling.requests == []
-
-
-async def test_nodes_that_need_a_public_video_url_are_refused_at_validation(krt: Runtime, kling: KlingFake):
-    node = {"prompt": "dance", "reference_image": ["r", 0], "reference_video": ["v", 0],
-            "keep_original_sound": True, "character_orientation": "video", "mode": "pro", "model": "kling-v2-6"}
-    video = {"class_type": "KlingTextToVideo", "inputs": {"prompt": "a dancer"}}
-    sub = await krt.jobs.submit(with_preview("KlingMotionControl", node, r=image_node(), v=video))
-    assert not sub.accepted
-    [error] = sub.node_errors["1"]["errors"]  # one refusal, not one per input
-    assert "public URL" in error["details"]
     assert kling.requests == []
