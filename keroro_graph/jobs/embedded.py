@@ -54,6 +54,10 @@ _JSON_FIELDS = frozenset({"prompt", "extra_data", "outputs_to_execute", "node_er
 _SELECT = f"SELECT {', '.join(_FIELDS)} FROM jobs"
 #: The same columns with the prompt left out (lists that do not show it never decode it).
 _SELECT_NO_PROMPT = _SELECT.replace(" prompt,", " '{}',", 1)
+#: Leasing is one statement: the first queued job (run order) becomes running.
+_LEASE = ("UPDATE jobs SET status = 'running', started_at = ?1, heartbeat_at = ?1, worker_id = ?2, "
+          "lease_seq = ?3 WHERE seq = (SELECT seq FROM jobs WHERE status = 'queued' "
+          f"ORDER BY number, seq LIMIT 1) RETURNING {', '.join(_FIELDS)}")
 _INSERT = (f"INSERT OR IGNORE INTO jobs ({', '.join(_FIELDS)}) "
            f"VALUES ({', '.join('?' * len(_FIELDS))})")
 #: Members (graph nodes, outputs) below which a document is written on the loop.
@@ -102,6 +106,8 @@ class EmbeddedBackend(JobBackend):
         #: Queued jobs whose prompt is not known to be small (submitted with a large one,
         #: or found queued at open): while there is none, a lease is a small call.
         self._large_queued: set[str] = set()
+        #: order column → its last value (see _next_seq).
+        self._seqs: dict[str, int] = {}
 
     async def _store(self, fn: Any, *args: Any, small: bool = False) -> Any:
         """Run ``fn(*args)`` in the store's thread; a ``small`` call (bounded work: no
@@ -140,6 +146,7 @@ class EmbeddedBackend(JobBackend):
 
     def _open(self) -> list[str]:
         self._db = _connect(self.path)
+        self._seqs = {}
         self._migrate()
         interrupted = self._interrupt_orphans()
         self._counts = Counter(dict(self._db.execute("SELECT status, COUNT(*) FROM jobs GROUP BY status")))
@@ -172,8 +179,7 @@ class EmbeddedBackend(JobBackend):
         values = [_dump(getattr(job, f)) if f in _JSON_FIELDS else getattr(job, f)
                   for f in _FIELDS]
         values[_FIELDS.index("status")] = job.status.value
-        with self._tx() as db:
-            inserted = db.execute(_INSERT, values).rowcount
+        inserted = self._conn.execute(_INSERT, values).rowcount  # one statement: its own transaction
         if not inserted:
             raise JobError(f"a job with id {job.id} already exists")
         self._counts[JobStatus.QUEUED] += 1
@@ -196,18 +202,14 @@ class EmbeddedBackend(JobBackend):
         return None
 
     def _lease(self, worker_id: str) -> JobRecord | None:
-        with self._tx() as db:
-            row = db.execute("SELECT seq FROM jobs WHERE status = 'queued' "
-                             "ORDER BY number, seq LIMIT 1").fetchone()
-            if row is None:
-                return None
-            now = time.time()
-            db.execute("UPDATE jobs SET status = 'running', started_at = ?, heartbeat_at = ?, "
-                       "worker_id = ?, lease_seq = ? WHERE seq = ?",
-                       (now, now, worker_id, self._next_seq("lease_seq"), row[0]))
-            found = db.execute(f"{_SELECT} WHERE seq = ?", row).fetchone()
+        # One statement (its own transaction): the first queued job becomes running. A
+        # RETURNING statement commits once stepped to its end, hence fetchall.
+        now = time.time()
+        rows = self._conn.execute(_LEASE, (now, worker_id, self._next_seq("lease_seq"))).fetchall()
+        if not rows:
+            return None
         self._move(JobStatus.QUEUED, JobStatus.RUNNING)
-        return _record(found)
+        return _record(rows[0])
 
     def _move(self, old: str, new: str, count: int = 1) -> None:
         self._counts[old] -= count
@@ -248,13 +250,12 @@ class EmbeddedBackend(JobBackend):
                 messages: list[Any], error: dict[str, Any] | None) -> None:
         values = (status.value, time.time(), _dump(outputs), _dump(meta), _dump(messages),
                   _dump(error))
-        with self._tx() as db:
-            changed = db.execute(
-                "UPDATE jobs SET status = ?, finished_at = ?, outputs = ?, meta = ?, "
-                "messages = ?, error = ?, finish_seq = ? WHERE id = ? AND status = 'running'",
-                (*values, self._next_seq("finish_seq"), job_id)).rowcount
-            if not changed:
-                raise JobError(f"job {job_id} is {self._status(job_id)}, not running")
+        changed = self._conn.execute(  # one statement: its own transaction
+            "UPDATE jobs SET status = ?, finished_at = ?, outputs = ?, meta = ?, "
+            "messages = ?, error = ?, finish_seq = ? WHERE id = ? AND status = 'running'",
+            (*values, self._next_seq("finish_seq"), job_id)).rowcount
+        if not changed:
+            raise JobError(f"job {job_id} is {self._status(job_id)}, not running")
         self._move(JobStatus.RUNNING, status)
 
     async def cancel(self, job_id: str) -> JobStatus | None:
@@ -353,7 +354,14 @@ class EmbeddedBackend(JobBackend):
             raise
 
     def _next_seq(self, column: str) -> int:
-        return self._conn.execute(f"SELECT COALESCE(MAX({column}), 0) + 1 FROM jobs").fetchone()[0]
+        """The next value of an order column, counted here after one read of its maximum
+        (one process owns the store; a value lost to a failed statement leaves a gap,
+        which orders the same)."""
+        value = self._seqs.get(column)
+        if value is None:
+            value = self._conn.execute(f"SELECT COALESCE(MAX({column}), 0) FROM jobs").fetchone()[0]
+        self._seqs[column] = value = value + 1
+        return value
 
     def _status(self, job_id: str) -> str:
         row = self._conn.execute("SELECT status FROM jobs WHERE id = ?", (job_id,)).fetchone()

@@ -91,10 +91,13 @@ async def list_jobs(request: web.Request) -> web.Response:
     offset = max(0, _int(query, "offset", 0) or 0)
     statuses = [ours for theirs in wanted for ours in OURS[theirs]]
     records = await request.app[RUNTIME].jobs.list(statuses=statuses, prompt=False)  # the list never shows it
-    jobs = [comfy_job(r) for r in records]
+    # create_time is in ms: two jobs created within one ms keep their order of creation
+    keyed = [(job, r.created_at) for r in records for job in [comfy_job(r)]]
     if workflow_id := query.get("workflow_id"):
-        jobs = [j for j in jobs if j.get("workflow_id") == workflow_id]
-    jobs.sort(key=_duration if sort_by == "execution_duration" else _created, reverse=sort_order == "desc")
+        keyed = [(j, at) for j, at in keyed if j.get("workflow_id") == workflow_id]
+    keyed.sort(key=(lambda pair: _duration(pair[0])) if sort_by == "execution_duration"
+               else (lambda pair: (_created(pair[0]), pair[1])), reverse=sort_order == "desc")
+    jobs = [job for job, _at in keyed]
     total = len(jobs)
     page = jobs[offset:offset + limit] if limit is not None else jobs[offset:]
     return _redacted(request, {"jobs": page, "pagination": {
