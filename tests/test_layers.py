@@ -92,3 +92,21 @@ def test_the_server_reads_jobs_through_the_service_not_the_backend():
              for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
              if isinstance(node, ast.Attribute) and node.attr == "backend"]
     assert found == []
+
+
+#: Keys and names of ComfyUI's messages and history, which only jobs/wire.py writes.
+COMFY_WIRE_WORDS = frozenset({"prompt_id", "display_node", "parent_node", "real_node_id", "node_type",
+                              "exception_type", "exception_message", "current_inputs", "current_outputs",
+                              "execution_start", "execution_cached", "execution_success", "execution_error",
+                              "execution_interrupted", "executing", "executed", "progress_state", "status_str"})
+
+
+def test_the_engine_and_the_stores_do_not_spell_comfyuis_message_keys():
+    """The engine hands typed events and results; jobs/wire.py renders them as ComfyUI's
+    JSON (messages, history, failure records), so no other core module writes those keys."""
+    core = files(PACKAGE / "engine", PACKAGE / "jobs")
+    found = [f"{path.relative_to(REPO_ROOT)}:{node.lineno} {node.value!r}" for path in core
+             if path.name != "wire.py"
+             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+             if isinstance(node, ast.Constant) and node.value in COMFY_WIRE_WORDS]
+    assert found == []

@@ -31,7 +31,7 @@ from .expansion import (DynamicPrompt, PendingExpansion, ephemeral_nodes, link_s
 from .mapping import Merged, ResultMerger, blocker_in, plan_calls
 from .paid import run_paid
 from .plan import _fingerprints, make_plan
-from .run import JobFailure, RunRequest, RunResult
+from .run import JobFailure, NodeOrigin, RunRequest, RunResult
 from .signature import compute_signatures, strict_literal
 
 #: Nodes started per turn of the event loop (see Execution._pump).
@@ -95,10 +95,10 @@ class Execution:
         result = RunResult(status="success", ui=dict(self.ui), meta=meta, executed=list(self.executed),
                            cached=cached, started_ms=started, finished_ms=finished)
         if self.interrupted:
-            result.status, result.interrupted_node = "interrupted", self.interrupted_node
             node = self.graph.nodes.get(self.interrupted_node or "")
-            self._emit(JobInterrupted(job_id=job, node_id=self.interrupted_node,
-                                      class_type=node.class_type if node else None,
+            result.status, result.interrupted_node = "interrupted", self.interrupted_node
+            result.interrupted_type = node.class_type if node else None
+            self._emit(JobInterrupted(job_id=job, node_id=self.interrupted_node, class_type=result.interrupted_type,
                                       executed=tuple(self.executed)))
         elif self.failure is not None:
             result.status, result.failure = "error", self.failure
@@ -111,12 +111,12 @@ class Execution:
             self._emit(JobSucceeded(job_id=job))
         return result
 
-    def _meta(self, node_id: str) -> dict[str, Any]:
+    def _meta(self, node_id: str) -> NodeOrigin:
         dyn = self._dynprompt
         if dyn is None or node_id not in dyn.ephemeral_parents:
-            return {"node_id": node_id, "display_node": node_id, "parent_node": None, "real_node_id": node_id}
-        return {"node_id": node_id, "display_node": dyn.get_display_node_id(node_id),
-                "parent_node": dyn.get_parent_node_id(node_id), "real_node_id": dyn.get_real_node_id(node_id)}
+            return NodeOrigin(display_node=node_id, parent_node=None, real_node_id=node_id)
+        return NodeOrigin(display_node=dyn.get_display_node_id(node_id), parent_node=dyn.get_parent_node_id(node_id),
+                          real_node_id=dyn.get_real_node_id(node_id))
 
     @property
     def dynprompt(self) -> DynamicPrompt:

@@ -5,12 +5,13 @@ typed failure, ``JobFailure``.
 exception type and text, traceback, the failing node's inputs) and is the single
 place a failure record is built: the engine (a node raised, a cycle), the job service
 (a prompt that no longer validates when it runs), the job stores (a job lost with its
-server, a poison job). ``as_dict`` is its stored / wire form; ``from_dict`` reads it back.
+server, a poison job). Its stored and wire form is jobs/wire.py's ``failure_record``: the
+engine knows none of ComfyUI's JSON keys.
 """
 from __future__ import annotations
 
 import traceback as _traceback
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Callable, Literal, Mapping
 
 from ..errors import _qualified
@@ -47,29 +48,14 @@ class JobFailure:
                    traceback=tuple(clean(line) for line in _traceback.format_exception(exc)),
                    current_inputs={k: [clean(preview(v)) for v in vals] for k, vals in (inputs or {}).items()})
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> JobFailure:
-        """Read back a stored failure (unknown keys are ignored, missing ones default)."""
-        errors = data.get("node_errors")
-        return cls(exception_type=str(data.get("exception_type", "")),
-                   exception_message=str(data.get("exception_message", "")),
-                   node_id=data.get("node_id"), node_type=data.get("node_type"),
-                   traceback=tuple(data.get("traceback") or ()),
-                   current_inputs=dict(data.get("current_inputs") or {}),
-                   node_errors=dict(errors) if errors is not None else None)
 
-    def as_dict(self) -> dict[str, Any]:
-        """The stored form (and the fields of ComfyUI's ``execution_error``)."""
-        out: dict[str, Any] = {
-            "node_id": self.node_id, "node_type": self.node_type,
-            "exception_type": self.exception_type, "exception_message": self.exception_message,
-            "traceback": list(self.traceback), "current_inputs": dict(self.current_inputs)}
-        if self.node_errors is not None:
-            out["node_errors"] = dict(self.node_errors)
-        return out
-
-    def at(self, node_id: str | None, node_type: str | None) -> JobFailure:
-        return replace(self, node_id=node_id, node_type=node_type)
+@dataclass(frozen=True)
+class NodeOrigin:
+    """Where a node of a run comes from: itself, or (for a node an expansion added) the
+    node shown in its place, the node that expanded, and the prompt's node it stands for."""
+    display_node: str
+    parent_node: str | None
+    real_node_id: str
 
 
 @dataclass
@@ -87,15 +73,17 @@ class RunResult:
     status: RunStatus
     #: node id → ui output, cached nodes included (ComfyUI's history ``outputs``).
     ui: dict[str, Any]
-    meta: dict[str, Any]
+    #: node id → its origin, for every node in ``ui``.
+    meta: dict[str, NodeOrigin]
     executed: list[str]
     cached: list[str]
     started_ms: int
     finished_ms: int
     #: Set when ``status == "error"``.
     failure: JobFailure | None = None
-    #: Set when ``status == "interrupted"``: the node that was running.
+    #: Set when ``status == "interrupted"``: the node that was running, and its class type.
     interrupted_node: str | None = None
+    interrupted_type: str | None = None
 
     @classmethod
     def failed(cls, failure: JobFailure, *, at_ms: int) -> RunResult:

@@ -23,8 +23,10 @@ from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
 
 from keroro_graph import jsonpieces
+from keroro_graph.engine.run import JobFailure
 from keroro_graph.errors import JobError, JobNotFoundError
 from keroro_graph.jobs.backend import FINISHED, JobBackend, JobRecord, JobStatus, wait_for_signal
+from keroro_graph.jobs.wire import failure_record
 
 try:
     import fcntl
@@ -82,9 +84,8 @@ def _record(row: tuple[Any, ...]) -> JobRecord:
     return JobRecord.model_construct(**data)
 
 
-_SERVER_STOPPED = _dump({"node_id": None, "node_type": None, "exception_type": "ServerStopped",
-                         "exception_message": "the server stopped while this job was running",
-                         "traceback": []})
+_SERVER_STOPPED = _dump(failure_record(JobFailure(
+    exception_type="ServerStopped", exception_message="the server stopped while this job was running")))
 
 
 class EmbeddedBackend(JobBackend):

@@ -32,9 +32,11 @@ from typing import Any, Iterable
 from redis import asyncio as aioredis
 from redis.exceptions import RedisError, ResponseError
 
+from keroro_graph.engine.run import JobFailure
 from keroro_graph.errors import JobError, JobNotFoundError
 from keroro_graph.jobs import redis_scripts as lua
 from keroro_graph.jobs.backend import JobBackend, JobRecord, JobStatus, wait_for_signal
+from keroro_graph.jobs.wire import failure_record
 from keroro_graph.jobs.redis_client import connect, default_consumer, follow, split_queue_url
 from keroro_graph.jobs.redis_listing import Listing, chosen_statuses
 
@@ -48,6 +50,12 @@ _GROUP = "workers"
 
 def _dump(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+#: The failure of a job buried after too many deliveries, as JSON split where the
+#: LEASE script puts its message (which names the deliveries and the last worker).
+_POISON_HEAD, _POISON_TAIL = _dump(failure_record(JobFailure(exception_type="PoisonJobError",
+                                                            exception_message="\0"))).split(_dump("\0"))
 
 
 class RedisStreamsBackend(JobBackend):
@@ -145,7 +153,7 @@ class RedisStreamsBackend(JobBackend):
         self._work.clear()  # before asking, so a wake-up sent meanwhile is never lost
         found = await self._run("LEASE", _GROUP, self.consumer, _dump(worker_id),
                                 _dump(time.time()), int(self.claim_idle_s * 1000),
-                                self.max_deliveries, *_FIELDS)
+                                self.max_deliveries, _POISON_HEAD, _POISON_TAIL, *_FIELDS)
         job_id, remaining, dead, values = found[0], int(found[1]), found[2], found[3]
         for poisoned in dead:
             log.error("job %s was delivered more than %d times; moved to %s", poisoned,

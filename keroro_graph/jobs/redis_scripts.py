@@ -30,7 +30,8 @@ return 1
 """
 
 # ARGV: prefix, group, consumer, worker (JSON), now (JSON), min idle ms, max deliveries,
-# then the record fields to return. Returns {job id or '', queued jobs left,
+# the poison failure's JSON before and after its message (rendered by JobFailure in
+# Python), then the record fields to return. Returns {job id or '', queued jobs left,
 # {dead-lettered ids}, {the leased job's status and record fields}}.
 LEASE = """
 local p, group, consumer = ARGV[1], ARGV[2], ARGV[3]
@@ -42,7 +43,7 @@ local function take(id, entry, deliveries)
   redis.call('HSET', p .. ':job:' .. id, 'status', 'running', 'worker_id', ARGV[4],
              'started_at', ARGV[5], 'entry', entry, 'deliveries', deliveries)
   redis.call('ZADD', p .. ':running', seq, id)
-  local record = redis.call('HMGET', p .. ':job:' .. id, 'status', unpack(ARGV, 8))
+  local record = redis.call('HMGET', p .. ':job:' .. id, 'status', unpack(ARGV, 10))
   return {id, redis.call('ZCARD', p .. ':queue'), dead, record}
 end
 
@@ -56,8 +57,7 @@ local function bury(id, entry, deliveries)
   local last = redis.call('HGET', key, 'worker_id') or 'null'
   local message = 'delivered ' .. deliveries .. ' times; each time its worker stopped ' ..
                   'before finishing it (last worker: ' .. last .. ')'
-  local err = '{"node_id":null,"node_type":null,"exception_type":"PoisonJobError",' ..
-              '"exception_message":' .. cjson.encode(message) .. ',"traceback":[]}'
+  local err = ARGV[8] .. cjson.encode(message) .. ARGV[9]
   drop(entry)
   redis.call('XADD', p .. ':dead', '*', 'job', id, 'deliveries', deliveries,
              'worker', last, 'error', err, 'at', ARGV[5])

@@ -27,7 +27,8 @@ from ..graph.checks import pasted_secrets_result
 from ..graph.validate import LARGE_GRAPH, CredentialCheck, ValidationResult, error_dict, validate_prompt
 from ..registry.registry import Registry
 from .backend import JobBackend, JobRecord, JobStatus
-from .history import status_messages
+from . import wire
+from .wire import plain_number  # noqa: F401 - routes read it here
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +49,7 @@ class SubmitResult:
 
     def as_json(self) -> dict[str, Any]:
         if self.accepted:
-            return {"prompt_id": self.prompt_id, "number": plain_number(self.number),
-                    "node_errors": self.node_errors}
+            return wire.prompt_answer(self.prompt_id, self.number, self.node_errors)
         return {"error": self.error, "node_errors": self.node_errors}
 
 
@@ -346,8 +346,8 @@ class JobService:
                       "interrupted": JobStatus.INTERRUPTED}[result.status]
             await self.backend.finish(
                 job.id, status, outputs=self._clean(result.ui) if status is JobStatus.SUCCESS else {},
-                meta=result.meta, messages=self._clean(status_messages(job.id, result)),
-                error=self._clean(result.failure.as_dict() if result.failure else None))
+                meta=wire.history_meta(result), messages=self._clean(wire.history_messages(job.id, result)),
+                error=self._clean(wire.failure_record(result.failure) if result.failure else None))
             recorded = status
         finally:
             heartbeat.cancel()
@@ -368,11 +368,6 @@ class JobService:
     async def _queue_changed(self, job_id: str | None) -> None:
         remaining = await self.queue_remaining()
         self.bus.publish(QueueChanged(job_id=job_id or "", queue_remaining=remaining))
-
-
-def plain_number(value: float) -> float | int:
-    """Priorities are floats inside; integral ones show as integers (as in ComfyUI)."""
-    return int(value) if float(value).is_integer() else value
 
 
 def plain_json(value: Any) -> Any:

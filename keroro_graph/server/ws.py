@@ -22,6 +22,7 @@ from aiohttp import WSCloseCode, WSMsgType, web
 
 from ..engine.events import (Event, JobFailed, JobRecorded, JobStarted, NodeBlocked, NodeFinished, NodePreview,
                              NodeStarted, NodeText, QueueChanged)
+from ..jobs import wire
 from . import messages, ws_frames
 from .keys import HUB, RUNTIME, SETTINGS
 
@@ -229,12 +230,12 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
     remaining = await runtime.jobs.queue_remaining()
     # no await from here to the claim: what was kept for this id goes before anything new
     hub.attach(client)
-    client.send(messages.status(remaining, sid=sid))
+    client.send(messages.message(*wire.status(remaining, sid=sid)))
     hub.claim(client)
     running = hub.running_job_of(sid)
     if running is not None:
         job_id, node = running
-        client.send(messages.message("executing", {"node": node, "display_node": node, "prompt_id": job_id}))
+        client.send(messages.message(*wire.executing(job_id, node)))
     try:
         await _read(ws, client, request)
     finally:

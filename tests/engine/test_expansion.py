@@ -46,6 +46,10 @@ async def test_output_nodes_inside_an_expansion_run_and_literals_pass_through(ru
     assert record.outputs["o1"]["text"] == ["105"]
     assert record.outputs["o2"]["text"] == ["literal"]
     assert record.outputs["e.0.0.o"]["text"] == ["105"]
+    # history's meta shows an expanded output node as the node that made it (ComfyUI's keys)
+    assert record.meta["e.0.0.o"] == {"node_id": "e.0.0.o", "display_node": "e", "parent_node": "e",
+                                      "real_node_id": "e"}
+    assert record.meta["o1"] == {"node_id": "o1", "display_node": "o1", "parent_node": None, "real_node_id": "o1"}
 
 
 async def test_dynprompt_sees_expanded_nodes(runtime):

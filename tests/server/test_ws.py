@@ -209,3 +209,33 @@ async def test_batched_frames_reach_a_client_that_agreed_on_compression(client):
     assert executing == [*map(str, range(60)), "out", None]
     assert next(m for m in sock.messages if m["type"] == "executed")["data"]["output"] == {"text": ["59"]}
     await ws.close()
+
+
+async def test_history_keeps_the_messages_the_socket_carried(client, socket):
+    """ComfyUI records what it broadcast: a job's status.messages are the socket's
+    execution_start, execution_cached and outcome, field for field (only the moment a
+    timestamp was read may differ by a few ms)."""
+    def same(data):
+        return {k: v for k, v in data.items() if k != "timestamp"}, list(data)
+
+    failing = {"1": {"class_type": "TestConst", "inputs": {"value": 1}},
+               "2": {"class_type": "TestFail", "inputs": {"value": ["1", 0], "message": "no luck"}},
+               "3": {"class_type": "TestOutput", "inputs": {"source": ["2", 0]}}}
+    sleeping = {"1": {"class_type": "TestConst", "inputs": {"value": 1}},
+                "2": {"class_type": "TestSleep", "inputs": {"value": ["1", 0], "seconds": 60}},
+                "3": {"class_type": "TestOutput", "inputs": {"source": ["2", 0]}}}
+    for graph, outcome in ((TWO_NODES, "execution_success"), (failing, "execution_error"),
+                           (sleeping, "execution_interrupted")):
+        socket.messages.clear()
+        prompt_id = await submit(client, graph)
+        if outcome == "execution_interrupted":
+            await socket.until(lambda m: m["type"] == "executing" and m["data"]["node"] == "2")
+            await client.post("/interrupt", json={"prompt_id": prompt_id})
+        await socket.until_done(prompt_id)
+        kept = (await (await client.get(f"/history/{prompt_id}")).json())[prompt_id]["status"]["messages"]
+        carried = [m for m in socket.messages if isinstance(m, dict) and m["data"].get("prompt_id") == prompt_id
+                   and m["type"] in ("execution_start", "execution_cached", outcome)]
+        assert [name for name, _ in kept] == ["execution_start", "execution_cached", outcome]
+        assert [same(data) for _, data in kept] == [same(m["data"]) for m in carried]
+    interrupted = kept[-1][1]
+    assert interrupted["node_id"] == "2" and interrupted["node_type"] == "TestSleep"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from ...jobs.backend import JobStatus
-from ...jobs.history import history_entry
+from ...jobs.wire import history_entry
 from ..errors import fail, json_object
 from ..keys import RUNTIME
 from ..streaming import carried_nodes, json_answer

@@ -10,7 +10,7 @@ from typing import Any
 from aiohttp import web
 
 from ...jobs.backend import JobRecord, JobStatus
-from ...jobs.history import history_entry
+from ...jobs.wire import history_entry
 from ...jobs.service import plain_number
 from ..errors import fail, json_body
 from ..keys import RUNTIME, SECRETS

@@ -2,22 +2,15 @@
 order, credentials never shown), clearing and deleting pending items, interrupting."""
 from __future__ import annotations
 
-from typing import Any
-
 from aiohttp import web
 
-from ...jobs.backend import JobRecord, JobStatus
-from ...jobs.service import plain_number
+from ...jobs.backend import JobStatus
+from ...jobs.wire import queue_item
 from ..errors import fail, json_object
 from ..keys import RUNTIME
 from ..streaming import carried_nodes, json_answer
 
 routes = web.RouteTableDef()
-
-
-def queue_item(job: JobRecord) -> list[Any]:
-    """ComfyUI's ``[number, prompt_id, prompt, extra_data, outputs_to_execute]``."""
-    return [plain_number(job.number), job.id, job.prompt, job.extra_data, job.outputs_to_execute]
 
 
 @routes.get("/queue")
