@@ -51,7 +51,7 @@ export const RecordWidget = memo(function RecordWidget({ nodeId, input, value }:
         </button>
         <span className="kg-record-name">{v || t("record.none")}</span>
       </div>
-      {v && <InputPreview name={input.name} value={v} />}
+      {v && <InputPreview name={input.name} value={v} kind="audio" />}
     </div>
   );
 });

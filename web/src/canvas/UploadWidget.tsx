@@ -20,10 +20,10 @@ const VIDEO = /\.(mp4|webm|mov|mkv|m4v)$/i;
 const AUDIO = /\.(wav|mp3|flac|ogg|opus|m4a|aac)$/i;
 const ACCEPT = { image: "image/*", video: "video/*,image/*", audio: "audio/*,video/*" } as const;
 
-/** A preview of an input-folder file: picture, video or sound player. */
-export function InputPreview({ name, value }: { name: string; value: string }) {
+/** A preview of an input-folder file: picture, video or sound player (an audio loader plays a video's sound). */
+export function InputPreview({ name, value, kind }: { name: string; value: string; kind: InputDef["upload"] }) {
   const url = inputFileUrl(value);
-  if (AUDIO.test(value)) return <audio className="kg-input-audio nodrag" controls preload="metadata" src={url} aria-label={`${name}: ${value}`} />;
+  if (kind === "audio" || AUDIO.test(value)) return <audio className="kg-input-audio nodrag" controls preload="metadata" src={url} aria-label={`${name}: ${value}`} />;
   if (VIDEO.test(value)) return <video className="kg-thumb kg-input-video nodrag" controls muted loop playsInline preload="metadata" src={url} aria-label={`${name}: ${value}`} />;
   return <img className="kg-thumb" src={url} alt={`${name}: ${value}`} loading="lazy" />;
 }
@@ -59,7 +59,7 @@ export const UploadWidget = memo(function UploadWidget({ nodeId, input, value, d
           </button>
         )}
       </div>
-      {v && !lod && <InputPreview name={input.name} value={v} />}
+      {v && !lod && <InputPreview name={input.name} value={v} kind={input.upload} />}
     </div>
   );
 });

@@ -9,6 +9,7 @@ import { useGraph } from "../store/graph-store";
 import { showOutputs, useRuntimeStore } from "../store/runtime-store";
 import { toast } from "../store/ui-store";
 import { jobNames, nameOf } from "./job-names";
+import { HistoryMedia } from "./HistoryMedia";
 import { t, type MessageKey } from "../i18n";
 
 const thumbs = (job: Job) =>
@@ -67,6 +68,7 @@ export function HistoryPanel() {
               </span>
               {job.error && <span className="kg-job-error">{job.error.node_type}: {job.error.exception_message}</span>}
             </button>
+            <HistoryMedia outputs={job.outputs as never} />
           </li>
         ))}
         {!jobs.length && <li className="empty">{t("history.none")}</li>}
