@@ -17,7 +17,7 @@ import pytest
 
 from tests.fakes.base import mp4_bytes
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS, Canvas, sync_api
+from .conftest import Canvas, launch
 
 LOADED = """v => new Promise((ok, fail) => {
     if (v.readyState >= 1) return ok(v.duration);
@@ -27,13 +27,11 @@ LOADED = """v => new Promise((ok, fail) => {
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
+def browser(playwright: Any) -> Iterator[Any]:
     """Chromium with a fake microphone that is always allowed (RecordAudio)."""
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                              args=[*CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"])
-        yield b
-        b.close()
+    b = launch(playwright, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream")
+    yield b
+    b.close()
 
 
 def wav_bytes(seconds: float = 1.0, rate: int = 16000) -> bytes:
