@@ -18,15 +18,16 @@ from aiohttp import web
 from PIL import Image
 
 from tests.fakes.base import FakeServer, png_bytes
+from tests.fakes.gemini_interactions import OMNI_MODEL, Interactions
 
 GOOD_KEY = "AIza-fake-good-key"
 IMAGE_MODELS = {"gemini-2.5-flash-image", "gemini-2.5-flash-image-preview", "gemini-3-pro-image-preview",
-                "gemini-3.1-flash-image-preview", "gemini-3.1-flash-lite-image-preview",
+                "gemini-3.1-flash-image-preview", "gemini-3.1-flash-lite-image",
                 "gemini-2.0-flash-preview-image-generation"}
 TEXT_MODELS = {"gemini-2.5-flash", "gemini-2.5-flash-lite", "gemini-2.5-pro", "gemini-3.1-pro-preview",
                "gemini-3.1-flash-lite-preview", "gemini-3.5-flash"}
 #: Models that take thinkingConfig.thinkingLevel.
-THINKING_MODELS = {"gemini-3.1-flash-image-preview", "gemini-3.1-flash-lite-image-preview", "gemini-3.1-pro-preview",
+THINKING_MODELS = {"gemini-3.1-flash-image-preview", "gemini-3.1-flash-lite-image", "gemini-3.1-pro-preview",
                    "gemini-3.1-flash-lite-preview", "gemini-3.5-flash"}
 RATIOS = {"1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9"}
 RATIOS_31 = {"1:4", "4:1", "1:8", "8:1"}
@@ -72,6 +73,8 @@ class GeminiFake(FakeServer):
         self.thought_colour: tuple[int, int, int] | None = None
         self.bodies: list[dict[str, Any]] = []
         self.app.router.add_post("/v1beta/models/{call}", self._call)
+        #: Gemini Omni Flash's Interactions API (tests/fakes/gemini_interactions.py).
+        self.interactions = Interactions(self)
 
     @property
     def base_url(self) -> str:
@@ -116,6 +119,8 @@ class GeminiFake(FakeServer):
 
     # --- request checks ---------------------------------------------------------------------
     def _check(self, model: str, body: Any) -> str | None:
+        if model == OMNI_MODEL:
+            return "This model only supports Interactions API."
         if model not in IMAGE_MODELS | TEXT_MODELS:
             return f"models/{model} is not found for API version v1beta"
         contents = body.get("contents") if isinstance(body, dict) else None
@@ -143,7 +148,8 @@ class GeminiFake(FakeServer):
         if ratio is not None and ratio not in allowed:
             return f"Invalid aspect ratio: {ratio}"
         size = _get(image, "imageSize", "image_size")
-        if size is not None and (not model.startswith("gemini-3") or size not in ("1K", "2K", "4K")):
+        sizes = ("1K",) if model == "gemini-3.1-flash-lite-image" else ("1K", "2K", "4K")  # Lite: 1K only
+        if size is not None and (not model.startswith("gemini-3") or size not in sizes):
             return f"imageSize {size} is not supported for {model}"
         thinking = _get(config, "thinkingConfig", "thinking_config")
         if thinking is not None and (model not in THINKING_MODELS

@@ -433,7 +433,12 @@ def _probe_video(data: bytes) -> tuple[int, int, float] | str:
 def _check_avatar(body: dict[str, Any]) -> str | None:
     if body.get("mode") not in ("std", "pro") or "image" not in body:
         return "image and mode std/pro are required"
-    return _check_base64_audio(body.get("sound_file"))
+    sound = body.get("sound_file")
+    if isinstance(sound, str) and sound.startswith(("http://", "https://")):
+        return None  # Kling takes a URL or raw base64
+    if isinstance(sound, str) and len(sound) * 3 // 4 > 5 * 1024 * 1024:
+        return "sound_file must be at most 5 MB (.mp3/.wav/.m4a/.aac)"
+    return _check_base64_audio(sound)
 
 
 def _check_base64_audio(value: Any) -> str | None:
