@@ -5,14 +5,15 @@ It owns the ``jobs`` table, its schema version (``PRAGMA user_version``), the ru
 wake-up event idle workers wait on. Every state change is one transaction, so a crash never
 leaves a half-written job, and every statement runs in the store's own thread, so a large
 prompt being stored or read never stalls the event loop (large JSON is encoded and decoded
-in pieces, see keroro_graph/jsonpieces.py); counts per status are kept in memory. A sidecar ``.lock`` file (POSIX ``flock``) makes the store
-single-process, which is what lets ``open()`` treat every ``running`` job as orphaned. It
-knows nothing of graphs, the engine or HTTP: prompts and outputs are opaque JSON.
+in pieces, see keroro_graph/jsonpieces.py); counts per status are kept in memory. A sidecar
+``.lock`` file (POSIX ``flock``) makes the store single-process, which is what lets ``open()``
+treat every ``running`` job as orphaned. The table itself (schema, statements, rows to
+records) is embedded_sql.py's. It knows nothing of graphs, the engine or HTTP: prompts and
+outputs are opaque JSON.
 """
 from __future__ import annotations
 
 import asyncio
-import json
 import math
 import sqlite3
 import time
@@ -22,69 +23,20 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
 
-from keroro_graph import jsonpieces
 from keroro_graph.engine.run import JobFailure
 from keroro_graph.errors import JobError, JobNotFoundError
 from keroro_graph.jobs.backend import FINISHED, JobBackend, JobRecord, JobStatus, wait_for_signal
 from keroro_graph.jobs.wire import failure_record
 
-try:
-    import fcntl
-except ImportError:  # Windows: no sidecar lock; one process per store is then on trust.
-    fcntl = None  # type: ignore[assignment]
+from keroro_graph.jobs import embedded_sql as sql
+from keroro_graph.jobs.embedded_sql import MEMORY, SCHEMA_VERSION  # noqa: F401 - part of this module's API
 
-MEMORY = ":memory:"
-SCHEMA_VERSION = 1
-_SCHEMA_V1 = (
-    # seq is the submission order; lease_seq and finish_seq order running and history.
-    """CREATE TABLE jobs (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, number REAL NOT NULL,
-        status TEXT NOT NULL, prompt TEXT NOT NULL, extra_data TEXT NOT NULL, client_id TEXT,
-        outputs_to_execute TEXT NOT NULL, node_errors TEXT NOT NULL, created_at REAL NOT NULL,
-        started_at REAL, finished_at REAL, heartbeat_at REAL, worker_id TEXT,
-        lease_seq INTEGER, finish_seq INTEGER, outputs TEXT NOT NULL, meta TEXT NOT NULL,
-        messages TEXT NOT NULL, error TEXT)""",
-    "CREATE INDEX jobs_queue ON jobs (status, number, seq)",
-    "CREATE INDEX jobs_lease_order ON jobs (lease_seq)",
-    "CREATE INDEX jobs_finish_order ON jobs (finish_seq)",
-)
-_FIELDS = ("id", "number", "status", "prompt", "extra_data", "client_id", "outputs_to_execute",
-           "node_errors", "created_at", "started_at", "finished_at", "worker_id", "outputs",
-           "meta", "messages", "error")
-_JSON_FIELDS = frozenset({"prompt", "extra_data", "outputs_to_execute", "node_errors",
-                          "outputs", "meta", "messages", "error"})
-_SELECT = f"SELECT {', '.join(_FIELDS)} FROM jobs"
-#: The same columns with the prompt left out (lists that do not show it never decode it).
-_SELECT_NO_PROMPT = _SELECT.replace(" prompt,", " '{}',", 1)
-#: Leasing is one statement: the first queued job (run order) becomes running.
-_LEASE = ("UPDATE jobs SET status = 'running', started_at = ?1, heartbeat_at = ?1, worker_id = ?2, "
-          "lease_seq = ?3 WHERE seq = (SELECT seq FROM jobs WHERE status = 'queued' "
-          f"ORDER BY number, seq LIMIT 1) RETURNING {', '.join(_FIELDS)}")
-_INSERT = (f"INSERT OR IGNORE INTO jobs ({', '.join(_FIELDS)}) "
-           f"VALUES ({', '.join('?' * len(_FIELDS))})")
 #: Members (graph nodes, outputs) below which a document is written on the loop.
 _SMALL_DOC = 1000
 _ENDINGS = frozenset({JobStatus.SUCCESS, JobStatus.ERROR, JobStatus.INTERRUPTED})
-_PHASE = "CASE status WHEN 'running' THEN 1 WHEN 'queued' THEN 2 ELSE 0 END"
 
 
-def _dump(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, dict) and len(value) > 20_000:  # a large graph or outputs: in pieces
-        return jsonpieces.dumps(value, depth=1)
-    return json.dumps(value, separators=(",", ":"))
-
-
-def _record(row: tuple[Any, ...]) -> JobRecord:
-    """A record from a row this store wrote (trusted: constructed, not re-validated)."""
-    data = {f: jsonpieces.loads(v, depth=1) if f in _JSON_FIELDS and v is not None else v
-            for f, v in zip(_FIELDS, row)}
-    data["status"] = JobStatus(data["status"])
-    return JobRecord.model_construct(**data)
-
-
-_SERVER_STOPPED = _dump(failure_record(JobFailure(
+_SERVER_STOPPED = sql.dump(failure_record(JobFailure(
     exception_type="ServerStopped", exception_message="the server stopped while this job was running")))
 
 
@@ -94,7 +46,7 @@ class EmbeddedBackend(JobBackend):
     call runs a sub-millisecond statement on one connection in the loop's thread."""
 
     def __init__(self, path: Path | str) -> None:
-        self.path: Path | None = None if str(path) == MEMORY else Path(path)
+        self.path: Path | None = None if str(path) == sql.MEMORY else Path(path)
         self._db: sqlite3.Connection | None = None
         self._lock_file: IO[bytes] | None = None
         self._work = asyncio.Event()
@@ -134,7 +86,7 @@ class EmbeddedBackend(JobBackend):
             raise JobError("job store is already open")
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._lock_file = _lock(self.path)
+            self._lock_file = sql.lock(self.path)
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="keroro-jobstore")
         try:
             interrupted = await self._store(self._open)
@@ -146,7 +98,7 @@ class EmbeddedBackend(JobBackend):
         return interrupted
 
     def _open(self) -> list[str]:
-        self._db = _connect(self.path)
+        self._db = sql.connect(self.path)
         self._seqs = {}
         self._migrate()
         interrupted = self._interrupt_orphans()
@@ -177,10 +129,10 @@ class EmbeddedBackend(JobBackend):
         self._work.set()
 
     def _submit(self, job: JobRecord) -> None:
-        values = [_dump(getattr(job, f)) if f in _JSON_FIELDS else getattr(job, f)
-                  for f in _FIELDS]
-        values[_FIELDS.index("status")] = job.status.value
-        inserted = self._conn.execute(_INSERT, values).rowcount  # one statement: its own transaction
+        values = [sql.dump(getattr(job, f)) if f in sql.JSON_FIELDS else getattr(job, f)
+                  for f in sql.FIELDS]
+        values[sql.FIELDS.index("status")] = job.status.value
+        inserted = self._conn.execute(sql.INSERT, values).rowcount  # one statement: its own transaction
         if not inserted:
             raise JobError(f"a job with id {job.id} already exists")
         self._counts[JobStatus.QUEUED] += 1
@@ -206,11 +158,11 @@ class EmbeddedBackend(JobBackend):
         # One statement (its own transaction): the first queued job becomes running. A
         # RETURNING statement commits once stepped to its end, hence fetchall.
         now = time.time()
-        rows = self._conn.execute(_LEASE, (now, worker_id, self._next_seq("lease_seq"))).fetchall()
+        rows = self._conn.execute(sql.LEASE, (now, worker_id, self._next_seq("lease_seq"))).fetchall()
         if not rows:
             return None
         self._move(JobStatus.QUEUED, JobStatus.RUNNING)
-        return _record(rows[0])
+        return sql.record(rows[0])
 
     def _move(self, old: str, new: str, count: int = 1) -> None:
         self._counts[old] -= count
@@ -249,8 +201,8 @@ class EmbeddedBackend(JobBackend):
 
     def _finish(self, job_id: str, status: JobStatus, outputs: dict[str, Any], meta: dict[str, Any],
                 messages: list[Any], error: dict[str, Any] | None) -> None:
-        values = (status.value, time.time(), _dump(outputs), _dump(meta), _dump(messages),
-                  _dump(error))
+        values = (status.value, time.time(), sql.dump(outputs), sql.dump(meta), sql.dump(messages),
+                  sql.dump(error))
         changed = self._conn.execute(  # one statement: its own transaction
             "UPDATE jobs SET status = ?, finished_at = ?, outputs = ?, meta = ?, "
             "messages = ?, error = ?, finish_seq = ? WHERE id = ? AND status = 'running'",
@@ -278,8 +230,8 @@ class EmbeddedBackend(JobBackend):
         return await self._store(self._get, job_id)
 
     def _get(self, job_id: str) -> JobRecord | None:
-        row = self._conn.execute(f"{_SELECT} WHERE id = ?", (job_id,)).fetchone()
-        return None if row is None else _record(row)
+        row = self._conn.execute(f"{sql.SELECT} WHERE id = ?", (job_id,)).fetchone()
+        return None if row is None else sql.record(row)
 
     async def status(self, job_id: str) -> JobStatus | None:
         return await self._store(self._status_of, job_id, small=True)
@@ -294,20 +246,20 @@ class EmbeddedBackend(JobBackend):
         """As JobBackend.list. With several kinds of status the list is a timeline:
         finished (in finish order), then running (in lease order), then queued (in run
         order); ``newest_first`` reverses the whole timeline."""
-        if not (chosen := _chosen(statuses)):
+        if not (chosen := sql.chosen(statuses)):
             return []
-        where, params = _status_filter(chosen)
+        where, params = sql.status_filter(chosen)
         if chosen <= FINISHED:  # "+" steers SQLite to walk the finish index, not sort history
             where = "+" + where
-        sql = (f"{_SELECT if prompt else _SELECT_NO_PROMPT} WHERE {where} "
-               f"ORDER BY {_order_by(chosen, newest_first)} LIMIT ? OFFSET ?")
-        return await self._store(self._rows, sql, (*params, -1 if limit is None else limit, offset))
+        query = (f"{sql.SELECT if prompt else sql.SELECT_NO_PROMPT} WHERE {where} "
+                 f"ORDER BY {sql.order_by(chosen, newest_first)} LIMIT ? OFFSET ?")
+        return await self._store(self._rows, query, (*params, -1 if limit is None else limit, offset))
 
-    def _rows(self, sql: str, params: tuple[Any, ...]) -> list[JobRecord]:
-        return [_record(row) for row in self._conn.execute(sql, params)]
+    def _rows(self, query: str, params: tuple[Any, ...]) -> list[JobRecord]:
+        return [sql.record(row) for row in self._conn.execute(query, params)]
 
     async def count(self, statuses: Iterable[JobStatus] | None = None) -> int:
-        return sum(self._counts[s] for s in _chosen(statuses))
+        return sum(self._counts[s] for s in sql.chosen(statuses))
 
     async def delete(self, job_ids: Iterable[str]) -> int:
         return await self._store(self._delete, list(job_ids))
@@ -322,9 +274,9 @@ class EmbeddedBackend(JobBackend):
         return sum(removed.values())
 
     async def clear(self, statuses: Iterable[JobStatus]) -> int:
-        if not (chosen := _chosen(statuses) - {JobStatus.RUNNING}):
+        if not (chosen := sql.chosen(statuses) - {JobStatus.RUNNING}):
             return 0
-        where, params = _status_filter(chosen)
+        where, params = sql.status_filter(chosen)
         return await self._store(self._clear, where, params)
 
     def _clear(self, where: str, params: list[str]) -> int:
@@ -372,14 +324,7 @@ class EmbeddedBackend(JobBackend):
 
     def _migrate(self) -> None:
         with self._tx() as db:
-            version = db.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise JobError(f"job store {self.path} has schema {version}; this version "
-                               f"of Keroro Graph reads up to {SCHEMA_VERSION}")
-            if version < 1:
-                for statement in _SCHEMA_V1:
-                    db.execute(statement)
-            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            sql.migrate(db, self.path)
 
     def _interrupt_orphans(self) -> list[str]:
         with self._tx() as db:
@@ -390,50 +335,3 @@ class EmbeddedBackend(JobBackend):
                            "finish_seq = ? WHERE id = ?",
                            (time.time(), _SERVER_STOPPED, self._next_seq("finish_seq"), job_id))
         return ids
-
-
-def _connect(path: Path | None) -> sqlite3.Connection:
-    # isolation_level=None: we issue BEGIN/COMMIT ourselves, so each method is exactly
-    # one transaction instead of whatever the sqlite3 module's implicit rules make it.
-    db = sqlite3.connect(MEMORY if path is None else path, isolation_level=None,
-                         check_same_thread=False)  # opened and used in the store's thread
-    db.execute("PRAGMA journal_mode = WAL")
-    db.execute("PRAGMA synchronous = NORMAL")
-    db.execute("PRAGMA busy_timeout = 2000")  # only an outside reader can ever hold a lock
-    return db
-
-
-def _lock(path: Path) -> IO[bytes] | None:
-    if fcntl is None:
-        return None
-    lock_file = open(path.with_name(path.name + ".lock"), "ab")
-    try:
-        fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        lock_file.close()
-        raise JobError(f"job store {path} is already open in this or another process"
-                       ) from None
-    return lock_file
-
-
-def _chosen(statuses: Iterable[JobStatus] | None) -> set[JobStatus]:
-    return set(JobStatus) if statuses is None else {JobStatus(s) for s in statuses}
-
-
-def _status_filter(statuses: set[JobStatus]) -> tuple[str, list[str]]:
-    return f"status IN ({', '.join('?' * len(statuses))})", [s.value for s in statuses]
-
-
-def _order_by(statuses: set[JobStatus], newest_first: bool) -> str:
-    """Only the keys the chosen statuses need, so a pure queue or history listing walks
-    its index instead of sorting."""
-    phases = {0 if s in FINISHED else 1 if s is JobStatus.RUNNING else 2 for s in statuses}
-    keys = [_PHASE] if len(phases) > 1 else []
-    if statuses & FINISHED:
-        keys.append("finish_seq")
-    if JobStatus.RUNNING in statuses:
-        keys.append("lease_seq")
-    if JobStatus.QUEUED in statuses:
-        keys += ["number", "seq"]
-    direction = " DESC" if newest_first else ""
-    return ", ".join(key + direction for key in keys)
