@@ -224,8 +224,12 @@ def _looks_like_extra(kind: ExtraKind | None, saved: list[Any], pos: int, queue:
 def _checked(value: Any, item: InputSpec, where: str) -> Any:
     if value is None or _fits(value, item):
         return value
+    offered = ""
+    if item.type == "COMBO" and isinstance(value, str) and isinstance(item.choices, list):
+        shown = ", ".join(repr(c) for c in item.choices[:12]) + (", ..." if len(item.choices) > 12 else "")
+        offered = f" (its options here: {shown})"
     raise WorkflowConversionError(
-        f"{where} is {value!r}, which cannot be the value of {item.type} widget {item.name!r}; "
+        f"{where} is {value!r}, which cannot be the value of {item.type} widget {item.name!r}{offered}; "
         "the saved widget values do not line up with this node's inputs "
         "(was it saved by a different version of the node?)")
 
