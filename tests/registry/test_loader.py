@@ -116,3 +116,25 @@ NODE_CLASS_MAPPINGS = {"ComfyishEcho": Echo}
     pack = next(p for p in registry.packs if p.name == "comfyish")
     assert pack.loaded and pack.node_types == ["ComfyishEcho"] and pack.warnings == []
     assert not marker.exists()  # ComfyUI never imports a pack's other files; neither do we
+
+
+def test_the_readmes_pack_test_example_runs(tmp_path, monkeypatch):
+    """README's "how to test a pack node" example, run as written on a pack it describes."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    start = readme.index("# test_my_pack.py")
+    example = readme[start:readme.index("```", start)]
+    folder = tmp_path / "custom_nodes"
+    write(folder, "my_pack/__init__.py", "")
+    write(folder, "my_pack/nodes/__init__.py", "")
+    write(folder, "my_pack/nodes/my_node.py", '''
+from keroro_graph.api import node
+
+@node("MyNode", category="my_pack")
+def my_node(value: int) -> int:
+    return value * 2
+''')
+    monkeypatch.chdir(tmp_path)  # the example names the folder relative to the project
+    scope: dict = {}
+    exec(compile(example, "README.md example", "exec"), scope)
+    (tmp_path / "user").mkdir()
+    scope["test_my_node"](tmp_path / "user")
