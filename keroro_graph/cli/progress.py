@@ -84,7 +84,7 @@ class ProgressDisplay:
             return f"  node {event.node_id}: {event.text}"
         if isinstance(event, NodeFinished):
             return self._finished(event)
-        if isinstance(event, PaidCallMade) and event.total > 1:
+        if isinstance(event, PaidCallMade) and event.total > 1 and event.status == "succeeded":
             if self.items.get(event.item, 0) >= 0:
                 self.items[event.item] = self.items.get(event.item, 0) + 1
             return None

@@ -20,6 +20,8 @@ class CacheEntry:
     outputs: tuple[list[Any], ...]
     ui: dict[str, Any] | None
     size_bytes: int
+    #: For a node mapped over a batch: ui key → the item each of its entries came from.
+    ui_items: dict[str, list[int]] | None = None
 
 
 def measure(value: Any, _depth: int = 0) -> int:
@@ -66,11 +68,12 @@ class OutputCache:
         self.hits += 1
         return entry
 
-    def put(self, sig: bytes, outputs: tuple[list[Any], ...], ui: dict[str, Any] | None) -> CacheEntry:
+    def put(self, sig: bytes, outputs: tuple[list[Any], ...], ui: dict[str, Any] | None,
+            ui_items: dict[str, list[int]] | None = None) -> CacheEntry:
         """Store and return the entry; an entry larger than the whole budget is
         returned but not kept."""
         size = measure(outputs) + (measure(ui) if ui else 0)
-        entry = CacheEntry(outputs=outputs, ui=ui, size_bytes=size)
+        entry = CacheEntry(outputs=outputs, ui=ui, size_bytes=size, ui_items=ui_items)
         old = self._entries.pop(sig, None)
         if old is not None:
             self.bytes -= old.size_bytes

@@ -22,9 +22,10 @@ from ..registry.blocker import ExecutionBlocker
 from ..registry.env import NodeEnv
 from ..registry.spec import NodeSpec
 from .cache import CacheEntry
+from .batch_items import batch_items
 from .context import CallScope, CancelToken, NodeContext, current_call, current_context
 from .engine import Engine
-from .events import (JobFailed, JobInterrupted, JobStarted, JobSucceeded, NodeBlocked,
+from .events import (ItemFailed, JobFailed, JobInterrupted, JobStarted, JobSucceeded, NodeBlocked,
                      NodeFinished, NodesCached, NodeStarted, now_ms)
 from .expansion import (DynamicPrompt, PendingExpansion, ephemeral_nodes, link_sources, resolve,
                         unsigned_order)
@@ -63,6 +64,12 @@ class Execution:
         #: The prompt plus expanded nodes; made when a node asks for it or expands.
         self._dynprompt: DynamicPrompt | None = None
         self.pending_expansions: dict[str, PendingExpansion] = {}
+        #: Batches: node id → ui key → item of each ui entry; items that failed alone.
+        self.ui_items: dict[str, dict[str, list[int]]] = {}
+        self.item_errors: list[ItemFailed] = []
+        #: Nodes whose result lacks items that failed alone, and everything fed by them:
+        #: never cached, so running the graph again retries just those items.
+        self.partial: set[str] = set()
 
     # --- the run ------------------------------------------------------------------
     async def run(self) -> RunResult:
@@ -93,7 +100,8 @@ class Execution:
         job, finished = self.req.job_id, now_ms()
         meta = {n: self._meta(n) for n in self.ui}
         result = RunResult(status="success", ui=dict(self.ui), meta=meta, executed=list(self.executed),
-                           cached=cached, started_ms=started, finished_ms=finished)
+                           cached=cached, started_ms=started, finished_ms=finished,
+                           items=batch_items(self.graph, self._outputs_of, self.ui_items, self.item_errors))
         if self.interrupted:
             node = self.graph.nodes.get(self.interrupted_node or "")
             result.status, result.interrupted_node = "interrupted", self.interrupted_node
@@ -110,6 +118,13 @@ class Execution:
         else:
             self._emit(JobSucceeded(job_id=job))
         return result
+
+    def _outputs_of(self, node_id: str) -> tuple[list[Any], ...] | None:
+        """A node's outputs in this run: computed, or in the cache (demand stopped there)."""
+        if node_id in self.results:
+            return self.results[node_id]
+        entry = self.engine.cache.get(self.sigs[node_id]) if node_id in self.sigs else None
+        return entry.outputs if entry is not None else None
 
     def _meta(self, node_id: str) -> NodeOrigin:
         dyn = self._dynprompt
@@ -139,7 +154,7 @@ class Execution:
             self.demanded.add(node_id)
             entry = self.engine.cache.get(self.sigs[node_id])
             if entry is not None:
-                self._complete(node_id, entry.outputs, entry.ui, cached=True)
+                self._complete(node_id, entry.outputs, entry.ui, cached=True, ui_items=entry.ui_items)
                 continue
             node = self.graph.nodes[node_id]
             lazy = node.spec.lazy_inputs
@@ -161,8 +176,10 @@ class Execution:
         return source not in self.demanded
 
     def _complete(self, node_id: str, outputs: tuple[list[Any], ...], ui: dict[str, Any] | None,
-                  *, cached: bool) -> None:
+                  *, cached: bool, ui_items: dict[str, list[int]] | None = None) -> None:
         self.results[node_id] = outputs
+        if ui_items:
+            self.ui_items[node_id] = ui_items
         self.done.add(node_id)
         self.executed.append(node_id)
         node = self.graph.nodes[node_id]
@@ -231,7 +248,7 @@ class Execution:
                     return
             entry = await self._shared_entry(node_id)
             if entry is not None:
-                self._complete(node_id, entry.outputs, entry.ui, cached=True)
+                self._complete(node_id, entry.outputs, entry.ui, cached=True, ui_items=entry.ui_items)
                 return
             await self._execute(node, state, ctx, inputs)
         except asyncio.CancelledError:
@@ -268,14 +285,15 @@ class Execution:
             if merged.expand:
                 await self._expand(node, merged)
                 return
-            if merged.failed:
-                entry = CacheEntry(outputs=merged.outputs, ui=merged.ui, size_bytes=0)
+            if merged.failed or any(type(v) is Link and v.node in self.partial for v in node.inputs.values()):
+                self.partial.add(node.id)
+                entry = CacheEntry(outputs=merged.outputs, ui=merged.ui, size_bytes=0, ui_items=merged.ui_items)
             else:
-                entry = self.engine.cache.put(sig, merged.outputs, merged.ui)
+                entry = self.engine.cache.put(sig, merged.outputs, merged.ui, merged.ui_items)
             if merged.block_message is not None:
                 self._emit(NodeBlocked(job_id=self.req.job_id, node_id=node.id,
                                        class_type=node.class_type, message=merged.block_message))
-            self._complete(node.id, entry.outputs, entry.ui, cached=False)
+            self._complete(node.id, entry.outputs, entry.ui, cached=False, ui_items=entry.ui_items)
         finally:
             if self.engine.inflight.get(sig) is future:
                 del self.engine.inflight[sig]
@@ -414,6 +432,8 @@ class Execution:
                        prompt=self.graph.source, extra_data=self.req.extra_data, job_id=self.req.job_id)
 
     def _emit(self, event: Any) -> None:
+        if isinstance(event, ItemFailed):
+            self.item_errors.append(event)
         self.engine.bus.publish(event)
 
     def _note_interrupt(self, node_id: str) -> None:

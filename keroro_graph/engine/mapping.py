@@ -56,6 +56,8 @@ class Merged:
     #: Items of a batch that failed alone (their outputs are blockers); a result with
     #: failures is not cached, so a re-run retries just those items.
     failed: int = 0
+    #: With more than one call: ui key → the call (batch item) each ui entry came from.
+    ui_items: dict[str, list[int]] | None = None
 
 
 class ResultMerger:
@@ -65,6 +67,8 @@ class ResultMerger:
         self._spec = spec
         self._lists: list[list[Any]] = [[] for _ in spec.outputs]
         self._ui: dict[str, list[Any]] | None = None
+        self._ui_items: dict[str, list[int]] = {}
+        self._index = 0  # the call being added (a batch item)
         self._expand: list[dict[str, Any]] = []
         self._calls: list[NodeOutput] = []
         self.block_message: str | None = None
@@ -76,6 +80,7 @@ class ResultMerger:
         for out in self._lists:
             out.append(silent)
         self._calls.append(NodeOutput(values=(silent,) * len(self._lists)))
+        self._index += 1
 
     def add(self, result: NodeOutput) -> None:
         self._calls.append(result)
@@ -91,10 +96,14 @@ class ResultMerger:
                 self._ui = {}
             for key, value in result.ui.items():
                 bucket = self._ui.setdefault(key, [])
-                bucket.extend(value if isinstance(value, (list, tuple)) else [value])
+                entries = value if isinstance(value, (list, tuple)) else [value]
+                bucket.extend(entries)
+                self._ui_items.setdefault(key, []).extend([self._index] * len(entries))
         if result.expand:
             self._expand.append(result.expand)
+        self._index += 1
 
     def result(self) -> Merged:
         return Merged(outputs=tuple(self._lists), ui=self._ui, block_message=self.block_message,
-                      expand=self._expand, calls=self._calls if self._expand else [])
+                      expand=self._expand, calls=self._calls if self._expand else [],
+                      ui_items=self._ui_items if self._index > 1 and self._ui_items else None)

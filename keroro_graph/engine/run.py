@@ -84,6 +84,8 @@ class RunResult:
     #: Set when ``status == "interrupted"``: the node that was running, and its class type.
     interrupted_node: str | None = None
     interrupted_type: str | None = None
+    #: A batch's results per item (engine/batch_items.py), or None for a run of one.
+    items: dict[str, Any] | None = None
 
     @classmethod
     def failed(cls, failure: JobFailure, *, at_ms: int) -> RunResult:

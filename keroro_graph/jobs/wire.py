@@ -153,9 +153,12 @@ def failure_record(failure: JobFailure) -> dict[str, Any]:
 
 def history_messages(job_id: str, result: RunResult) -> list[list[Any]]:
     """``status.messages`` (``[[type, data], ...]``): execution_start, execution_cached,
-    then the outcome — what the WebSocket carried, as ComfyUI records it."""
+    for a batch our ``execution_items`` (its results per item, read by galleries), then
+    the outcome — what the WebSocket carried, as ComfyUI records it."""
     messages = [execution_start(job_id, result.started_ms),
                 execution_cached(job_id, list(result.cached), result.started_ms)]
+    if result.items:
+        messages.append(("execution_items", {"prompt_id": job_id, **result.items}))
     end, executed = result.finished_ms, list(result.executed)
     if result.status == "success":
         messages.append(execution_success(job_id, end))
@@ -170,6 +173,15 @@ def history_messages(job_id: str, result: RunResult) -> list[list[Any]]:
             exception_message=failure.exception_message, exception_type=failure.exception_type,
             traceback=list(failure.traceback), current_inputs=dict(failure.current_inputs), timestamp_ms=end))
     return [[name, data] for name, data in messages]
+
+
+def batch_items(job: JobRecord) -> dict[str, Any] | None:
+    """A finished batch's results per item (its ``execution_items`` message), or None."""
+    for entry in job.messages:
+        if isinstance(entry, (list, tuple)) and len(entry) >= 2 and entry[0] == "execution_items" \
+                and isinstance(entry[1], dict):
+            return {k: v for k, v in entry[1].items() if k != "prompt_id"}
+    return None
 
 
 def history_meta(result: RunResult) -> dict[str, Any]:

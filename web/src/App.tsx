@@ -4,6 +4,7 @@ import { useEffect } from "react";
 import { Canvas } from "./canvas/Canvas";
 import { NodeMenu } from "./canvas/NodeMenu";
 import { SearchBox } from "./canvas/SearchBox";
+import { BatchGallery } from "./panels/BatchGallery";
 import { Lightbox } from "./panels/Lightbox";
 import { MaskEditor } from "./panels/MaskEditor";
 import { SettingsDialog } from "./panels/SettingsDialog";
@@ -41,6 +42,7 @@ export function App() {
         <SettingsDialog />
         <ShortcutsDialog />
         <Lightbox />
+        <BatchGallery />
         <MaskEditor />
         <Toasts />
       </div>

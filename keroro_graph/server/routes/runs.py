@@ -13,6 +13,7 @@ from aiohttp import web
 from ...errors import JobError
 from ...jobs.backend import JobRecord, JobStatus
 from ...jobs.service import plain_number
+from ...jobs.wire import batch_items
 from ..errors import fail
 from ..keys import RUNTIME, SECRETS
 
@@ -34,6 +35,7 @@ def job_json(job: JobRecord, *, include_prompt: bool = False) -> dict[str, Any]:
         "finished_at": job.finished_at, "duration_s": duration, "outputs": job.outputs,
         "error": job.error, "node_errors": job.node_errors,
         "workflow_name": name if isinstance(name := job.extra_data.get("workflow_name"), str) else None,
+        "items": batch_items(job),
     }
     if include_prompt:
         out["prompt"], out["extra_data"] = job.prompt, job.extra_data

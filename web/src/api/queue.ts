@@ -1,6 +1,7 @@
 /** Running graphs: POST /prompt, the queue, interrupt, and finished jobs (/api/runs). */
 import type { ApiPrompt } from "../graph/prompt";
 import type { OutputImage } from "../graph/runtime-events";
+import type { BatchItems } from "./batch";
 import { request } from "./http";
 
 export interface QueueResult {
@@ -46,6 +47,8 @@ export interface Job {
   prompt?: ApiPrompt;
   /** The name the submitting canvas gave (extra_data.workflow_name), or null. */
   workflow_name?: string | null;
+  /** A batch's results per item (api/batch.ts), or null for a run of one. */
+  items?: BatchItems | null;
   extra_data?: { extra_pnginfo?: { workflow?: unknown } };
 }
 

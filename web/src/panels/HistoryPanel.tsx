@@ -8,6 +8,7 @@ import { defsNow } from "../store/catalogue-store";
 import { useGraph } from "../store/graph-store";
 import { showOutputs, useRuntimeStore } from "../store/runtime-store";
 import { toast } from "../store/ui-store";
+import { failedItems, openGallery } from "./BatchGallery";
 import { jobNames, nameOf } from "./job-names";
 import { HistoryMedia } from "./HistoryMedia";
 import { t, type MessageKey } from "../i18n";
@@ -69,6 +70,13 @@ export function HistoryPanel() {
               {job.error && <span className="kg-job-error">{job.error.node_type}: {job.error.exception_message}</span>}
             </button>
             <HistoryMedia outputs={job.outputs as never} />
+            {job.items && (
+              <button className="kg-history-gallery" data-testid="history-gallery" onClick={() => openGallery(job.id)}
+                title={t("gallery.open")}>
+                ▦ {t("history.gallery")} · {t("gallery.items", { count: job.items.total })}
+                {failedItems(job.items) ? ` · ${t("gallery.failed", { count: failedItems(job.items) })}` : ""}
+              </button>
+            )}
           </li>
         ))}
         {!jobs.length && <li className="empty">{t("history.none")}</li>}

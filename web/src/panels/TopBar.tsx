@@ -8,6 +8,7 @@ import { useRuntimeStore } from "../store/runtime-store";
 import { setPrefs, useUI } from "../store/ui-store";
 import { useRef } from "react";
 import { useT } from "../i18n";
+import { BatchChip } from "./BatchGallery";
 import { EstimateChip } from "./EstimateChip";
 
 export function TopBar() {
@@ -65,6 +66,7 @@ export function TopBar() {
         <input className="kg-batch" type="number" min={1} max={100} value={batch} aria-label={tr("run.batch")} title={tr("run.batch")}
           onChange={(e) => useUI.setState({ batch: Math.max(1, Math.min(100, Math.round(Number(e.target.value)) || 1)) })} />
         <EstimateChip />
+        <BatchChip />
         <button className="kg-run" onClick={() => void runBatch()} title={tr("top.runTip")}>
           ▶ {tr("top.run")}{queued > 0 ? ` (${queued})` : ""}
         </button>
