@@ -6,17 +6,13 @@ the next one; the History panel opens the same gallery; in Chinese the strings a
 Chinese."""
 from __future__ import annotations
 
-import asyncio
-import json
-import threading
-import urllib.request
 from typing import Any, Iterator
 
 import pytest
 
 from tests.fakes.kling import ACCESS_KEY, SECRET_KEY, KlingFake
 
-from .conftest import FIXTURE_PACKS, ROOT, Canvas, Server, returning_user, running_server
+from .conftest import FIXTURE_PACKS, ROOT, Canvas, Server, configure_provider, threaded_fake, returning_user, running_server
 
 LINES = ["a red mug", "a blue mug", "x" * 2600, "a green mug"]
 GRAPH = {"lines": {"class_type": "TextLines", "inputs": {"text": "\n".join(LINES)}},
@@ -28,32 +24,15 @@ GRAPH = {"lines": {"class_type": "TextLines", "inputs": {"text": "\n".join(LINES
 
 @pytest.fixture(scope="module")
 def kling_fake() -> Iterator[KlingFake]:
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-    fake = KlingFake(steps=())  # tasks finish on their first poll
-    asyncio.run_coroutine_threadsafe(fake.start(), loop).result(10)
-    try:
+    with threaded_fake(KlingFake(steps=())) as fake:  # tasks finish on their first poll
         yield fake
-    finally:
-        asyncio.run_coroutine_threadsafe(fake.close(), loop).result(10)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(10)
-        loop.close()
-
-
-def _put(url: str, body: Any) -> None:
-    req = urllib.request.Request(url, data=json.dumps(body).encode(), method="PUT",
-                                 headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=10) as r:
-        r.read()
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, kling_fake: KlingFake) -> Iterator[Server]:
     with running_server(tmp_path_factory.mktemp("gallery-user"), [ROOT / "custom_nodes", FIXTURE_PACKS]) as started:
-        _put(started.url + "/api/providers/kling/settings", {"base_url": kling_fake.url})
-        _put(started.url + "/api/providers/kling/secrets", {"access_key": ACCESS_KEY, "secret_key": SECRET_KEY})
+        configure_provider(started, "kling", {"base_url": kling_fake.url},
+                           {"access_key": ACCESS_KEY, "secret_key": SECRET_KEY})
         yield started
 
 

@@ -60,7 +60,8 @@ async def test_list_is_newest_first_without_prompts(client: TestClient) -> None:
     assert [j["id"] for j in body["jobs"]] == [second, first] and body["total"] == 2
     job = body["jobs"][1]
     assert set(job) == {"id", "status", "number", "client_id", "created_at", "started_at", "finished_at",
-                        "duration_s", "outputs", "error", "node_errors", "workflow_name"}
+                        "duration_s", "outputs", "error", "node_errors", "workflow_name", "items"}
+    assert job["items"] is None  # a run of one item (batches: tests/spend/test_batch_items.py)
     assert job["status"] == "success" and job["client_id"] == "me" and job["error"] is None
     assert job["workflow_name"] == "海报 v2" and body["jobs"][0]["workflow_name"] is None
     assert job["duration_s"] >= 0 and job["finished_at"] >= job["started_at"] >= job["created_at"] - 1
