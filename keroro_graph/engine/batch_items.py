@@ -24,9 +24,9 @@ Outputs = Callable[[str], "tuple[list[Any], ...] | None"]
 def batch_items(graph: Graph, outputs_of: Outputs,
                 ui_items: dict[str, dict[str, list[int]]], errors: Iterable[ItemFailed]) -> dict[str, Any] | None:
     """``{"total", "source", "labels", "outputs": {node: {ui key: [item, ...]}}, "errors":
-    [{"item", "node_id", "node_type", "message"}]}``, or None when no batch node ran.
+    [{"item", "node_id", "class_type", "message"}]}``, or None when no batch node ran.
     ``outputs_of(node_id)`` gives a node's outputs in this run (ran or cached), or None."""
-    failed = [{"item": e.item, "node_id": e.node_id, "node_type": e.class_type, "message": e.message}
+    failed = [{"item": e.item, "node_id": e.node_id, "class_type": e.class_type, "message": e.message}
               for e in errors]
     source, labels = _source(graph, outputs_of)
     if source is None:  # list mapping without a batch node: ComfyUI's history as it is

@@ -38,7 +38,7 @@ async def test_each_result_is_tied_to_its_item_and_a_failed_item_keeps_its_error
     saved = job["outputs"]["save"]["images"]
     assert items["outputs"]["save"]["images"] == [0, 1, 3] and len(saved) == 3
     [error] = items["errors"]
-    assert error["item"] == 2 and error["node_id"] == "gen" and error["node_type"] == "KlingImageGeneration"
+    assert error["item"] == 2 and error["node_id"] == "gen" and error["class_type"] == "KlingImageGeneration"
     assert "item 3 of 4" in error["message"] and "2500" in error["message"]
     history = (await (await client.get(f"/history/{job['id']}")).json())[job["id"]]
     kinds = [m[0] for m in history["status"]["messages"]]

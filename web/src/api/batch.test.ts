@@ -10,7 +10,7 @@ describe("galleryItems", () => {
       source: "lines",
       labels: ["a red mug", "a blue mug", "xxx", "a green mug"],
       outputs: { save: { images: [0, 1, 3] }, vid: { videos: [0, 3] } },
-      errors: [{ item: 2, node_id: "gen", node_type: "KlingImageGeneration", message: "item 3 of 4: too long" }],
+      errors: [{ item: 2, node_id: "gen", class_type: "KlingImageGeneration", message: "item 3 of 4: too long" }],
     };
     const outputs = {
       save: { images: [img("a.png"), img("b.png"), img("d.png")] },

@@ -9,7 +9,7 @@ import type { OutputImage } from "../graph/runtime-events";
 export interface BatchError {
   item: number;
   node_id: string;
-  node_type: string;
+  class_type: string;
   message: string;
 }
 

@@ -138,7 +138,7 @@ export function BatchGallery() {
             <div className="kg-gallery-label" title={card.label}>#{card.index + 1} {card.label}</div>
             {card.texts.map((text, i) => <div key={i} className="kg-gallery-text">{text}</div>)}
             {card.errors.map((e) => (
-              <div key={e.node_id} className="kg-gallery-error" role="alert">{tr("gallery.error", { node: e.node_type, message: e.message })}</div>
+              <div key={e.node_id} className="kg-gallery-error" role="alert">{tr("gallery.error", { node: e.class_type, message: e.message })}</div>
             ))}
             {!card.media.length && !card.texts.length && !card.errors.length && <div className="kg-muted">{tr("gallery.noResult")}</div>}
           </li>
