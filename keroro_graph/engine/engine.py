@@ -18,6 +18,7 @@ from ..registry.spec import NodeSpec
 from .cache import CacheEntry, OutputCache
 from .context import CancelToken
 from .events import EventBus
+from .inline import InlinePolicy
 from .run import RunRequest, RunResult
 from .slots import JobSlot
 
@@ -55,6 +56,8 @@ class Engine:
         #: signature → future of the entry being computed right now (any job).
         self.inflight: dict[bytes, asyncio.Future[CacheEntry]] = {}
         self.node_runs = 0
+        #: Which sync nodes are cheap enough to run on the loop (see inline.py).
+        self.inline = InlinePolicy()
         #: class type → NodeSpec, for the nodes an expansion adds (set by the host).
         self.specs: Callable[[str], NodeSpec | None] | None = None
         #: The paid-result store (engine.paid.ResultStore) or None; paid nodes use it.

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import time
 from collections import defaultdict
 from typing import Any
 
@@ -416,9 +417,19 @@ class Execution:
             return await run_paid(self, spec, state, ctx, calls, node_id=node.id, sig=self.sigs[node.id])
         if spec.behaviour.is_async:
             return await _call_async(spec, state, ctx, calls)
+        inline = self.engine.inline
+        if inline.allows(spec, calls):
+            started, cpu = time.perf_counter(), time.thread_time()
+            try:
+                return _call_sync(spec, state, ctx, calls)
+            finally:
+                inline.ran_inline(spec, time.perf_counter() - started, time.thread_time() - cpu)
         work = contextvars.copy_context().run
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.engine.pool, work, _call_sync, spec, state, ctx, calls)
+        merged, wall, cpu = await loop.run_in_executor(self.engine.pool, work, _timed_call_sync, spec, state, ctx,
+                                                       calls)
+        inline.ran_in_pool(spec, wall, cpu)
+        return merged
 
     # --- bookkeeping -----------------------------------------------------------------
     def _context(self, node: GraphNode) -> NodeContext:
@@ -474,6 +485,13 @@ def _call_sync(spec: NodeSpec, state: Any, ctx: NodeContext, calls: list[dict[st
         current_call.set(CallScope(ctx.node_id, index))
         merger.add(behaviour.normalise(behaviour.call(state, ctx, call)))
     return merger.result()
+
+
+def _timed_call_sync(spec: NodeSpec, state: Any, ctx: NodeContext,
+                     calls: list[dict[str, Any]]) -> tuple[Merged, float, float]:
+    started, cpu = time.perf_counter(), time.thread_time()
+    merged = _call_sync(spec, state, ctx, calls)
+    return merged, time.perf_counter() - started, time.thread_time() - cpu
 
 
 async def _call_async(spec: NodeSpec, state: Any, ctx: NodeContext,
