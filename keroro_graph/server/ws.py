@@ -28,6 +28,8 @@ from .keys import HUB, RUNTIME, SETTINGS
 
 log = logging.getLogger(__name__)
 _SEND_QUEUE_MAX = 10_000
+#: How long a client's writer keeps gathering messages while every loop turn adds some.
+_GATHER_S = 0.004
 #: Messages for a client id with no socket are kept this long, this many per id, for
 #: this many ids at most (oldest ids dropped first).
 UNCLAIMED_GRACE_S = 10.0
@@ -103,8 +105,8 @@ class Hub:
             self._preview(event, target)
         elif isinstance(event, NodeText):
             self._to(target, messages.text_frame(event.node_id, self.redact(event.text)))
-        else:
-            said = isinstance(event, _CARRIES_NODE_TEXT)
+        else:  # a node that finished without ui says nothing but its id
+            said = isinstance(event, _CARRIES_NODE_TEXT) and not (isinstance(event, NodeFinished) and not event.ui)
             for payload in messages.translate(event):
                 self._to(target, self.redact(payload) if said else payload)
         if isinstance(event, JobRecorded):
@@ -206,11 +208,21 @@ class Hub:
 
 
 async def _write(client: Client) -> None:
+    """Send the client's messages in order, many per socket write: while each turn of
+    the loop adds more (a chain of quick nodes), keep gathering for up to _GATHER_S."""
+    loop, queue = asyncio.get_running_loop(), client.queue
     try:
         while True:
-            batch = [await client.queue.get()]
-            while len(batch) < ws_frames.BATCH and not client.queue.empty():
-                batch.append(client.queue.get_nowait())
+            batch = [await queue.get()]
+            deadline = loop.time() + _GATHER_S
+            while True:
+                while len(batch) < ws_frames.BATCH and not queue.empty():
+                    batch.append(queue.get_nowait())
+                if len(batch) >= ws_frames.BATCH or loop.time() >= deadline:
+                    break
+                await asyncio.sleep(0)  # one more turn of the loop
+                if queue.empty():
+                    break  # that turn said nothing more: the burst is over
             await ws_frames.send_all(client.ws, batch)
     except asyncio.CancelledError:
         if not client.ws.closed:
