@@ -5,8 +5,7 @@
     ├── RegistryError              a class type clashes or is unknown
     ├── GraphFormatError           a graph document is not a graph (bad JSON shape)
     │   └── WorkflowConversionError   a UI workflow cannot become an API graph
-    ├── ExecutionError             a node failed while a job ran
-    │   ├── NodeFailedError           the node raised; carries id, type, traceback
+    ├── ExecutionError             a job did not finish successfully
     │   ├── ExecutionInterruptedError   the job was cancelled or interrupted
     │   └── DependencyCycleError      expansion produced a cycle at run time
     ├── JobError                   the job store refused an operation
@@ -14,11 +13,11 @@
     ├── SecretsError               (keroro_graph.secrets) the secret store is unreadable
     └── ProviderError              (keroro_graph.providers) a provider call failed
 
-Validation problems are not exceptions: the validator returns ComfyUI's error JSON.
+Validation problems are not exceptions: the validator returns ComfyUI's error JSON. A node
+that raises does not raise out of the engine either: its failure becomes a value,
+``engine.run.JobFailure`` (node, type, message, traceback, inputs), in the run's result.
 """
 from __future__ import annotations
-
-from typing import Any
 
 
 class KeroroError(Exception):
@@ -43,20 +42,6 @@ class WorkflowConversionError(GraphFormatError):
 
 class ExecutionError(KeroroError):
     """A job did not finish successfully."""
-
-
-class NodeFailedError(ExecutionError):
-    """A node raised while running."""
-
-    def __init__(self, node_id: str, class_type: str, exc: BaseException,
-                 traceback_lines: list[str], inputs: dict[str, Any] | None = None) -> None:
-        self.node_id = node_id
-        self.class_type = class_type
-        self.exception_type = _qualified(type(exc))
-        self.exception_message = str(exc)
-        self.traceback = traceback_lines
-        self.current_inputs = inputs or {}
-        super().__init__(f"node {node_id} ({class_type}) failed: {self.exception_type}: {exc}")
 
 
 class ExecutionInterruptedError(ExecutionError):
