@@ -3,7 +3,8 @@
  * `t(key, vars)`; the language is a preference (settings), defaulting to the browser's.
  * Components call `useT()` so they re-render on a switch.
  */
-import { create } from "zustand";
+import { createStore } from "zustand";
+import { scoped } from "../store/scope";
 import { browserLang, t, useLanguage, type Lang } from "./translate";
 
 export { LANGS, browserLang, currentLang, format, t, type Lang, type MessageKey } from "./translate";
@@ -22,7 +23,8 @@ function initial(): Lang {
   return lang;
 }
 
-export const useLang = create<{ lang: Lang }>(() => ({ lang: initial() }));
+export const createLangStore = () => createStore<{ lang: Lang }>()(() => ({ lang: initial() }));
+export const useLang = scoped("lang", createLangStore);
 
 export function setLang(lang: Lang): void {
   useLanguage(lang);

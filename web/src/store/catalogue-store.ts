@@ -1,5 +1,6 @@
 /** The node catalogue from /object_info, plus per-type use counts for search ranking. */
-import { create } from "zustand";
+import { createStore } from "zustand";
+import { scoped } from "./scope";
 import { fetchNodeDefs, fetchPackLocales } from "../api/nodes";
 import { localiseDefs, tableFor, type PackLocales } from "../graph/node-locales";
 import type { NodeDefs } from "../graph/types";
@@ -22,7 +23,8 @@ function loadUsage(): Record<string, number> {
   }
 }
 
-export const useCatalogue = create<Catalogue>(() => ({ defs: {}, raw: {}, locales: {}, loaded: false, error: null, usage: loadUsage() }));
+export const createCatalogueStore = () => createStore<Catalogue>()(() => ({ defs: {}, raw: {}, locales: {}, loaded: false, error: null, usage: loadUsage() }));
+export const useCatalogue = scoped("catalogue", createCatalogueStore);
 
 /** Load /object_info and the packs' translations; node names follow the UI language `lang`. */
 export async function loadCatalogue(lang: string): Promise<NodeDefs> {

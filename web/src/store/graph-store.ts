@@ -6,7 +6,8 @@
  * identity is preserved: an edit replaces only the nodes it touches.
  */
 import { applyEdgeChanges, applyNodeChanges, type Connection, type EdgeChange, type NodeChange } from "@xyflow/react";
-import { create } from "zustand";
+import { createStore } from "zustand";
+import { scoped } from "./scope";
 import { checkConnection, firstCompatibleInput, firstCompatibleOutput } from "../graph/compat";
 import { emptyHistory, record, redo, undo, type History, type Snapshot } from "../graph/history";
 import { deleteKeepingLinks, insertOnLink, linkUnder, type Sockets } from "../graph/edit-ops";
@@ -59,19 +60,22 @@ interface GraphState {
 export type StoreFrame = Frame & { history: History; viewport: Viewport | null };
 
 const newTabId = () => `tab-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
-const firstTab = newTabId();
 
-export const useGraph = create<GraphState>(() => ({
-  nodes: [],
-  edges: [],
-  history: emptyHistory(),
-  viewport: null,
-  tabs: [{ id: firstTab, title: "Untitled", savedName: null, dirty: false }],
-  activeTab: firstTab,
-  stash: {},
-  loadCount: 0,
-  frames: [],
-}));
+export const createGraphStore = () => {
+  const firstTab = newTabId();
+  return createStore<GraphState>()(() => ({
+    nodes: [],
+    edges: [],
+    history: emptyHistory(),
+    viewport: null,
+    tabs: [{ id: firstTab, title: "Untitled", savedName: null, dirty: false }],
+    activeTab: firstTab,
+    stash: {},
+    loadCount: 0,
+    frames: [],
+  }));
+};
+export const useGraph = scoped("graph", createGraphStore);
 
 const get = useGraph.getState;
 const set = useGraph.setState;

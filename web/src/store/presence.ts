@@ -5,7 +5,8 @@
  * saving over it). At start-up a page asks which sessions are alive, so it restores only
  * its own tabs or those of windows that are gone (never another live window's).
  */
-import { create } from "zustand";
+import { createStore } from "zustand";
+import { scoped } from "./scope";
 
 interface Announce {
   type: "here";
@@ -20,7 +21,8 @@ interface Presence {
   others: Record<string, "open" | "editing">;
 }
 
-export const usePresence = create<Presence>(() => ({ others: {} }));
+export const createPresenceStore = () => createStore<Presence>()(() => ({ others: {} }));
+export const usePresence = scoped("presence", createPresenceStore);
 
 const CHANNEL = "kg-presence";
 let channel: BroadcastChannel | null = null;

@@ -5,7 +5,8 @@
  * tab that queued it (graph/run-routing.ts); leaf components subscribe to their own
  * node's slice of the active tab.
  */
-import { create } from "zustand";
+import { createStore } from "zustand";
+import { scoped } from "./scope";
 import { routeEvents, runningAfter } from "../graph/run-routing";
 import { droppedPreviews, initialRuntime, reduceRuntime, type NodeRuntime, type RuntimeEvent, type RuntimeState } from "../graph/runtime-events";
 
@@ -39,7 +40,7 @@ const loadOurs = (): Record<string, string> => {
 export const emptyTab: TabRuntime = { ...initialRuntime, validation: {} };
 
 export const createRuntimeStore = () =>
-  create<RuntimeStore>(() => ({
+  createStore<RuntimeStore>()(() => ({
     connected: false,
     queueRemaining: 0,
     ours: loadOurs(),
@@ -50,7 +51,7 @@ export const createRuntimeStore = () =>
     lastDone: null,
   }));
 
-export const useRuntimeStore = createRuntimeStore();
+export const useRuntimeStore = scoped("runtime", createRuntimeStore);
 
 /** Events of unknown prompts held while a POST /prompt is in flight. */
 let inflight = 0;

@@ -2,7 +2,8 @@
  * UI state: open panel and dialogs, the search box, the link being dragged, toasts,
  * and preferences (theme, background, snap, minimap) kept in localStorage.
  */
-import { create } from "zustand";
+import { createStore } from "zustand";
+import { scoped } from "./scope";
 import type { LinkFrom } from "./graph-store";
 
 export type Panel = "library" | "queue" | "history" | "workflows" | "templates" | "spend" | null;
@@ -71,7 +72,7 @@ function loadPrefs(): Prefs {
   }
 }
 
-export const useUI = create<UI>(() => ({
+export const createUIStore = () => createStore<UI>()(() => ({
   panel: "library",
   dialog: null,
   search: null,
@@ -87,6 +88,7 @@ export const useUI = create<UI>(() => ({
   batch: 1,
   maskEditor: null,
 }));
+export const useUI = scoped("ui", createUIStore);
 
 export function setPrefs(patch: Partial<Prefs>): void {
   const prefs = { ...useUI.getState().prefs, ...patch };
