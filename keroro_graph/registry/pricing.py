@@ -10,7 +10,7 @@ count as tokens. The tables themselves and the arithmetic live in
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from ..errors import NodeDeclarationError
 
@@ -29,6 +29,11 @@ class Price:
     (``{"input_per_1m": .., "output_per_1m": ..}``): the text inputs counted as input
     tokens (one per character, an upper bound) and the input capping the output
     tokens (``max_tokens_default`` when it is 0 or absent).
+    ``derive`` with ``reads``: for a node whose inputs do not name the row directly
+    (ComfyUI's Kling nodes take ``"pro mode / 5s duration / kling-v2-5-turbo"`` in one
+    combo), a function of the ``reads`` inputs returning the values ``key``, ``times``
+    and the table's placeholders are read from; it may return None (or raise
+    ValueError) for a combination no row prices, which makes the estimate unknown.
     """
 
     table: str
@@ -37,9 +42,16 @@ class Price:
     tokens: tuple[str, ...] = ()
     max_tokens: str | None = None
     max_tokens_default: int = 4096
+    derive: Callable[[Mapping[str, Any]], Mapping[str, Any] | None] | None = None
+    reads: tuple[str, ...] = ()
 
     def inputs_used(self) -> tuple[str, ...]:
-        """Every input name the price reads (the placeholders of ``table`` too)."""
+        """Every input name the price reads (the placeholders of ``table`` too); with
+        ``derive``, the inputs it reads."""
+        return self.reads if self.derive is not None else self.row_inputs()
+
+    def row_inputs(self) -> tuple[str, ...]:
+        """The values a quote reads: the table's placeholders, key, times and tokens."""
         import string
         named = tuple(f for _, f, _, _ in string.Formatter().parse(self.table) if f)
         extra = (self.max_tokens,) if self.max_tokens else ()

@@ -94,6 +94,19 @@ class PriceBook:
         missing = [n for n in price.inputs_used() if n not in inputs]
         if missing:
             return Quote(None, None, None, f"unknown: {', '.join(missing)} not known before the run")
+        if price.derive is not None:
+            read = {n: inputs[n] for n in price.reads}
+            try:
+                derived = price.derive(read)
+            except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+                derived = None
+            if derived is None:
+                shown = ", ".join(f"{n}={v!r}" for n, v in read.items())
+                return Quote(None, None, None, f"unknown: no price for {shown}")
+            inputs = {**inputs, **derived}
+            lacking = [n for n in price.row_inputs() if n not in inputs]
+            if lacking:
+                return Quote(None, None, None, f"unknown: the price gives no {', '.join(lacking)}")
         try:
             name = string.Formatter().vformat(price.table, (), dict(inputs))
         except (KeyError, IndexError, ValueError):

@@ -159,8 +159,15 @@ class Spend:
 
     def _charge(self, event: PaidCallMade) -> Charge:
         spec = self.registry.get(event.class_type)
-        quote = self.prices.quote(spec.price if spec else None, event.inputs)
-        model = event.inputs.get("model")
+        price = spec.price if spec else None
+        quote = self.prices.quote(price, event.inputs)
+        values = dict(event.inputs)
+        if price is not None and price.derive is not None:  # ComfyUI's nodes name the model inside a combo
+            try:
+                values.update(price.derive(values) or {})
+            except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+                pass
+        model = values.get("model", values.get("model_name"))
         return Charge(job_id=event.job_id, node_id=event.node_id, class_type=event.class_type,
                       provider=quote.provider or (spec.provider if spec else None),
                       model=str(model) if model is not None else None, currency=quote.currency,

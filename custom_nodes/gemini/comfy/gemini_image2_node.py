@@ -10,10 +10,11 @@ from keroro_graph.api import NodeContext, comfy_node
 from ..client import GeminiClient
 from ..models import GenerationConfig
 from . import TABLE
+from .pricing import IMAGE
 from .generate import file_parts, generate, image_config, image_parts, images_and_text, modalities
 
 
-@comfy_node(TABLE["GeminiImage2Node"], provider=GeminiClient)
+@comfy_node(TABLE["GeminiImage2Node"], provider=GeminiClient, price=IMAGE)
 async def gemini_image2_node(ctx: NodeContext, *, prompt: str, model: str, seed: int, aspect_ratio: str,
                              resolution: str, response_modalities: str, images: Any = None, files: Any = None,
                              system_prompt: str = "") -> tuple[Any, str]:

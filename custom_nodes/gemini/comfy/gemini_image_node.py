@@ -9,10 +9,11 @@ from keroro_graph.api import NodeContext, comfy_node
 from ..client import GeminiClient
 from ..models import GenerationConfig
 from . import TABLE
+from .pricing import IMAGE_1K
 from .generate import file_parts, generate, image_config, image_parts, images_and_text, modalities
 
 
-@comfy_node(TABLE["GeminiImageNode"], provider=GeminiClient)
+@comfy_node(TABLE["GeminiImageNode"], provider=GeminiClient, price=IMAGE_1K)
 async def gemini_image_node(ctx: NodeContext, *, prompt: str, model: str, seed: int, images: Any = None,
                             files: Any = None, aspect_ratio: str = "auto", response_modalities: str = "IMAGE+TEXT",
                             system_prompt: str = "") -> tuple[Any, str]:

@@ -8,12 +8,13 @@ from keroro_graph.api import NodeContext, comfy_node
 
 from ..client import GeminiClient
 from . import TABLE
+from .pricing import TEXT
 from .generate import file_parts, generate, image_parts, media_parts
 
 EMPTY_ANSWER = "Empty response from Gemini model..."
 
 
-@comfy_node(TABLE["GeminiNode"], provider=GeminiClient)
+@comfy_node(TABLE["GeminiNode"], provider=GeminiClient, price=TEXT)
 async def gemini_node(ctx: NodeContext, *, prompt: str, model: str, seed: int, images: Any = None,
                       audio: Any = None, video: Any = None, files: Any = None, system_prompt: str = "") -> str:
     """Ask a Gemini model about text, images, audio, video and files on your own key."""

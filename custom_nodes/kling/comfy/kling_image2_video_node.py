@@ -8,10 +8,11 @@ from keroro_graph.api import NodeContext, comfy_node
 from ..client import KlingClient
 from ..models import Image2VideoRequest
 from . import TABLE
+from .pricing import MODEL_NAME
 from .tasks import cfg, frames, optional_text, video_task_with_id
 
 
-@comfy_node(TABLE["KlingImage2VideoNode"], provider=KlingClient)
+@comfy_node(TABLE["KlingImage2VideoNode"], provider=KlingClient, price=MODEL_NAME)
 async def kling_image2_video_node(ctx: NodeContext, *, start_frame: Any, prompt: str, negative_prompt: str,
                                   model_name: str, cfg_scale: float, mode: str, aspect_ratio: str,
                                   duration: str) -> tuple[Any, str, str]:

@@ -8,10 +8,11 @@ from keroro_graph.api import NodeContext, comfy_node
 from ..client import KlingClient
 from ..models import Image2VideoRequest
 from . import TABLE
+from .pricing import MODE_COMBO
 from .tasks import cfg, frames, optional_text, parse_mode, video_task_with_id
 
 
-@comfy_node(TABLE["KlingStartEndFrameNode"], provider=KlingClient)
+@comfy_node(TABLE["KlingStartEndFrameNode"], provider=KlingClient, price=MODE_COMBO)
 async def kling_start_end_frame_node(ctx: NodeContext, *, start_frame: Any, end_frame: Any, prompt: str,
                                      negative_prompt: str, cfg_scale: float, aspect_ratio: str,
                                      mode: str) -> tuple[Any, str, str]:

@@ -10,10 +10,11 @@ from ..client import KlingClient
 from ..inputs import check_prompt
 from ..models import Text2VideoRequest
 from . import TABLE
+from .pricing import MODE_COMBO
 from .tasks import cfg, optional_text, parse_mode, video_task_with_id
 
 
-@comfy_node(TABLE["KlingTextToVideoNode"], provider=KlingClient)
+@comfy_node(TABLE["KlingTextToVideoNode"], provider=KlingClient, price=MODE_COMBO)
 async def kling_text_to_video_node(ctx: NodeContext, *, prompt: str, negative_prompt: str, cfg_scale: float,
                                    aspect_ratio: str, mode: str, camera_control: Any = None) -> tuple[Any, str, str]:
     """Generate a video from text with Kling on your own keys."""

@@ -6,10 +6,11 @@ from keroro_graph.api import NodeContext, Video, comfy_node
 from ..client import KlingClient
 from ..models import SoundVideoRequest
 from . import TABLE
+from .pricing import WITH_AUDIO
 from .tasks import required_prompt, sound, video_task
 
 
-@comfy_node(TABLE["KlingTextToVideoWithAudio"], provider=KlingClient)
+@comfy_node(TABLE["KlingTextToVideoWithAudio"], provider=KlingClient, price=WITH_AUDIO)
 async def kling_text_to_video_with_audio(ctx: NodeContext, *, model_name: str, prompt: str, mode: str,
                                          aspect_ratio: str, duration: int, generate_audio: bool = True) -> Video:
     """Generate a video with sound from text with Kling 2.6 on your own keys."""
