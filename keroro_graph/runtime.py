@@ -15,7 +15,7 @@ from .jobs.embedded import EmbeddedBackend
 from .jobs.service import JobService
 from .providers.catalog import PROVIDERS, env_vars
 from .providers.hub import SERVICE_NAME, ProviderHub
-from .providers.media_host import MediaHost
+from .providers.media_host import BUCKET_ENV_VARS, MediaHost
 from .redaction import install_log_redaction
 from .secrets import ProviderSettings, SecretStore
 from .registry.loader import load_registry
@@ -85,7 +85,7 @@ def build_runtime(settings: Settings, *, registry: Registry | None = None,
     if registry is None:  # an empty Registry is falsy, and still the caller's choice
         registry = load_registry(builtin_dir=settings.builtin_nodes_dir, custom_dirs=settings.custom_nodes_dirs,
                                  paths=settings.paths)
-    secrets = SecretStore(settings.secrets_path, env_vars=env_vars())
+    secrets = SecretStore(settings.secrets_path, env_vars={**env_vars(), **BUCKET_ENV_VARS})
     install_log_redaction(secrets)
     provider_settings = ProviderSettings(settings.provider_settings_path)
     hub = ProviderHub(secrets=secrets, settings=provider_settings)

@@ -40,6 +40,9 @@ from .errors import AuthError, BadRequestError, MissingCredentialsError, Provide
 
 #: The secret-store name of the bucket's keys (env: KERORO_MEDIA_BUCKET_ACCESS_KEY_ID, ...).
 BUCKET = "media_bucket"
+#: The bucket's keys in the environment (also so that they are scrubbed from every log).
+BUCKET_ENV_VARS = {(BUCKET, "access_key_id"): ("KERORO_MEDIA_BUCKET_ACCESS_KEY_ID",),
+                   (BUCKET, "secret_access_key"): ("KERORO_MEDIA_BUCKET_SECRET_ACCESS_KEY",)}
 #: Where this server serves its own links.
 LINK_ROUTE = "/api/media/"
 LINK_FOLDER = "public-links"

@@ -46,3 +46,14 @@ async def test_the_s3_fake_takes_presigned_requests_and_refuses_what_s3_refuses(
         other = presign("GET", f"{fake.url}/other-bucket/x", access_key=s3.ACCESS_KEY_ID,
                         secret_key=s3.SECRET_ACCESS_KEY, region=s3.REGION, expires_s=60)
         assert (await http.get(other)).status_code == 404
+
+
+def test_bucket_keys_from_the_environment_are_scrubbed_like_provider_keys(tmp_path, monkeypatch):
+    from keroro_graph.runtime import build_runtime
+    from keroro_graph.settings import Settings
+    from tests.providers.conftest import FIXTURE_PACKS
+    secret = "env-only/bucket+secret0123456789abcdef"
+    monkeypatch.setenv("KERORO_MEDIA_BUCKET_SECRET_ACCESS_KEY", secret)
+    rt = build_runtime(Settings(user_dir=tmp_path / "user", custom_nodes_dirs=[FIXTURE_PACKS]))
+    assert rt.secrets.get("media_bucket", "secret_access_key") == secret
+    assert secret not in rt.secrets.redact(f"upload failed with {secret} in the message")
