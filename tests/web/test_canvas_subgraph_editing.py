@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
@@ -16,6 +17,7 @@ from PIL import Image
 
 from tests.comfy_templates.templates import load_template
 from tests.fakes.gemini import GOOD_KEY, GeminiFake
+from tests.live_server import live_server
 
 from .conftest import FIXTURE_PACKS, ROOT, Canvas, Server, configure_provider, running_server, threaded_fake
 
@@ -152,3 +154,34 @@ def test_selection_becomes_a_subgraph_and_back_each_one_undo_step(canvas: Canvas
     assert by_type["ImageBlur"] != "3" and canvas.js("() => window.__app.workflow().definitions") is None
     canvas.page.keyboard.press("Control+z")
     assert sorted(canvas.node_ids()) == sorted(["1", "4", made])
+
+
+def test_a_subgraph_made_here_loads_in_comfyuis_own_frontend(canvas: Canvas, tmp_path: Path) -> None:
+    """The document this canvas saves after making a subgraph is read by ComfyUI's
+    frontend (comfyui-frontend-package, test extra) as a subgraph instance, and its own
+    conversion to an API prompt equals our server's."""
+    pytest.importorskip("comfyui_frontend_package", reason="the test extra installs comfyui-frontend-package")
+    canvas.load(chain_doc(), "for ComfyUI")
+    canvas.node("2").locator(".kg-title").click()
+    canvas.node("3").locator(".kg-title").click(modifiers=["Control"])
+    canvas.page.keyboard.press("Control+Shift+E")
+    canvas.page.wait_for_function("() => window.__app.graph.getState().nodes.length === 3")
+    doc = canvas.js("() => window.__app.workflow()")
+    ours = canvas.server.post("/api/workflows/convert", doc)["prompt"]
+    (made,) = {str(n["id"]) for n in doc["nodes"]} - {"1", "4"}
+
+    with live_server(tmp_path / "comfy-user", "--front-end", "comfy") as comfy:
+        page = canvas.page.context.browser.new_page(viewport={"width": 1400, "height": 900})
+        try:
+            page.goto(comfy.url + "/")
+            page.wait_for_function("() => window.app && window.app.graph && window.LiteGraph", timeout=60_000)
+            page.evaluate("(wf) => window.app.loadGraphData(wf)", doc)
+            node = page.evaluate("""(id) => { const n = window.app.graph.getNodeById(Number(id));
+                return { subgraph: !!(n && n.isSubgraphNode && n.isSubgraphNode()), title: n && n.title,
+                         inside: n && n.subgraph ? n.subgraph.nodes.map(x => x.type).sort() : [] }; }""", made)
+            assert node == {"subgraph": True, "title": "New subgraph", "inside": ["ImageBlur", "ImageInvert"]}
+            theirs = page.evaluate("async () => (await window.app.graphToPrompt()).output")
+        finally:
+            page.close()
+    strip = lambda p: {k: (v["class_type"], v["inputs"]) for k, v in p.items()}  # noqa: E731
+    assert strip(theirs) == strip(ours)

@@ -55,7 +55,8 @@ def test_subgraph_loads_shows_promoted_widget_and_runs_as_the_converter_says(can
     instance = canvas.node("10")
     assert instance.locator(".kg-badge.subgraph").count() == 1 and instance.locator(".kg-badge.missing").count() == 0
     assert instance.locator(".kg-title").inner_text() == "Backdrop"
-    assert instance.locator(".kg-promoted-row").inner_text().split() == ["width", "80"]
+    assert instance.locator(".kg-promoted-row dt").inner_text() == "width"
+    assert instance.get_by_role("spinbutton", name="width (promoted from the subgraph)").input_value() == "80"
     assert canvas.page.locator(".kg-toast", has_text="Missing node types").count() == 0
 
     with canvas.page.expect_request(lambda r: r.url.endswith("/prompt") and r.method == "POST") as req:
@@ -65,6 +66,16 @@ def test_subgraph_loads_shows_promoted_widget_and_runs_as_the_converter_says(can
     canvas.wait_idle()
     assert canvas.js("() => window.__app.runtime.getState().lastDone.status") == "success"
     canvas.node("11").locator(".kg-media img").wait_for()
+
+    # A promoted widget is edited on the instance (one undo step) and runs with its new value.
+    instance.get_by_role("spinbutton", name="width (promoted from the subgraph)").fill("96")
+    with canvas.page.expect_request(lambda r: r.url.endswith("/prompt") and r.method == "POST") as req:
+        canvas.run()
+    assert json.loads(req.value.post_data)["prompt"]["10:1"]["inputs"]["width"] == 96
+    canvas.wait_idle()
+    canvas.page.locator(".react-flow__pane").click(position={"x": 5, "y": 5})
+    canvas.page.keyboard.press("Control+z")
+    assert canvas.js("() => window.__app.workflow().nodes.find(n => n.id === 10).widgets_values") == [80]
 
     # Saved documents and reloads keep the definitions.
     assert canvas.js("() => window.__app.workflow().definitions.subgraphs[0].name") == "Backdrop"

@@ -138,19 +138,38 @@ function Title({ id, data, fallback }: { id: string; data: GraphNodeData; fallba
   );
 }
 
-/** A subgraph instance's promoted widgets (the instance inputs marked as widgets, in order) and their values. */
-function PromotedWidgets({ data }: { data: GraphNodeData }) {
+/** A subgraph instance's promoted widgets (the instance inputs marked as widgets, in order),
+ * edited on the instance as in ComfyUI: the values go to the widgets inside when it runs. */
+function PromotedWidgets({ id, data }: { id: string; data: GraphNodeData }) {
   const names = (data.missing?.inputs ?? []).filter((i) => i.widget).map((i) => i.widget!);
   const values = Array.isArray(data.missing?.widgetsValues) ? (data.missing!.widgetsValues as unknown[]) : [];
   if (!values.length) return null;
+  const set = (k: number, v: unknown) => {
+    const next = values.slice();
+    next[k] = v;
+    updateData(id, { missing: { ...data.missing!, widgetsValues: next } }, `w:${id}:promoted:${k}`);
+  };
   return (
     <dl className="kg-promoted">
-      {values.map((v, i) => (
-        <div key={i} className="kg-promoted-row">
-          <dt>{names[i] ?? `#${i + 1}`}</dt>
-          <dd>{typeof v === "object" ? JSON.stringify(v) : String(v)}</dd>
-        </div>
-      ))}
+      {values.map((v, k) => {
+        const label = t("subgraph.promoted", { name: names[k] ?? `#${k + 1}` });
+        return (
+          <div key={k} className="kg-promoted-row">
+            <dt>{names[k] ?? `#${k + 1}`}</dt>
+            <dd>
+              {typeof v === "number" ? (
+                <input className="kg-input nodrag" type="number" aria-label={label} value={v} onChange={(e) => e.target.value !== "" && set(k, Number(e.target.value))} />
+              ) : typeof v === "boolean" ? (
+                <input className="nodrag" type="checkbox" aria-label={label} checked={v} onChange={(e) => set(k, e.target.checked)} />
+              ) : typeof v === "string" ? (
+                <input className="kg-input nodrag" type="text" aria-label={label} value={v} onChange={(e) => set(k, e.target.value)} />
+              ) : (
+                JSON.stringify(v)
+              )}
+            </dd>
+          </div>
+        );
+      })}
     </dl>
   );
 }
@@ -295,7 +314,7 @@ function GraphNodeView({ id, data, selected }: NodeProps<Node<GraphNodeData, "gr
               {w.control && !far && !linkedSet.has(inHandle(w.name)) && <SeedControl nodeId={id} name={w.name} mode={data.controls[w.name] ?? "fixed"} disabled={false} />}
             </div>
           ))}
-          {subgraph && <PromotedWidgets data={data} />}
+          {subgraph && <PromotedWidgets id={id} data={data} />}
           {!far && <NodeOutputs nodeId={id} />}
         </div>
       )}

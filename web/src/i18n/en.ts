@@ -344,6 +344,7 @@ export const en = {
   "record.stop": "Stop",
   "record.none": "No recording yet",
   "record.noMicrophone": "No microphone: {error}",
+  "subgraph.promoted": "{name} (promoted from the subgraph)",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -346,4 +346,5 @@ export const zh: Record<MessageKey, string> = {
   "record.stop": "停止",
   "record.none": "尚无录音",
   "record.noMicrophone": "无法使用麦克风：{error}",
+  "subgraph.promoted": "{name}（由子图提升）",
 };
