@@ -69,6 +69,7 @@ def test_comfyui_subgraph_template_opens_edits_inside_and_runs(canvas: Canvas, g
     assert canvas.page.locator(".kg-badge.missing").count() == 0
     assert [s["name"] for s in inside["-10"]["data"]["slots"]] == ["image", "image_1"]
     assert len(canvas.graph()["edges"]) == 7
+    canvas.screenshot("subgraph.png")
 
     # Edit inside: the padding colour of ResizeAndPadImage, then go back.
     canvas.js("() => window.__app.actions.setWidget('13', 'padding_color', 'black', false)")
