@@ -53,6 +53,7 @@ MOTION_MODELS = {"kling-v2-6", "kling-v3"}
 #: What Kling fetches from a reference video URL: (sides, bytes, seconds) per kind.
 MOTION_VIDEO = ((340, 3850), 100 * 1024 * 1024)
 OMNI_VIDEO = ((720, 2160), 200 * 1024 * 1024, (3.0, 10.05))
+OMNI_FPS = (24.0, 60.0)
 
 
 def error_body(code: int, message: str) -> dict[str, Any]:
@@ -274,8 +275,10 @@ class KlingFake(FakeServer):
             facts = _probe_video(data)
             if isinstance(facts, str):
                 return f"{name}: {facts}"
-            width, height, seconds = facts
+            width, height, seconds, fps = facts
             self.fetched.append((name, url, (width, height, seconds, len(data))))
+            if kind == "omni-video" and not OMNI_FPS[0] - 0.01 <= fps <= OMNI_FPS[1] + 0.01:
+                return f"{name} must run at 24 to 60 fps, not {fps:g}"
             if not (sides[0] <= width <= sides[1] and sides[0] <= height <= sides[1]):
                 return f"{name} must be {sides[0]} to {sides[1]} px on each side, not {width}x{height}"
             if not shortest <= seconds <= longest:
@@ -416,8 +419,8 @@ def _check_motion(body: dict[str, Any]) -> str | None:
     return None
 
 
-def _probe_video(data: bytes) -> tuple[int, int, float] | str:
-    """(width, height, seconds) of an MP4/MOV, or what is wrong with it."""
+def _probe_video(data: bytes) -> tuple[int, int, float, float] | str:
+    """(width, height, seconds, fps) of an MP4/MOV, or what is wrong with it."""
     import av
     try:
         with av.open(io.BytesIO(data)) as container:
@@ -425,7 +428,8 @@ def _probe_video(data: bytes) -> tuple[int, int, float] | str:
                 return f"only .mp4/.mov are supported, not {container.format.name}"
             stream = container.streams.video[0]
             seconds = (container.duration or 0) / 1_000_000 or float((stream.duration or 0) * stream.time_base)
-            return stream.codec_context.width, stream.codec_context.height, seconds
+            rate = stream.average_rate or stream.guessed_rate
+            return stream.codec_context.width, stream.codec_context.height, seconds, float(rate or 0)
     except (av.FFmpegError, IndexError, ValueError):
         return "the file is not a decodable video"
 

@@ -57,3 +57,21 @@ def test_bucket_keys_from_the_environment_are_scrubbed_like_provider_keys(tmp_pa
     rt = build_runtime(Settings(user_dir=tmp_path / "user", custom_nodes_dirs=[FIXTURE_PACKS]))
     assert rt.secrets.get("media_bucket", "secret_access_key") == secret
     assert secret not in rt.secrets.redact(f"upload failed with {secret} in the message")
+
+
+def test_the_media_host_settings_come_from_flags_and_the_environment(tmp_path):
+    import pydantic
+    import pytest
+
+    from keroro_graph.cli.main import build_parser
+    from keroro_graph.cli.serve import serve_settings
+    from keroro_graph.settings import Settings
+    args = build_parser().parse_args(["serve", "--public-url", "https://kg.example.com/", "--user-dir", str(tmp_path)])
+    assert serve_settings(args).public_url == "https://kg.example.com"
+    env = {"KERORO_MEDIA_BUCKET": "https://s3.eu-central-1.amazonaws.com/my-bucket/kg",
+           "KERORO_MEDIA_BUCKET_REGION": "eu-central-1", "KERORO_MEDIA_LINK_TTL_S": "900"}
+    settings = Settings.from_env(env, user_dir=tmp_path)
+    assert (settings.media_bucket, settings.media_bucket_region, settings.media_link_ttl_s) == (
+        "https://s3.eu-central-1.amazonaws.com/my-bucket/kg", "eu-central-1", 900)
+    with pytest.raises(pydantic.ValidationError, match="http:// or https://"):
+        Settings(user_dir=tmp_path, public_url="ftp://kg.example.com")

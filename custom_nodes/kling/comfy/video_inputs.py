@@ -26,6 +26,7 @@ from .tasks import frames, omni_prompt, video_task
 #: Kling's limits on a motion reference (motion control) and an Omni reference video.
 MOTION_SIDES, MOTION_BYTES = (340, 3850), 100 * 1024 * 1024
 OMNI_SIDES, OMNI_BYTES, OMNI_SECONDS = (720, 2160), 200 * 1024 * 1024, (3.0, 10.05)
+OMNI_FPS = (24.0, 60.0)
 MOTION_IMAGE_MIN_PX = 340
 
 
@@ -41,7 +42,7 @@ class MotionControlRequest(WireRequest):
 
 
 async def video_url(ctx: NodeContext, video: Any, name: str, *, sides: tuple[int, int],
-                    seconds: tuple[float, float], max_bytes: int) -> str:
+                    seconds: tuple[float, float], max_bytes: int, fps: tuple[float, float] | None = None) -> str:
     """Check ``video`` against Kling's rules, then publish it (as MP4 when it is not
     an untrimmed MP4/MOV already) and return the URL Kling will fetch."""
     if not isinstance(video, Video):
@@ -53,6 +54,8 @@ async def video_url(ctx: NodeContext, video: Any, name: str, *, sides: tuple[int
     if not seconds[0] <= length <= seconds[1]:
         raise refuse(f"{name}: the video lasts {length:.2f} s; Kling takes {seconds[0]:g} to {seconds[1]:g} s "
                      "here (trim it with Video Slice)")
+    if fps and not fps[0] - 0.01 <= (video.fps or 0) <= fps[1] + 0.01:
+        raise refuse(f"{name}: the video runs at {video.fps or 0:g} fps; Kling takes {fps[0]:g} to {fps[1]:g} fps here")
     host = media_host_of(ctx)
     ready = (not video.is_trimmed and video.format in ("mp4", "mov") and video.codec in ("h264", "hevc")
              and video.path.suffix.lower() in (".mp4", ".mov"))
@@ -113,7 +116,7 @@ async def kling_omni_pro_video_to_video_node(ctx: NodeContext, *, model_name: st
     text = omni_checks(model_name, prompt)
     images = omni_images(reference_images)
     url = await video_url(ctx, reference_video, "reference_video", sides=OMNI_SIDES, seconds=OMNI_SECONDS,
-                          max_bytes=OMNI_BYTES)
+                          max_bytes=OMNI_BYTES, fps=OMNI_FPS)
     request = OmniVideoRequest(model_name=model_name, prompt=text, aspect_ratio=aspect_ratio, duration=str(duration),
                                image_list=images, mode="pro" if resolution == "1080p" else "std",
                                video_list=[{"video_url": url, "refer_type": "feature",
@@ -128,7 +131,8 @@ async def kling_omni_pro_edit_video_node(ctx: NodeContext, *, model_name: str, p
     """Edit a video by a prompt (and up to 4 images); the result is as long as the video."""
     text = omni_checks(model_name, prompt)
     images = omni_images(reference_images)
-    url = await video_url(ctx, video, "video", sides=OMNI_SIDES, seconds=OMNI_SECONDS, max_bytes=OMNI_BYTES)
+    url = await video_url(ctx, video, "video", sides=OMNI_SIDES, seconds=OMNI_SECONDS, max_bytes=OMNI_BYTES,
+                          fps=OMNI_FPS)
     request = OmniVideoRequest(model_name=model_name, prompt=text, image_list=images,
                                mode="pro" if resolution == "1080p" else "std",
                                video_list=[{"video_url": url, "refer_type": "base",

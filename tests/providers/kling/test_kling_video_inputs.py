@@ -46,8 +46,8 @@ def with_bucket(rt: Runtime, bucket: s3.S3Fake, secret: str = s3.SECRET_ACCESS_K
 
 
 def video_file(rt: Runtime, name: str = "dance.mp4", *, size: tuple[int, int] = (1280, 720),
-               seconds: float = 4.0) -> bytes:
-    data = mp4_bytes(size[0], size[1], 24, seconds)
+               seconds: float = 4.0, fps: int = 24) -> bytes:
+    data = mp4_bytes(size[0], size[1], fps, seconds)
     Path(rt.settings.paths.input, name).write_bytes(data)
     return data
 
@@ -137,12 +137,14 @@ async def test_a_wrong_bucket_secret_fails_before_kling_is_asked(krt: Runtime, k
     assert bucket.objects == {} and kling.creates() == []
 
 
-@pytest.mark.parametrize("size,seconds,why", [((1280, 720), 2.0, "lasts 2.00 s"),
-                                               ((640, 360), 4.0, "640×360 px")])
+@pytest.mark.parametrize("size,seconds,fps,why", [((1280, 720), 2.0, 24, "lasts 2.00 s"),
+                                                   ((640, 360), 4.0, 24, "640×360 px"),
+                                                   ((1280, 720), 4.0, 12, "runs at 12 fps")])
 async def test_kling_video_rules_are_checked_before_uploading(krt: Runtime, kling: KlingFake, bucket: s3.S3Fake,
-                                                              size: tuple[int, int], seconds: float, why: str):
+                                                              size: tuple[int, int], seconds: float, fps: int,
+                                                              why: str):
     with_bucket(krt, bucket)
-    video_file(krt, size=size, seconds=seconds)
+    video_file(krt, size=size, seconds=seconds, fps=fps)
     record = await run_graph(krt, edit_graph())
     assert record.status == JobStatus.ERROR
     assert why in record.error["exception_message"] and "video" in record.error["exception_message"]
@@ -206,3 +208,23 @@ async def test_a_public_url_serves_kling_an_expiring_read_only_link(public_serve
         meta.write_text('{"expires": 1}', encoding="utf-8")  # the link's hour is over
         assert (await http.get(f"{base}/api/media/{name}")).status_code == 404
     await asyncio.sleep(0)
+
+
+async def test_the_kling_fake_checks_the_video_it_downloads(kling: KlingFake, bucket: s3.S3Fake):
+    """What Kling refuses after fetching: a reference video outside its rules (12 fps here)."""
+    from keroro_graph.providers.media_host import presign
+    bucket.objects["slow.mp4"] = (mp4_bytes(1280, 720, 12, 4.0), "video/mp4")
+    url = presign("GET", f"{bucket.bucket_url}/slow.mp4", access_key=s3.ACCESS_KEY_ID,
+                  secret_key=s3.SECRET_ACCESS_KEY, region=s3.REGION, expires_s=300)
+    body = {"model_name": "kling-v3-omni", "prompt": "snow", "mode": "std",
+            "video_list": [{"video_url": url, "refer_type": "base", "keep_original_sound": "no"}]}
+    import time
+
+    import jwt
+    token = jwt.encode({"iss": ACCESS_KEY, "exp": int(time.time()) + 1800, "nbf": int(time.time()) - 5},
+                       SECRET_KEY, algorithm="HS256")
+    async with httpx.AsyncClient() as http:
+        answer = await http.post(kling.url + "/v1/videos/omni-video", json=body,
+                                 headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 400 and "24 to 60 fps" in answer.json()["message"]
+    assert kling.tasks == {} and [f[0] for f in kling.fetched] == ["video_list[0].video_url"]
