@@ -26,7 +26,7 @@ def batch_items(graph: Graph, outputs_of: Outputs,
     """``{"total", "source", "labels", "outputs": {node: {ui key: [item, ...]}}, "errors":
     [{"item", "node_id", "class_type", "message"}]}``, or None when no batch node ran.
     ``outputs_of(node_id)`` gives a node's outputs in this run (ran or cached), or None."""
-    failed = [{"item": e.item, "node_id": e.node_id, "class_type": e.class_type, "message": e.message}
+    failed: list[dict[str, Any]] = [{"item": e.item, "node_id": e.node_id, "class_type": e.class_type, "message": e.message}
               for e in errors]
     source, labels = _source(graph, outputs_of)
     if source is None:  # list mapping without a batch node: ComfyUI's history as it is
