@@ -10,10 +10,11 @@ from ..client import KlingClient
 from ..inputs import refuse
 from ..models import OmniImageRequest
 from . import TABLE
+from .pricing import OMNI_IMAGE
 from .tasks import frames, image_task, omni_prompt, required_prompt
 
 
-@comfy_node(TABLE["KlingOmniProImageNode"], provider=KlingClient)
+@comfy_node(TABLE["KlingOmniProImageNode"], provider=KlingClient, price=OMNI_IMAGE)
 async def kling_omni_pro_image_node(ctx: NodeContext, *, model_name: str, prompt: str, resolution: str,
                                     aspect_ratio: str, series_amount: str = "disabled", reference_images: Any = None,
                                     seed: int = 0) -> Any:

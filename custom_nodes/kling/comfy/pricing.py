@@ -32,3 +32,16 @@ MODEL_NAME = Price("kling", key=_ROW, derive=_from_model_name, reads=("model_nam
 #: Kling*WithAudio: as MODEL_NAME, unknown while generate_audio is on.
 WITH_AUDIO = Price("kling", key=_ROW, derive=_from_model_name,
                    reads=("model_name", "mode", "duration", "generate_audio"))
+
+
+def _omni_image(values: Mapping[str, Any]) -> dict[str, Any] | None:
+    series = str(values["series_amount"])
+    count = 1 if series == "disabled" else int(series)
+    if values["model_name"] == "kling-image-o1" and count > 1:
+        return None  # O1 is listed per run; what a series of images costs is not confirmed
+    return {"model": values["model_name"], "resolution": values["resolution"], "n": count}
+
+
+#: KlingOmniProImageNode: per image by model and resolution, times the series length.
+OMNI_IMAGE = Price("kling", key=("model", "resolution"), times=("n",), derive=_omni_image,
+                   reads=("model_name", "resolution", "series_amount"))
