@@ -5,24 +5,17 @@
  * the chip beside Run after a batch of this tab finishes, and from the History panel.
  */
 import { useEffect, useRef, useState } from "react";
-import { create } from "zustand";
 import { galleryItems, type BatchItems, type GalleryItem, type GalleryMedia } from "../api/batch";
 import { viewUrl } from "../api/files";
 import { getJob, type Job } from "../api/queue";
 import { useT } from "../i18n";
 import { useGraph } from "../store/graph-store";
+import { useGallery } from "../store/gallery-store";
 import { useRuntimeStore } from "../store/runtime-store";
 import { toast } from "../store/ui-store";
 import { Dialog } from "./Dialog";
 
 type BatchJob = Job & { items?: BatchItems | null };
-interface Summary {
-  jobId: string;
-  total: number;
-  failed: number;
-}
-
-export const useGallery = create<{ jobId: string | null; lastBatch: Record<string, Summary> }>(() => ({ jobId: null, lastBatch: {} }));
 
 export const openGallery = (jobId: string) => useGallery.setState({ jobId });
 

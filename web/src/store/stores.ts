@@ -3,6 +3,7 @@
  * or to `withStores`. The app's own set is made when the store modules load. */
 import { createLangStore } from "../i18n";
 import { createCatalogueStore } from "./catalogue-store";
+import { createGalleryStore } from "./gallery-store";
 import { createGraphStore } from "./graph-store";
 import { createPresenceStore } from "./presence";
 import { createRuntimeStore } from "./runtime-store";
@@ -18,6 +19,7 @@ export function createStores(): StoreSet & {
   runtime: ReturnType<typeof createRuntimeStore>;
   presence: ReturnType<typeof createPresenceStore>;
   lang: ReturnType<typeof createLangStore>;
+  gallery: ReturnType<typeof createGalleryStore>;
 } {
   return {
     graph: createGraphStore(),
@@ -26,5 +28,6 @@ export function createStores(): StoreSet & {
     runtime: createRuntimeStore(),
     presence: createPresenceStore(),
     lang: createLangStore(),
+    gallery: createGalleryStore(),
   } as never;
 }
