@@ -8,7 +8,7 @@ import { canConnect } from "./compat";
 import { estimateSize, incomingIndex, makeEdge, nodeSize } from "./node-factory";
 import type { GraphEdge, GraphNode, GraphNodeData, NodeDefs, NodeMode, SocketType } from "./types";
 import { inHandle, isGraphNode, outSlot } from "./types";
-import { defaultControls } from "./object-info";
+import { defaultControls, expandInputs } from "./object-info";
 import { layoutGraph } from "./layout";
 
 export type ApiInputValue = unknown;
@@ -56,9 +56,11 @@ export function toPrompt(graph: { nodes: readonly GraphNode[]; edges: readonly G
     const d = node.data;
     const def = defs[d.classType];
     const inputs: Record<string, unknown> = {};
-    const names = def ? def.inputs.map((i) => i.name) : (d.missing?.inputs ?? []).map((i) => i.name);
+    // autogrow inputs (ComfyUI's COMFY_AUTOGROW_V3) are sent as their sockets: "images.image0", ...
+    const defInputs = def ? expandInputs(def.inputs, (name) => incoming.has(`${node.id}:${inHandle(name)}`)) : [];
+    const names = def ? defInputs.map((i) => i.name) : (d.missing?.inputs ?? []).map((i) => i.name);
     for (const name of names) {
-      const input = def?.inputs.find((i) => i.name === name);
+      const input = defInputs.find((i) => i.name === name);
       const edge = incoming.get(`${node.id}:${inHandle(name)}`);
       if (edge) {
         const origin = resolve(edge, input?.type ?? "*");
