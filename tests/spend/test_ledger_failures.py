@@ -1,8 +1,9 @@
 """A paid call the provider accepted is in the ledger even when no result came back: the
 Kling fake takes the task, then the task fails, never finishes (the poll times out) or
-the user cancels the run. Each lands in GET /api/spend with its status and estimated
-amount under ``maybe_charged`` (the provider may charge it), today's budget counts it,
-and a create the provider refused outright is not recorded at all."""
+the user cancels the run; SiliconFlow loses a create's answer. Each lands in GET
+/api/spend with its status and estimated amount under ``maybe_charged`` (the provider may
+charge it), today's budget counts it, and a create the provider refused outright is not
+recorded at all."""
 from __future__ import annotations
 
 import asyncio
@@ -10,6 +11,10 @@ import asyncio
 import pytest
 
 from keroro_graph.server.keys import RUNTIME
+from tests.conftest import run_graph
+from tests.fakes.siliconflow import BUSY, SiliconFlowFake
+from tests.providers.conftest import configure, prt  # noqa: F401
+from tests.providers.siliconflow.conftest import KEY, image_graph
 
 UNIT = 0.014  # kling-v2-1 image, per image, in the shipped table
 
@@ -97,3 +102,19 @@ async def test_succeeded_and_refused_calls(api):
     total = (await _spend(client))["total"]
     assert total["statuses"] == {"succeeded": 1}, "a create the provider refused is not a paid call"
     assert total["amounts"] == {"USD": pytest.approx(2 * UNIT)} and total["maybe_charged"] == {}
+
+
+async def test_a_create_whose_answer_was_lost_is_recorded_as_uncertain(prt):  # noqa: F811
+    """SiliconFlow has no idempotency key: a 503 after the create was sent is not sent
+    again (AmbiguousCreateError), and the ledger keeps the call as "uncertain" (its price
+    is unknown: counted under unknown_calls, never 0)."""
+    async with SiliconFlowFake(api_key=KEY) as fake:
+        configure(prt, "siliconflow", f"{fake.url}/v1", api_key=KEY)
+        fake.fail_next(503, BUSY, times=5, path_prefix="/v1/images/generations")
+        record = await run_graph(prt, image_graph())
+        assert record.status.value == "error" and len(fake.seen("/v1/images/generations")) == 1
+        await prt.spend.flush()
+    [call] = prt.spend.ledger.calls()
+    assert call["status"] == "uncertain" and call["class_type"] == "SiliconFlowImage" and call["amount"] is None
+    total = prt.spend.ledger.query(since=None, until=None, group_by=None)["total"]
+    assert total["statuses"] == {"uncertain": 1} and total["unknown_calls"] == 1 and total["amounts"] == {}
