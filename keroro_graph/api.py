@@ -13,8 +13,7 @@ from .providers.openai_compat import ChatResult, OpenAICompatClient, sse_events,
 from .providers.errors import (AmbiguousCreateError, AuthError, BadRequestError, ContentPolicyError, MissingCredentialsError,
                                ProviderError, ProviderUnavailableError, QuotaError, RateLimitedError,
                                ResultTooLargeError, TaskFailedError, for_status)
-from .providers.hub import MEDIA_HOST
-from .providers.media_host import media_host_of
+from .providers.hub import MEDIA_HOST, media_host_of
 from .providers.poller import PollPlan, TaskStatus, poll
 from .providers.retry import RetryPolicy, parse_duration, parse_retry_after
 from .providers.tokens import JwtCache

@@ -4,12 +4,13 @@ start here, so they all share one submit → validate → queue → execute path
 """
 from __future__ import annotations
 
+import asyncio
 import gc
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from .engine.engine import Engine, EngineConfig
-from .engine.events import EventBus
+from .engine.events import Event, EventBus
 from .jobs.backend import JobBackend
 from .jobs.embedded import EmbeddedBackend
 from .jobs.service import JobService
@@ -25,12 +26,15 @@ from .settings import Settings
 if TYPE_CHECKING:
     from .jobs.redis_events import RedisRelay
     from .spend.service import Spend
+    from .spend.store import PaidStore
 
 
 @dataclass
 class Runtime:
     settings: Settings
     registry: Registry
+    #: Every event of this process (jobs, nodes, the queue); bound to the loop at start.
+    bus: EventBus
     engine: Engine
     jobs: JobService
     secrets: SecretStore
@@ -41,12 +45,9 @@ class Runtime:
     #: Costs: prices, the paid-result store, budgets and the spend ledger.
     spend: "Spend | None" = None
 
-    @property
-    def bus(self) -> EventBus:
-        return self.engine.bus
-
     async def start(self) -> list[str]:
         """Start the job workers; returns ids of jobs a dead process left interrupted."""
+        self.bus.bind(asyncio.get_running_loop())
         await self.providers.warm_up()
         if self.relay is not None:
             await self.relay.start()
@@ -79,8 +80,11 @@ def freeze_startup_heap() -> None:
 
 
 def build_runtime(settings: Settings, *, registry: Registry | None = None,
-                  backend: JobBackend | None = None, run_workers: bool = True) -> Runtime:
-    """Assemble (but do not start) the core. Loading node packs happens here."""
+                  backend: JobBackend | None = None, run_workers: bool = True,
+                  on_provider_call: Callable[[str, str], None] | None = None) -> Runtime:
+    """Assemble (but do not start) the core. Loading node packs happens here. The
+    runtime owns the event bus; every part gets it, and every hook, as it is made.
+    ``on_provider_call(provider, outcome)`` is told of each provider call (metrics)."""
     settings.ensure_dirs()
     if registry is None:  # an empty Registry is falsy, and still the caller's choice
         registry = load_registry(builtin_dir=settings.builtin_nodes_dir, custom_dirs=settings.custom_nodes_dirs,
@@ -88,58 +92,63 @@ def build_runtime(settings: Settings, *, registry: Registry | None = None,
     secrets = SecretStore(settings.secrets_path, env_vars={**env_vars(), **BUCKET_ENV_VARS})
     install_log_redaction(secrets)
     provider_settings = ProviderSettings(settings.provider_settings_path)
-    hub = ProviderHub(secrets=secrets, settings=provider_settings)
-    hub.media = MediaHost(hub=hub, temp_dir=settings.paths.temp, media_bucket=settings.media_bucket,
-                          media_bucket_region=settings.media_bucket_region, public_url=settings.public_url,
-                          ttl_s=settings.media_link_ttl_s)
+    hub = ProviderHub(secrets=secrets, settings=provider_settings, record=on_provider_call,
+                      media=lambda h: MediaHost(hub=h, temp_dir=settings.paths.temp,
+                                                media_bucket=settings.media_bucket,
+                                                media_bucket_region=settings.media_bucket_region,
+                                                public_url=settings.public_url, ttl_s=settings.media_link_ttl_s))
     limits = {name: hub.limit(name) or 1 for name in PROVIDERS}
+    bus = EventBus()
+    paid_store = build_paid_store(settings)
     engine = Engine(EngineConfig(
         paths=settings.paths, cache_bytes=settings.cache_bytes,
         max_concurrent_nodes=settings.max_concurrent_nodes,
         thread_workers=settings.thread_workers, limits={**limits, **settings.limits},
         redact=secrets.redact),
-        services={SERVICE_NAME: hub})
-    engine.specs = registry.get
+        bus=bus, services={SERVICE_NAME: hub}, specs=registry.get, paid_store=paid_store)
     relay = None
+    sole_owner = backend is None and not settings.queue_url  # the ledger is in the embedded store's file
     if backend is None and settings.queue_url:
-        backend, relay = shared_queue(settings.queue_url, engine.bus)
-    jobs = JobService(registry=registry, engine=engine,
-                      backend=backend or EmbeddedBackend(settings.jobs_store),
+        backend, relay = shared_queue(settings.queue_url, bus, on_interrupt=lambda job_id: jobs.interrupt_here(job_id))
+    backend = backend or EmbeddedBackend(settings.jobs_store)
+    spend = build_spend(settings, registry, engine, paid_store, sole_owner=sole_owner, job_status=backend.status,
+                        is_relayed=relay.is_relayed if relay is not None else None)
+    jobs = JobService(registry=registry, engine=engine, backend=backend, bus=bus,
                       max_jobs=settings.max_jobs, max_waiting_jobs=settings.max_waiting_jobs,
                       run_workers=run_workers and settings.run_workers,
                       worker_id=relay.origin if relay else None,
                       credentials=hub.missing_credentials, redact_json=secrets.redact_json,
-                      pasted_secrets=secrets.pasted_inputs)
-    if relay is not None:
-        relay.on_interrupt = jobs.interrupt_here
-        jobs.remote_interrupt = relay.request_interrupt
-    spend = build_spend(settings, registry, engine)
-    spend.sole_owner = backend is None  # the ledger is in the embedded store's file: one process
-    jobs.admit = spend.admit
-    spend.job_status = jobs.backend.status
-    if relay is not None:
-        spend.is_relayed = relay.is_relayed
-    engine.bus.subscribe(spend.on_event)
-    return Runtime(settings=settings, registry=registry, engine=engine, jobs=jobs, secrets=secrets,
+                      pasted_secrets=secrets.pasted_inputs, admit=spend.admit,
+                      remote_interrupt=relay.request_interrupt if relay is not None else None)
+    bus.subscribe(spend.on_event)
+    return Runtime(settings=settings, registry=registry, bus=bus, engine=engine, jobs=jobs, secrets=secrets,
                    provider_settings=provider_settings, providers=hub, relay=relay, spend=spend)
 
 
-def build_spend(settings: Settings, registry: Registry, engine: Engine) -> "Spend":
+def build_paid_store(settings: Settings) -> "PaidStore":
+    from .spend.store import PaidStore
+    return PaidStore(settings.store_path, max_bytes=settings.store_bytes,
+                     restore_dir=settings.paths.temp / "paid-store")
+
+
+def build_spend(settings: Settings, registry: Registry, engine: Engine, store: "PaidStore", *,
+                sole_owner: bool, job_status: Callable[[str], Awaitable[Any]],
+                is_relayed: Callable[[Event], bool] | None) -> "Spend":
     """Prices (shipped, then the user's file), the paid-result store, the ledger."""
     from .spend.prices import PriceBook
     from .spend.service import Spend
-    from .spend.store import PaidStore
-    store = PaidStore(settings.store_path, max_bytes=settings.store_bytes,
-                      restore_dir=settings.paths.temp / "paid-store")
     ledger = settings.ledger_path
     return Spend(registry=registry, engine=engine, prices=PriceBook.load(settings.prices_path), store=store,
-                 ledger_path=":memory:" if ledger == ":memory:" else ledger)
+                 ledger_path=":memory:" if ledger == ":memory:" else ledger, sole_owner=sole_owner,
+                 job_status=job_status, is_relayed=is_relayed)
 
 
-def shared_queue(url: str, bus: EventBus) -> "tuple[JobBackend, RedisRelay]":
+def shared_queue(url: str, bus: EventBus, *,
+                 on_interrupt: Callable[[str], Any] | None = None) -> "tuple[JobBackend, RedisRelay]":
     """The Redis Streams backend for queue ``url`` and the relay that carries this
     process's job events and interrupts to the others (imported only when used)."""
     from .jobs.redis_backend import RedisStreamsBackend
     from .jobs.redis_events import RedisRelay
     backend = RedisStreamsBackend.from_url(url)
-    return backend, RedisRelay(backend.url, prefix=backend.prefix, bus=bus, origin=backend.consumer)
+    return backend, RedisRelay(backend.url, prefix=backend.prefix, bus=bus, origin=backend.consumer,
+                                 on_interrupt=on_interrupt)

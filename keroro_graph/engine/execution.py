@@ -1,8 +1,8 @@
-"""Execution: one run of a validated graph with a ready-set scheduler.
+"""Execution: one run of a validated graph with a ready-set scheduler (scheduler.py).
 
 A node starts the moment the inputs it needs are ready — no generation barriers.
-Async nodes run as tasks on the loop; sync nodes run in the engine's thread pool; all
-under the global limit and the node's named limit. Demand flows backwards from the
+Async nodes run as tasks on the loop; sync nodes run in the engine's thread pool (or
+on the loop when they are cheap: inline.py); all under the global limit and the node's named limit. Demand flows backwards from the
 outputs and stops at cached nodes; lazy inputs are demanded only when a node's
 ``check_lazy`` asks for them, and new demand can arrive at any time (which is what
 node expansion needs). When a node fails nothing new starts, the running ones finish
@@ -12,65 +12,29 @@ ends with the first error. Cancellation cancels running tasks at once.
 from __future__ import annotations
 
 import asyncio
-import contextvars
-import time
-from collections import defaultdict
 from typing import Any
 
 from ..errors import DependencyCycleError, ExecutionInterruptedError, _qualified
 from ..graph.model import Graph, GraphNode, Link
-from ..registry.blocker import ExecutionBlocker
 from ..registry.env import NodeEnv
 from ..registry.spec import NodeSpec
-from .cache import CacheEntry
 from .batch_items import batch_items
-from .context import CallScope, CancelToken, NodeContext, current_call, current_context
-from .engine import Engine
-from .events import (ItemFailed, JobFailed, JobInterrupted, JobStarted, JobSucceeded, NodeBlocked,
-                     NodeFinished, NodesCached, NodeStarted, now_ms)
-from .expansion import (DynamicPrompt, PendingExpansion, ephemeral_nodes, link_sources, resolve,
-                        unsigned_order)
-from .mapping import Merged, ResultMerger, blocker_in, plan_calls
+from .cache import CacheEntry
+from .calls import call_node
+from .context import NodeContext, current_context
+from .events import (JobFailed, JobInterrupted, JobStarted, JobSucceeded, NodeBlocked, NodesCached,
+                     NodeStarted, now_ms)
+from .expansion import PendingExpansion, ephemeral_nodes, link_sources, resolve, unsigned_order
+from .mapping import Merged, ResultMerger, plan_calls
 from .paid import run_paid
 from .plan import _fingerprints, make_plan
-from .run import JobFailure, NodeOrigin, RunRequest, RunResult
+from .run import JobFailure, NodeOrigin, RunResult
+from .scheduler import Scheduler, _cycle_failure
 from .signature import compute_signatures, strict_literal
 
-#: Nodes started per turn of the event loop (see Execution._pump).
-_STARTS_PER_TURN = 8
 
-
-class Execution:
-    def __init__(self, engine: Engine, request: RunRequest, token: CancelToken) -> None:
-        self.engine = engine
-        self.req = request
-        self.graph = request.graph
-        self.token = token
-        self.sigs: dict[str, bytes] = {}
-        self.results: dict[str, tuple[list[Any], ...]] = {}
-        self.ui: dict[str, Any] = {}
-        self.demanded: set[str] = set()
-        self.done: set[str] = set()
-        self.waiting: dict[str, int] = {}
-        self.dependents: defaultdict[str, list[str]] = defaultdict(list)
-        self.requested_lazy: defaultdict[str, set[str]] = defaultdict(set)
-        self.ready: list[str] = []
-        self.running: dict[str, asyncio.Task[None]] = {}
-        self.executed: list[str] = []
-        self.failure: JobFailure | None = None
-        self.interrupted_node: str | None = None
-        self.interrupted = False
-        self.finished = asyncio.Event()
-        self._pump_scheduled = False
-        #: The prompt plus expanded nodes; made when a node asks for it or expands.
-        self._dynprompt: DynamicPrompt | None = None
-        self.pending_expansions: dict[str, PendingExpansion] = {}
-        #: Batches: node id → ui key → item of each ui entry; items that failed alone.
-        self.ui_items: dict[str, dict[str, list[int]]] = {}
-        self.item_errors: list[ItemFailed] = []
-        #: Nodes whose result lacks items that failed alone, and everything fed by them:
-        #: never cached, so running the graph again retries just those items.
-        self.partial: set[str] = set()
+class Execution(Scheduler):
+    """One run: the scheduler (scheduler.py) plus what running a node means."""
 
     # --- the run ------------------------------------------------------------------
     async def run(self) -> RunResult:
@@ -83,8 +47,7 @@ class Execution:
         except DependencyCycleError as exc:
             return self._finish_failed_early(started, exc)
         self.sigs = plan.signatures
-        cache = self.engine.cache
-        cached = [n for n in plan.order if self.sigs[n] in cache]
+        cached = [n for n in plan.order if self.engine.is_cached(self.sigs[n])]
         self._emit(NodesCached(job_id=job, node_ids=tuple(cached)))
         self.token.on_cancel(self._cancel_threadsafe(asyncio.get_running_loop()))
         for output in self.req.outputs:
@@ -124,7 +87,7 @@ class Execution:
         """A node's outputs in this run: computed, or in the cache (demand stopped there)."""
         if node_id in self.results:
             return self.results[node_id]
-        entry = self.engine.cache.get(self.sigs[node_id]) if node_id in self.sigs else None
+        entry = self.engine.cached(self.sigs[node_id]) if node_id in self.sigs else None
         return entry.outputs if entry is not None else None
 
     def _meta(self, node_id: str) -> NodeOrigin:
@@ -133,105 +96,6 @@ class Execution:
             return NodeOrigin(display_node=node_id, parent_node=None, real_node_id=node_id)
         return NodeOrigin(display_node=dyn.get_display_node_id(node_id), parent_node=dyn.get_parent_node_id(node_id),
                           real_node_id=dyn.get_real_node_id(node_id))
-
-    @property
-    def dynprompt(self) -> DynamicPrompt:
-        if self._dynprompt is None:
-            self._dynprompt = DynamicPrompt(self.graph.source)
-        return self._dynprompt
-
-    def _display(self, node_id: str) -> str:
-        dyn = self._dynprompt
-        return node_id if dyn is None else dyn.get_display_node_id(node_id)
-
-    # --- demand and readiness ---------------------------------------------------------
-    def _demand(self, root: str) -> None:
-        """Mark ``root`` and what it needs as required; cached nodes end the walk."""
-        stack = [root]
-        while stack:
-            node_id = stack.pop()
-            if node_id in self.demanded:
-                continue
-            self.demanded.add(node_id)
-            entry = self.engine.cache.get(self.sigs[node_id])
-            if entry is not None:
-                self._complete(node_id, entry.outputs, entry.ui, cached=True, ui_items=entry.ui_items)
-                continue
-            node = self.graph.nodes[node_id]
-            lazy = node.spec.lazy_inputs
-            self.waiting[node_id] = 0
-            for name, link in node.links():
-                if name in lazy and name not in self.requested_lazy[node_id]:
-                    continue
-                if self._wait_on(node_id, link.node):
-                    stack.append(link.node)
-            if self.waiting[node_id] == 0:
-                self.ready.append(node_id)
-
-    def _wait_on(self, node_id: str, source: str) -> bool:
-        """Make ``node_id`` wait for ``source``; True if ``source`` still needs demand."""
-        if source in self.done:
-            return False
-        self.waiting[node_id] += 1
-        self.dependents[source].append(node_id)
-        return source not in self.demanded
-
-    def _complete(self, node_id: str, outputs: tuple[list[Any], ...], ui: dict[str, Any] | None,
-                  *, cached: bool, ui_items: dict[str, list[int]] | None = None) -> None:
-        self.results[node_id] = outputs
-        if ui_items:
-            self.ui_items[node_id] = ui_items
-        self.done.add(node_id)
-        self.executed.append(node_id)
-        node = self.graph.nodes[node_id]
-        if ui:
-            self.ui[node_id] = ui
-        if ui or not cached:
-            self._emit(NodeFinished(job_id=self.req.job_id, node_id=node_id,
-                                    display_node_id=self._display(node_id),
-                                    class_type=node.class_type, ui=ui, cached=cached))
-        for dependent in self.dependents.pop(node_id, ()):
-            self.waiting[dependent] -= 1
-            if self.waiting[dependent] == 0:
-                self.ready.append(dependent)
-
-    def _pump(self) -> None:
-        """Start ready nodes (unless the run is stopping), then see if it ended. At most
-        _STARTS_PER_TURN start per turn of the event loop and the rest on the next
-        turns: a hundred provider nodes taking their first steps in one turn would
-        otherwise hold the loop for a hundred milliseconds."""
-        self._pump_scheduled = False
-        stopping = self.failure is not None or self.interrupted
-        loop = asyncio.get_running_loop()
-        started = 0
-        while self.ready and not stopping:
-            if started == _STARTS_PER_TURN:
-                self._pump_scheduled = True
-                loop.call_soon(self._pump)
-                return
-            node_id = self.ready.pop()
-            if node_id in self.done or node_id in self.running:
-                continue
-            self.running[node_id] = loop.create_task(self._run_node(node_id))
-            started += 1
-        if self.running:
-            self._park_if_waiting()
-            return
-        if not stopping and len(self.done) < len(self.demanded):
-            stuck = sorted(self.demanded - self.done)
-            blamed = next((self._display(n) for n in stuck if self._display(n) != n), stuck[0])
-            self.failure = _cycle_failure(blamed, self.graph)
-        self.finished.set()
-
-    def _park_if_waiting(self) -> None:
-        """Give the job's slot back when nothing is ready and every running node is async
-        (a provider wait, a named limit): slots bound CPU work, not waiting."""
-        slot = self.req.slot
-        if slot is None or not slot.held or self.ready:
-            return
-        nodes = self.graph.nodes
-        if all(nodes[n].spec.behaviour.is_async for n in self.running):
-            slot.park()
 
     # --- one node ---------------------------------------------------------------------
     async def _run_node(self, node_id: str) -> None:
@@ -267,8 +131,7 @@ class Execution:
     async def _execute(self, node: GraphNode, state: Any, ctx: NodeContext,
                        inputs: dict[str, list[Any]]) -> None:
         sig = self.sigs[node.id]
-        future: asyncio.Future[CacheEntry | None] = asyncio.get_running_loop().create_future()
-        self.engine.inflight[sig] = future
+        future = self.engine.begin(sig)
         entry: CacheEntry | None = None
         try:
             inputs.update(self._gather(node))
@@ -282,7 +145,6 @@ class Execution:
                         merged = await self._call(node, state, ctx, inputs)
                 else:
                     merged = await self._call(node, state, ctx, inputs)
-            self.engine.node_runs += 1
             if merged.expand:
                 await self._expand(node, merged)
                 return
@@ -290,15 +152,13 @@ class Execution:
                 self.partial.add(node.id)
                 entry = CacheEntry(outputs=merged.outputs, ui=merged.ui, size_bytes=0, ui_items=merged.ui_items)
             else:
-                entry = self.engine.cache.put(sig, merged.outputs, merged.ui, merged.ui_items)
+                entry = self.engine.keep(sig, merged.outputs, merged.ui, merged.ui_items)
             if merged.block_message is not None:
                 self._emit(NodeBlocked(job_id=self.req.job_id, node_id=node.id,
                                        class_type=node.class_type, message=merged.block_message))
             self._complete(node.id, entry.outputs, entry.ui, cached=False, ui_items=entry.ui_items)
         finally:
-            if self.engine.inflight.get(sig) is future:
-                del self.engine.inflight[sig]
-            future.set_result(entry)
+            self.engine.end(sig, future, entry)
 
     # --- node expansion -------------------------------------------------------------
     async def _expand(self, node: GraphNode, merged: Merged) -> None:
@@ -332,7 +192,7 @@ class Execution:
         for output in resolve(pending, self.results):
             merger.add(output)
         merged = merger.result()
-        entry = self.engine.cache.put(self.sigs[node.id], merged.outputs, pending.ui)
+        entry = self.engine.keep(self.sigs[node.id], merged.outputs, pending.ui)
         self._complete(node.id, entry.outputs, entry.ui, cached=False)
 
     def _spec_of(self, class_type: str) -> NodeSpec | None:
@@ -342,14 +202,7 @@ class Execution:
 
     async def _shared_entry(self, node_id: str) -> CacheEntry | None:
         """An entry another job computed meanwhile or is computing right now."""
-        sig = self.sigs[node_id]
-        entry = self.engine.cache.get(sig)
-        if entry is not None:
-            return entry
-        future = self.engine.inflight.get(sig)
-        if future is None:
-            return None
-        return await asyncio.shield(future)
+        return await self.engine.shared(self.sigs[node_id])
 
     async def _needs_more(self, node: GraphNode, state: Any, ctx: NodeContext) -> bool:
         """Ask ``check_lazy`` which lazy inputs it needs — once per list item, as
@@ -415,21 +268,7 @@ class Execution:
                                class_type=spec.class_type))
         if spec.paid:
             return await run_paid(self, spec, state, ctx, calls, node_id=node.id, sig=self.sigs[node.id])
-        if spec.behaviour.is_async:
-            return await _call_async(spec, state, ctx, calls)
-        inline = self.engine.inline
-        if inline.allows(spec, calls):
-            started, cpu = time.perf_counter(), time.thread_time()
-            try:
-                return _call_sync(spec, state, ctx, calls)
-            finally:
-                inline.ran_inline(spec, time.perf_counter() - started, time.thread_time() - cpu)
-        work = contextvars.copy_context().run
-        loop = asyncio.get_running_loop()
-        merged, wall, cpu = await loop.run_in_executor(self.engine.pool, work, _timed_call_sync, spec, state, ctx,
-                                                       calls)
-        inline.ran_in_pool(spec, wall, cpu)
-        return merged
+        return await call_node(spec, state, ctx, calls, pool=self.engine.pool, inline=self.engine.inline)
 
     # --- bookkeeping -----------------------------------------------------------------
     def _context(self, node: GraphNode) -> NodeContext:
@@ -442,11 +281,6 @@ class Execution:
         return NodeEnv(paths=self.engine.paths, node_id=node.id, class_type=node.class_type,
                        prompt=self.graph.source, extra_data=self.req.extra_data, job_id=self.req.job_id)
 
-    def _emit(self, event: Any) -> None:
-        if isinstance(event, ItemFailed):
-            self.item_errors.append(event)
-        self.engine.bus.publish(event)
-
     def _note_interrupt(self, node_id: str) -> None:
         self.interrupted = True
         if self.interrupted_node is None:
@@ -457,7 +291,7 @@ class Execution:
             return
         real = self._dynprompt.get_real_node_id(node.id) if self._dynprompt is not None else node.id
         self.failure = JobFailure.from_exception(exc, node_id=real, node_type=self.graph.nodes[real].class_type,
-                                                 inputs=inputs, redact=self.engine.config.redact)
+                                                 inputs=inputs, redact=self.engine.redact)
 
     def _cancel_threadsafe(self, loop: asyncio.AbstractEventLoop) -> Any:
         def cancel() -> None:
@@ -471,57 +305,3 @@ class Execution:
             if not self.running:
                 self.finished.set()
         return lambda: loop.call_soon_threadsafe(cancel)
-
-
-def _call_sync(spec: NodeSpec, state: Any, ctx: NodeContext, calls: list[dict[str, Any]]) -> Merged:
-    current_context.set(ctx)
-    behaviour, merger = spec.behaviour, ResultMerger(spec)
-    for index, call in enumerate(calls):
-        ctx.check_cancelled()
-        blocker = blocker_in(call, spec.input_is_list)
-        if blocker is not None:
-            merger.add_blocked(blocker)
-            continue
-        current_call.set(CallScope(ctx.node_id, index))
-        merger.add(behaviour.normalise(behaviour.call(state, ctx, call)))
-    return merger.result()
-
-
-def _timed_call_sync(spec: NodeSpec, state: Any, ctx: NodeContext,
-                     calls: list[dict[str, Any]]) -> tuple[Merged, float, float]:
-    started, cpu = time.perf_counter(), time.thread_time()
-    merged = _call_sync(spec, state, ctx, calls)
-    return merged, time.perf_counter() - started, time.thread_time() - cpu
-
-
-async def _call_async(spec: NodeSpec, state: Any, ctx: NodeContext,
-                      calls: list[dict[str, Any]]) -> Merged:
-    behaviour, merger = spec.behaviour, ResultMerger(spec)
-    pending: list[Any] = []
-    for index, call in enumerate(calls):
-        blocker = blocker_in(call, spec.input_is_list)
-        if blocker is not None:
-            pending.append(blocker)
-            continue
-        scope = current_call.set(CallScope(ctx.node_id, index))
-        try:  # each call's task copies the context: its expansion ids carry its index
-            result = behaviour.call(state, ctx, call)
-            pending.append(asyncio.ensure_future(result) if asyncio.iscoroutine(result) else result)
-        finally:
-            current_call.reset(scope)
-    awaited = await asyncio.gather(*(p for p in pending if isinstance(p, asyncio.Future)))
-    results = iter(awaited)
-    for item in pending:
-        if isinstance(item, asyncio.Future):
-            merger.add(behaviour.normalise(next(results)))
-        elif isinstance(item, ExecutionBlocker):
-            merger.add_blocked(item)
-        else:
-            merger.add(behaviour.normalise(item))
-    return merger.result()
-
-
-def _cycle_failure(blamed: str, graph: Graph) -> JobFailure:
-    """ComfyUI's report of a cycle found while running (one an expansion made)."""
-    return JobFailure(node_id=blamed, node_type=graph.nodes[blamed].class_type,
-                      exception_type="graph.DependencyCycleError", exception_message="Dependency cycle detected")

@@ -48,8 +48,6 @@ async def run_paid(ex: Any, spec: NodeSpec, state: Any, ctx: Any, calls: list[di
     """All calls of a paid node (``ex`` is the Execution: engine, job id, emit)."""
     engine, total = ex.engine, len(calls)
     store: ResultStore | None = engine.paid_store if spec.store_results else None
-    if engine.paid_digests is None:
-        engine.paid_digests = DigestMemo()
     memo: DigestMemo = engine.paid_digests
     progress = {"done": 0}
 

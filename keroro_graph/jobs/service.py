@@ -20,7 +20,7 @@ from typing import Any, Awaitable, Callable, Iterable
 from ..engine.context import CancelToken
 from ..engine.engine import Engine
 from ..engine.run import JobFailure, RunRequest, RunResult
-from ..engine.events import JobCancelled, JobQueued, JobRecorded, QueueChanged
+from ..engine.events import EventBus, JobCancelled, JobQueued, JobRecorded, QueueChanged
 from ..engine.slots import JobSlot
 from ..errors import JobError
 from ..graph.checks import pasted_secrets_result
@@ -54,12 +54,14 @@ class SubmitResult:
 
 
 class JobService:
-    def __init__(self, *, registry: Registry, engine: Engine, backend: JobBackend,
+    def __init__(self, *, registry: Registry, engine: Engine, backend: JobBackend, bus: EventBus,
                  max_jobs: int = 4, max_waiting_jobs: int = 0, worker_id: str | None = None,
                  run_workers: bool = True,
                  credentials: CredentialCheck | None = None,
                  redact_json: Callable[[Any], Any] | None = None,
-                 pasted_secrets: Callable[[Any], dict[str, list[str]]] | None = None) -> None:
+                 pasted_secrets: Callable[[Any], dict[str, list[str]]] | None = None,
+                 admit: Callable[..., Awaitable[dict[str, Any] | None]] | None = None,
+                 remote_interrupt: Callable[[str], None] | None = None) -> None:
         self.registry = registry
         self.credentials = credentials
         #: Scrubs stored secret values from anything written to the job store.
@@ -82,21 +84,17 @@ class JobService:
         self._tokens: dict[str, CancelToken] = {}
         self._workers: list[asyncio.Task[None]] = []
         self._stopping = False
-        #: Set by the runtime when jobs run in other processes too (a shared queue).
-        self.remote_interrupt: Callable[[str], None] | None = None
-        #: The budget guard, set by the runtime: ``(job_id, graph, outputs, extra_data)``
-        #: → None to admit, or a refusal ``{"error", "node_errors"}``.
-        self.admit: Callable[..., Awaitable[dict[str, Any] | None]] | None = None
-
-    @property
-    def bus(self) -> Any:
-        return self.engine.bus
+        #: Asks the other processes to interrupt a job (when jobs run there too: a shared queue).
+        self.remote_interrupt = remote_interrupt
+        #: The budget guard: ``(job_id, graph, outputs, extra_data)`` → None to admit, or a
+        #: refusal ``{"error", "node_errors"}``.
+        self.admit = admit
+        self.bus = bus
 
     # --- lifecycle -------------------------------------------------------------------
     async def start(self) -> list[str]:
         """Open the store (jobs left running by a dead process become interrupted) and
         start the workers. Returns the ids of the interrupted jobs."""
-        self.bus.bind(asyncio.get_running_loop())
         recovered = await self.backend.open()
         queued = await self.backend.list(statuses=[JobStatus.QUEUED], prompt=False)
         self._counter = int(max((abs(j.number) for j in queued), default=-1)) + 1

@@ -16,7 +16,7 @@ from ..secrets import ProviderSettings, SecretStore
 from .catalog import PROVIDERS
 from .client import ProviderClient
 from .errors import MissingCredentialsError
-from .media_host import SETUP_HINT
+from .media_host import BUCKET, SETUP_HINT, MediaHost
 from .retry import RetryPolicy
 
 C = TypeVar("C", bound=ProviderClient)
@@ -29,7 +29,8 @@ _SHARDS = 8
 class ProviderHub:
     def __init__(self, *, secrets: SecretStore, settings: ProviderSettings,
                  retry: RetryPolicy | None = None, timeout: httpx.Timeout | None = None,
-                 record: Callable[[str, str], None] | None = None, max_connections: int = 100) -> None:
+                 record: Callable[[str, str], None] | None = None, max_connections: int = 100,
+                 media: Callable[["ProviderHub"], Any] | None = None) -> None:
         self.secrets = secrets
         self.settings = settings
         self.retry = retry or RetryPolicy()
@@ -37,8 +38,8 @@ class ProviderHub:
         self.record = record
         #: Multiplies every poll interval and timeout (tests run tasks in milliseconds).
         self.poll_scale = 1.0
-        #: Public links to local files (``media_host.MediaHost``), set by the runtime.
-        self.media: Any = None
+        #: Public links to local files (``media_host.MediaHost``), made by ``media(hub)``.
+        self.media: Any = media(self) if media is not None else None
         # httpcore assigns requests to connections in time proportional to connections
         # x waiting requests, so 100 concurrent calls in one pool cost seconds of CPU.
         # Each origin gets several small pools instead; a client keeps to one of them,
@@ -152,3 +153,11 @@ def hub_of(ctx: Any) -> ProviderHub:
     if hub is None:
         raise MissingCredentialsError("no provider hub is configured in this process")
     return hub
+
+
+def media_host_of(ctx: Any) -> MediaHost:
+    """The host a NodeContext's provider hub carries."""
+    host = getattr(hub_of(ctx), "media", None)
+    if host is None:
+        raise MissingCredentialsError(f"no media host in this process; {SETUP_HINT}", provider=BUCKET)
+    return host

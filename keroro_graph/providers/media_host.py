@@ -212,12 +212,3 @@ def sweep(folder: Path) -> None:
         if expired:
             for item in folder.glob(f"{meta.stem}.*"):
                 item.unlink(missing_ok=True)
-
-
-def media_host_of(ctx: Any) -> MediaHost:
-    """The host a NodeContext's provider hub carries."""
-    from .hub import hub_of
-    host = getattr(hub_of(ctx), "media", None)
-    if host is None:
-        raise MissingCredentialsError(f"no media host in this process; {SETUP_HINT}", provider=BUCKET)
-    return host

@@ -17,6 +17,7 @@ from ..registry.registry import Registry
 from ..runtime import build_runtime
 from ..settings import Settings
 from . import ws
+from .hub import Hub
 from .comfy_frontend import add_comfy_frontend
 from .keys import HUB, METRICS, PROVIDER_SETTINGS, REGISTRY, RUNTIME, SECRETS, SETTINGS
 from .metrics import Metrics
@@ -87,14 +88,13 @@ async def close_sockets(app: web.Application) -> None:
 
 async def run_runtime(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
-    runtime = build_runtime(settings, registry=app.get(REGISTRY))
+    runtime = build_runtime(settings, registry=app.get(REGISTRY), on_provider_call=app[METRICS].provider_call)
     app[RUNTIME] = runtime
     app[REGISTRY] = runtime.registry
     # one secret store and one provider-settings file per process: the runtime's
     app[SECRETS] = runtime.secrets
     app[PROVIDER_SETTINGS] = runtime.provider_settings
-    runtime.providers.record = app[METRICS].provider_call
-    hub = app[HUB] = ws.Hub(redact=runtime.secrets.redact)
+    hub = app[HUB] = Hub(redact=runtime.secrets.redact)
     for hook in runtime.registry.server_hooks:
         hook(hub.pack_sender(asyncio.get_running_loop()))
     unsubscribe = [runtime.bus.subscribe(hub.on_event), runtime.bus.subscribe(app[METRICS].on_event)]

@@ -30,7 +30,9 @@ log = logging.getLogger(__name__)
 
 class Spend:
     def __init__(self, *, registry: Registry, engine: Engine, prices: PriceBook, store: PaidStore | None,
-                 ledger_path: Path | str) -> None:
+                 ledger_path: Path | str, sole_owner: bool = False,
+                 job_status: Callable[[str], Awaitable[Any]] | None = None,
+                 is_relayed: Callable[[Event], bool] | None = None) -> None:
         self.registry, self.engine, self.prices, self.store = registry, engine, prices, store
         self.ledger = Ledger(ledger_path)
         self._io = ThreadPoolExecutor(max_workers=1, thread_name_prefix="keroro-spend")
@@ -40,17 +42,16 @@ class Spend:
         self.spent: dict[tuple[str, str], Decimal] = {}
         self.maybe_charged: dict[tuple[str, str], Decimal] = {}
         self.store_hits = 0
-        #: Set with a shared queue: events relayed from other processes are theirs to record.
-        self.is_relayed: Callable[[Event], bool] = lambda _event: False
-        #: ``async (job_id) -> JobStatus | None``, set by the runtime: reservations of jobs
-        #: that ended without an event here (removed from the queue, died elsewhere) go.
-        self.job_status: Callable[[str], Awaitable[Any]] | None = None
+        #: With a shared queue: events relayed from other processes are theirs to record.
+        self.is_relayed: Callable[[Event], bool] = is_relayed or (lambda _event: False)
+        #: ``async (job_id) -> JobStatus | None``: reservations of jobs that ended without
+        #: an event here (removed from the queue, died elsewhere) go.
+        self.job_status = job_status
         #: True when no other process reserves in this ledger (it lives in the embedded
         #: job store's file, which one process owns): then only the jobs reserved here,
         #: now or before a restart, have a reservation to settle when they end.
-        self.sole_owner = False
+        self.sole_owner = sole_owner
         self._reserved: set[str] = set(self.ledger.reserved_ids())
-        engine.paid_store = store
 
     async def close(self) -> None:
         await self.flush()
