@@ -175,6 +175,23 @@ def _import_submodules(record: PackRecord, folder: Path, package: str) -> None:
         except Exception:
             record.warnings.append(f"{info.name} failed to import:\n{traceback.format_exc()}")
             log.error("%s: module %s failed to import", record.name, info.name, exc_info=True)
+    for missing in _folders_without_init(folder):
+        record.warnings.append(f"{missing.relative_to(folder.parent)} holds Python files but no __init__.py: "
+                               "they are not loaded (add an empty __init__.py)")
+
+
+def _folders_without_init(folder: Path) -> list[Path]:
+    """Sub-folders of a pack the walk cannot enter: Python files and no ``__init__.py``
+    (private, hidden and test folders are left alone, as by the walk)."""
+    found = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_dir()):
+        parts = path.relative_to(folder).parts
+        if any(part.startswith(("_", ".")) or part in ("tests", "test") for part in parts):
+            continue
+        if not (path / "__init__.py").is_file() and any(path.glob("*.py")) \
+                and all((folder.joinpath(*parts[:i]) / "__init__.py").is_file() for i in range(1, len(parts))):
+            found.append(path)
+    return found
 
 
 def _native_specs(modules: Iterable[types.ModuleType]) -> list[NodeSpec]:

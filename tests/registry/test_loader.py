@@ -138,3 +138,18 @@ def my_node(value: int) -> int:
     exec(compile(example, "README.md example", "exec"), scope)
     (tmp_path / "user").mkdir()
     scope["test_my_node"](tmp_path / "user")
+
+
+def test_a_pack_folder_without_init_is_named_in_a_warning(tmp_path):
+    folder = tmp_path / "custom_nodes"
+    write(folder, "halfway/__init__.py", "")
+    write(folder, "halfway/first.py", NATIVE_PACK.format(name="HalfwayFirst"))
+    write(folder, "halfway/nodes/second.py", NATIVE_PACK.format(name="HalfwaySecond"))  # no nodes/__init__.py
+    write(folder, "halfway/nodes/deeper/third.py", NATIVE_PACK.format(name="HalfwayThird"))
+    write(folder, "halfway/_private/helper.py", "")
+    write(folder, "halfway/tests/test_x.py", "")
+    registry = load_registry(custom_dirs=[folder])
+    pack = next(p for p in registry.packs if p.name == "halfway")
+    assert pack.loaded and pack.node_types == ["HalfwayFirst"]
+    [warning] = pack.warnings  # one warning for the folder the walk cannot enter, none for what lies below it
+    assert warning.startswith("halfway/nodes holds Python files but no __init__.py")
