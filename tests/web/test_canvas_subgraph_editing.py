@@ -96,8 +96,12 @@ def test_comfyui_subgraph_template_opens_edits_inside_and_runs(canvas: Canvas, g
     canvas.wait_idle(60000)
     assert canvas.js("() => window.__app.runtime.getState().lastDone.status") == "success", canvas.js("() => window.__app.runtime.getState().lastError")
     assert len(gemini_fake.bodies) == 1
+    # The nodes inside show their run (ComfyUI's ids "18:19" map onto the open subgraph's nodes).
+    canvas.page.wait_for_selector('.react-flow__node[data-id="19"] .kg-node.state-finished')
     canvas.page.locator(".kg-subgraph-bar").get_by_role("button", name="Workflow", exact=True).click()
     canvas.node("15").locator(".kg-media img").wait_for()
+    # Back at the workflow, the instance shows how the nodes inside it ran.
+    assert "state-finished" in instance.locator(".kg-node").get_attribute("class")
 
 
 def chain_doc() -> dict[str, Any]:

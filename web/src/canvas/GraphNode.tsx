@@ -15,7 +15,7 @@ import { inHandle, outHandle } from "../graph/types";
 import { useCatalogue } from "../store/catalogue-store";
 import { linkedInputs } from "../store/edge-index";
 import { updateData, useGraph } from "../store/graph-store";
-import { useNodeRuntime } from "../store/runtime-store";
+import { useInstanceState, useNodeRuntime } from "../store/runtime-store";
 import { useUI } from "../store/ui-store";
 import { openSubgraph } from "../store/subgraph-actions";
 import { ComboWidget } from "./ComboWidget";
@@ -179,7 +179,8 @@ function GraphNodeView({ id, data, selected }: NodeProps<Node<GraphNodeData, "gr
   const linked = useGraph((s) => linkedInputs(s.edges).get(id) ?? "");
   const far = useStore(farSelector);
   const connecting = useConnecting();
-  const state = useNodeRuntime(id, (r) => r?.state);
+  const inner = useInstanceState(id, Boolean(data.subgraph));
+  const state = useNodeRuntime(id, (r) => r?.state) ?? inner ?? undefined;
   const stored = useNodeRuntime(id, (r) => r?.stored);
   const linkedSet = new Set(linked.split("|"));
 
@@ -293,7 +294,8 @@ function GraphNodeView({ id, data, selected }: NodeProps<Node<GraphNodeData, "gr
                 {sockets[r] && (
                   <>
                     <InHandle nodeId={id} sock={sockets[r]} dim={dimIn(sockets[r])} />
-                    <span className="kg-socket-label">{sockets[r].name}</span>
+                    {/* An autogrow socket ("images.image0") is labelled as ComfyUI does ("image0"). */}
+                    <span className="kg-socket-label">{sockets[r].name.slice(sockets[r].name.indexOf(".") + 1)}</span>
                   </>
                 )}
               </div>

@@ -7,6 +7,7 @@
  */
 import { createStore } from "zustand";
 import { scoped } from "./scope";
+import { useGraph } from "./graph-store";
 import { routeEvents, runningAfter } from "../graph/run-routing";
 import { droppedPreviews, initialRuntime, reduceRuntime, type NodeRuntime, type RuntimeEvent, type RuntimeState } from "../graph/runtime-events";
 
@@ -110,12 +111,42 @@ export function markOurs(promptId: string, tab: string): void {
 
 const activeTab = (s: RuntimeStore): TabRuntime | undefined => s.tabs[s.active];
 
+/** Inside an open subgraph a node's API id is prefixed with the instance path ("18:19"). */
+const prefixes = new WeakMap<object, string>();
+const framePrefix = (s: { frames: { instanceId: string }[] }): string => {
+  if (!s.frames.length) return "";
+  let p = prefixes.get(s.frames);
+  if (p === undefined) prefixes.set(s.frames, (p = s.frames.map((f) => `${f.instanceId}:`).join("")));
+  return p;
+};
+
 export function useNodeRuntime<T>(nodeId: string, pick: (r: NodeRuntime | undefined) => T): T {
-  return useRuntimeStore((s) => pick(activeTab(s)?.nodes[nodeId]));
+  const prefix = useGraph(framePrefix);
+  return useRuntimeStore((s) => pick(activeTab(s)?.nodes[prefix + nodeId]));
+}
+
+/** A subgraph instance's run state, from the nodes inside it ("18:..."): running while
+ * one runs, error when one failed, finished when some finished. Null for other nodes. */
+export function useInstanceState(nodeId: string, instance: boolean): NodeRuntime["state"] | null {
+  const prefix = useGraph(framePrefix);
+  return useRuntimeStore((s) => {
+    if (!instance) return null;
+    const nodes = activeTab(s)?.nodes ?? {};
+    const inside = `${prefix}${nodeId}:`;
+    let found: NodeRuntime["state"] | null = null;
+    for (const key in nodes) {
+      if (!key.startsWith(inside)) continue;
+      const st = nodes[key]?.state;
+      if (st === "running" || st === "error") return st;
+      if (st) found = found ?? st;
+    }
+    return found;
+  });
 }
 
 export function useValidation(nodeId: string): string[] | undefined {
-  return useRuntimeStore((s) => activeTab(s)?.validation[nodeId]);
+  const prefix = useGraph(framePrefix);
+  return useRuntimeStore((s) => activeTab(s)?.validation[prefix + nodeId]);
 }
 
 function patchTab(tab: string, fn: (t: TabRuntime) => Partial<TabRuntime>): void {
