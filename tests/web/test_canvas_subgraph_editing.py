@@ -190,3 +190,24 @@ def test_a_subgraph_made_here_loads_in_comfyuis_own_frontend(canvas: Canvas, tmp
             page.close()
     strip = lambda p: {k: (v["class_type"], v["inputs"]) for k, v in p.items()}  # noqa: E731
     assert strip(theirs) == strip(ours)
+
+
+def test_an_edit_inside_an_open_subgraph_survives_a_tab_switch_and_a_reload(canvas: Canvas) -> None:
+    canvas.load(chain_doc(), "kept")
+    made = canvas.js("() => { const s = window.__app.graph.getState(); "
+                     "s.nodes.forEach(n => { if (n.id === '2' || n.id === '3') window.__app.actions.onNodesChange([{ type: 'select', id: n.id, selected: true }]); }); "
+                     "return window.__app.subgraphs.convertSelectionToSubgraph(window.__app.catalogue.getState().defs); }")
+    canvas.node(made).get_by_role("button", name="Open subgraph New subgraph").click()
+    canvas.js("() => window.__app.actions.setWidget('3', 'blur_radius', 7, false)")
+    blur = "() => window.__app.workflow().definitions.subgraphs[0].nodes.find(n => n.id === 3).widgets_values[0]"
+    assert canvas.js(blur) == 7  # saving from inside writes the open level back
+    canvas.page.get_by_role("button", name="New tab").click()  # a new tab leaves the subgraph first
+    canvas.page.get_by_role("tab", name="kept").click()
+    assert canvas.page.locator(".kg-subgraph-bar").count() == 0 and canvas.js(blur) == 7
+    canvas.node(made).get_by_role("button", name="Open subgraph New subgraph").click()
+    canvas.js("() => window.__app.actions.setWidget('3', 'blur_radius', 9, false)")
+    canvas.js("() => window.__app.save()")
+    canvas.page.reload()
+    canvas.page.wait_for_selector(".kg-app[data-ready=true]")
+    canvas.page.get_by_role("tab", name="kept").click()
+    assert canvas.js(blur) == 9

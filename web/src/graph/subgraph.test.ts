@@ -98,4 +98,18 @@ describe("subgraphs", () => {
     const gradient = r.nodes.find((n) => n.type === "graph" && n.data.classType === "ImageGradient")!;
     expect(gradient.type === "graph" && gradient.data.widgets.width).toBe(77);
   });
+
+  it("nests: a subgraph made inside an open one joins the document's definitions", () => {
+    const made = createSubgraph(chain(), new Set(["2", "3"]), defs, { name: "Look", outputName, id: "sg-1" })!;
+    const defsList = (made.nodes.find((n) => n.id === "6") as any).data.subgraph.definitions;
+    const inner = openDefinition(findDefinition(defsList, "sg-1")!, defsList, defs);
+    const nested = createSubgraph(inner, new Set(["3"]), defs, { name: "Blur", outputName, id: "sg-2", definitions: defsList })!;
+    const frame = { instanceId: "6", defId: "sg-1", name: "Look", definitions: defsList, parent: made };
+    const doc = toWorkflow(closeFrame(frame, nested, defs), defs) as any;
+    expect(doc.definitions.subgraphs.map((d: any) => d.id)).toEqual(["sg-1", "sg-2"]);
+    expect(doc.definitions.subgraphs[0].nodes.map((n: any) => n.type)).toEqual(["ImageInvert", "sg-2"]);
+    expect(doc.definitions.subgraphs[1].nodes.map((n: any) => n.type)).toEqual(["ImageBlur"]);
+    const back = loadWorkflow(doc, defs);
+    expect(back.missingTypes).toEqual([]);
+  });
 });
