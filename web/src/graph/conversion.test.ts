@@ -8,6 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { parseObjectInfo } from "./object-info";
 import { toPrompt } from "./prompt";
+import { toWorkflow } from "./workflow";
 import { loadWorkflow } from "./workflow-load";
 import info from "./fixtures/object-info.json";
 import prompts from "./fixtures/prompts.json";
@@ -30,6 +31,19 @@ describe("UI workflow → API prompt, as the server converts it", () => {
       const graph = loadWorkflow(byName[name], defs);
       expect(graph.missingTypes).toEqual([]);
       expect(toPrompt(graph, defs)).toEqual(expected[name]);
+    });
+  }
+});
+
+describe("the canvas saves the shared workflows back in ComfyUI's widget slot order", () => {
+  for (const name of Object.keys(expected).sort()) {
+    it(`${name}: widgets_values and links survive load and save`, () => {
+      const doc = byName[name] as { nodes: { id: number; type: string; widgets_values?: unknown }[]; links: unknown[] };
+      const saved = toWorkflow(loadWorkflow(doc, defs), defs);
+      const values = (nodes: { id: number; type: string; widgets_values?: unknown }[]) =>
+        Object.fromEntries(nodes.filter((n) => n.type !== "Reroute").map((n) => [n.id, n.widgets_values ?? []]));
+      expect(values(saved.nodes)).toEqual(values(doc.nodes));
+      expect(saved.links).toEqual(doc.links);
     });
   }
 });
