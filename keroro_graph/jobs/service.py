@@ -76,6 +76,7 @@ class JobService:
         self.max_waiting_jobs = max_waiting_jobs
         self._slots = asyncio.Semaphore(max_jobs)
         self._leases = asyncio.Semaphore(max_jobs + max_waiting_jobs)
+        self._turn = asyncio.Lock()
         self._running: set[asyncio.Task[None]] = set()
         self.worker_id = worker_id or f"worker-{uuid.uuid4().hex[:8]}"
         self.run_workers = run_workers
@@ -291,14 +292,18 @@ class JobService:
         while not self._stopping:
             slot = None
             try:
-                await self._leases.acquire()
-                await self._slots.acquire()
-                slot = JobSlot(self._slots)
-                job = await self.backend.lease(worker)
-                if job is None:
-                    self._free(slot)
-                    await self.backend.wait_for_work(_IDLE_WAIT_S)
-                    continue
+                # One worker at a time takes a slot and leases or, finding nothing, waits
+                # for work; the others queue here, so a new job wakes one worker, not all.
+                async with self._turn:
+                    await self._leases.acquire()
+                    await self._slots.acquire()
+                    slot = JobSlot(self._slots)
+                    job = await self.backend.lease(worker)
+                    if job is None:
+                        self._free(slot)
+                        slot = None
+                        await self.backend.wait_for_work(_IDLE_WAIT_S)
+                        continue
                 task = asyncio.create_task(self._run_leased(job, worker, slot), name=f"job-{job.id}")
                 self._running.add(task)
                 task.add_done_callback(self._running.discard)

@@ -83,3 +83,26 @@ async def test_zero_waiting_jobs_gives_one_slot_per_running_job(settings: Settin
     settings = settings.model_copy(update={"max_jobs": 1, "max_waiting_jobs": 0})
     seen = await run_all(settings, registry, [job(i, sleep=0.1) for i in range(3)])
     assert seen.peak_jobs == 1
+
+
+async def test_a_new_job_wakes_one_idle_worker_not_all(settings: Settings, registry: Registry) -> None:
+    """Idle workers queue for their turn to lease: a job submitted to four idle workers
+    costs one lease that finds it and at most one that finds the queue empty, instead
+    of every worker waking and asking."""
+    rt = build_runtime(settings.model_copy(update={"max_jobs": 4}), registry=registry)
+    async with rt:
+        leases = 0
+        lease = rt.jobs.backend.lease
+
+        async def counted(worker_id: str) -> Any:
+            nonlocal leases
+            leases += 1
+            return await lease(worker_id)
+        rt.jobs.backend.lease = counted  # type: ignore[method-assign]
+        await asyncio.sleep(0.05)
+        for value in range(5):
+            leases = 0
+            submitted = await rt.jobs.submit(job(value))
+            assert (await rt.jobs.wait(submitted.prompt_id, timeout_s=10)).status is JobStatus.SUCCESS
+            await asyncio.sleep(0.02)
+            assert 1 <= leases <= 2
