@@ -47,7 +47,9 @@ def serve_command(args: Any) -> int:
         return 2
     url = f"http://{'127.0.0.1' if settings.host in ('0.0.0.0', '::') else settings.host}:{settings.port}/"
 
-    async def announce(app: web.Application) -> None:
+    def announce(_running_on: str) -> None:
+        """Called by run_app once the socket listens (so a client that connects as soon
+        as it reads the line is never refused), in place of aiohttp's own line."""
         freeze_startup_heap()  # before the announcement: clients may connect right after it
         registry = app[REGISTRY]
         failed = registry.failed_packs
@@ -60,8 +62,7 @@ def serve_command(args: Any) -> int:
         if args.open:
             webbrowser.open(url)
 
-    app.on_startup.append(announce)
     logging.getLogger("aiohttp.access").setLevel(logging.INFO if args.verbose else logging.WARNING)
     web.run_app(app, host=settings.host, port=settings.port, access_log_class=RedactingAccessLogger,
-                print=None, handle_signals=True)
+                print=announce, handle_signals=True)
     return 0

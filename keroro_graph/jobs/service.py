@@ -361,6 +361,8 @@ class JobService:
                 self.bus.publish(JobRecorded(job_id=job.id, status=status_now.value if status_now else "unknown"))
 
     def _clean(self, value: Any) -> Any:
+        if value is None or value == {} or value == []:  # nothing to make plain or scrub
+            return value
         return self.redact_json(plain_json(value))
 
     async def _heartbeat(self, job_id: str, worker: str) -> None:
