@@ -6,7 +6,6 @@ downloads it from there as Kling does. Without either the nodes are refused at
 validation naming the settings; Kling's video rules are checked before uploading."""
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Any, AsyncIterator
 
@@ -207,7 +206,6 @@ async def test_a_public_url_serves_kling_an_expiring_read_only_link(public_serve
         meta = Path(rt.settings.paths.temp, "public-links", name.split(".")[0] + ".json")
         meta.write_text('{"expires": 1}', encoding="utf-8")  # the link's hour is over
         assert (await http.get(f"{base}/api/media/{name}")).status_code == 404
-    await asyncio.sleep(0)
 
 
 async def test_the_kling_fake_checks_the_video_it_downloads(kling: KlingFake, bucket: s3.S3Fake):
