@@ -13,6 +13,8 @@ import re
 from json.decoder import JSONDecodeError, scanstring
 from typing import Any, Iterator
 
+from .heap import large_work
+
 #: Text or byte size from which a document is worth doing in pieces (and off the loop).
 LARGE = 1 << 20
 _DECODER = json.JSONDecoder()
@@ -28,7 +30,8 @@ def loads(text: str | bytes, depth: int = 3) -> Any:
     if isinstance(text, (bytes, bytearray)):
         text = text.decode("utf-8")
     try:
-        value, end = _value(text, _SPACE.match(text).end(), depth)
+        with large_work():  # no full collection walks the document while it is built
+            value, end = _value(text, _SPACE.match(text).end(), depth)
     except IndexError:
         raise JSONDecodeError("Expecting value", text, len(text)) from None
     end = _SPACE.match(text, end).end()

@@ -49,11 +49,17 @@ class Execution(Scheduler):
         self.sigs = plan.signatures
         cached = [n for n in plan.order if self.engine.is_cached(self.sigs[n])]
         self._emit(NodesCached(job_id=job, node_ids=tuple(cached)))
-        self.token.on_cancel(self._cancel_threadsafe(asyncio.get_running_loop()))
-        for output in self.req.outputs:
-            self._demand(output)
-        self._pump()
-        await self.finished.wait()
+        # The callback refers to this run; removing it when the run ends keeps the
+        # token -> callback -> run cycle from making the run (its graph: millions of
+        # objects for a 200k-node prompt) garbage only a full collection can free.
+        forget = self.token.on_cancel(self._cancel_threadsafe(asyncio.get_running_loop()))
+        try:
+            for output in self.req.outputs:
+                self._demand(output)
+            self._pump()
+            await self.finished.wait()
+        finally:
+            forget()
         return self._result(started, cached)
 
     def _finish_failed_early(self, started: int, exc: Exception) -> RunResult:

@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterable
 
 import networkx as nx
 
+from ..heap import large_work
 from ..registry.env import NodeEnv, Paths
 from ..registry.registry import Registry
 from ..registry.spec import WIDGET_TYPES
@@ -62,8 +63,16 @@ async def validate_prompt(prompt: Any, registry: Registry, *, paths: Paths,
             "invalid_prompt", "Prompt must be a JSON object mapping node ids to nodes",
             f"got {type(prompt).__name__}"))
     # a large graph's pure-Python passes run in a thread (it hands the GIL back every few
-    # ms) and the node checks yield now and then: the event loop never waits seconds
-    large = len(prompt) >= LARGE_GRAPH
+    # ms) and the node checks yield now and then: the event loop never waits seconds;
+    # no full collection walks the graph while it is built (keroro_graph/heap.py)
+    if len(prompt) >= LARGE_GRAPH:
+        with large_work():
+            return await _validate(prompt, registry, paths, partial_targets, credentials, large=True)
+    return await _validate(prompt, registry, paths, partial_targets, credentials, large=False)
+
+
+async def _validate(prompt: dict[str, Any], registry: Registry, paths: Paths, partial_targets: Iterable[str] | None,
+                    credentials: CredentialCheck | None, *, large: bool) -> ValidationResult:
     parsed = await asyncio.to_thread(_parse_nodes, prompt, registry) if large else _parse_nodes(prompt, registry)
     if isinstance(parsed, ValidationResult):
         return parsed

@@ -25,6 +25,7 @@ from ..engine.slots import JobSlot
 from ..errors import JobError
 from ..graph.checks import pasted_secrets_result
 from ..graph.validate import LARGE_GRAPH, CredentialCheck, ValidationResult, error_dict, validate_prompt
+from ..heap import large_work
 from ..registry.registry import Registry
 from .backend import JobBackend, JobRecord, JobStatus
 from . import wire
@@ -127,7 +128,7 @@ class JobService:
             return SubmitResult(job_id, 0, False, checked.node_errors, checked.error)
         # the same object when there is nothing to scrub; a large graph is walked in a thread
         large = len(prompt) >= LARGE_GRAPH
-        clean_prompt = await asyncio.to_thread(self.redact_json, prompt) if large else self.redact_json(prompt)
+        clean_prompt = await asyncio.to_thread(self._redact_large, prompt) if large else self.redact_json(prompt)
         pasted = self.pasted_secrets(prompt) if clean_prompt is not prompt else {}
         if pasted:
             return SubmitResult(job_id, 0, False, *pasted_secrets_result(prompt, pasted))
@@ -339,19 +340,11 @@ class JobService:
         try:
             checked = self._graphs.pop(job.id, None) or await self._validated(
                 job.prompt, job.outputs_to_execute or None)
-            if checked.ok and checked.graph is not None:
-                result = await self.engine.execute(
-                    RunRequest(job_id=job.id, graph=checked.graph, outputs=checked.outputs,
-                               extra_data=job.extra_data, slot=slot), token)
+            if checked.ok and checked.graph is not None and len(checked.graph.nodes) >= LARGE_GRAPH:
+                with large_work():  # its cached outputs: no full collection walks them (heap.py)
+                    recorded = await self._execute(job, checked, token, slot)
             else:
-                result = _invalid_at_run(job.id, checked)
-            status = {"success": JobStatus.SUCCESS, "error": JobStatus.ERROR,
-                      "interrupted": JobStatus.INTERRUPTED}[result.status]
-            await self.backend.finish(
-                job.id, status, outputs=self._clean(result.ui) if status is JobStatus.SUCCESS else {},
-                meta=wire.history_meta(result), messages=self._clean(wire.history_messages(job.id, result)),
-                error=self._clean(wire.failure_record(result.failure) if result.failure else None))
-            recorded = status
+                recorded = await self._execute(job, checked, token, slot)
         finally:
             heartbeat.cancel()
             self._tokens.pop(job.id, None)
@@ -360,10 +353,33 @@ class JobService:
             if status_now is None or status_now.finished:  # still running: stopped mid-job, not over
                 self.bus.publish(JobRecorded(job_id=job.id, status=status_now.value if status_now else "unknown"))
 
+    async def _execute(self, job: JobRecord, checked: ValidationResult, token: CancelToken,
+                       slot: JobSlot | None) -> JobStatus:
+        if checked.ok and checked.graph is not None:
+            result = await self.engine.execute(
+                RunRequest(job_id=job.id, graph=checked.graph, outputs=checked.outputs,
+                           extra_data=job.extra_data, slot=slot), token)
+        else:
+            result = _invalid_at_run(job.id, checked)
+        status = {"success": JobStatus.SUCCESS, "error": JobStatus.ERROR,
+                  "interrupted": JobStatus.INTERRUPTED}[result.status]
+        outputs = result.ui if status is JobStatus.SUCCESS else {}
+        # a large graph's outputs (100k entries) are cleaned in a thread, not on the loop
+        outputs = await asyncio.to_thread(self._clean, outputs) if len(outputs) >= LARGE_GRAPH else self._clean(outputs)
+        await self.backend.finish(
+            job.id, status, outputs=outputs, meta=wire.history_meta(result),
+            messages=self._clean(wire.history_messages(job.id, result)),
+            error=self._clean(wire.failure_record(result.failure) if result.failure else None))
+        return status
+
     def _clean(self, value: Any) -> Any:
         if value is None or value == {} or value == []:  # nothing to make plain or scrub
             return value
         return self.redact_json(plain_json(value))
+
+    def _redact_large(self, prompt: Any) -> Any:
+        with large_work():  # the scrubbed copy of a large graph: no full collection walks it
+            return self.redact_json(prompt)
 
     async def _heartbeat(self, job_id: str, worker: str) -> None:
         while True:

@@ -4,11 +4,12 @@ thread and streamed, so neither the encoding nor the sending holds the event loo
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, Callable
 
 from aiohttp import web
 
 from .. import jsonpieces
+from ..heap import large_work
 
 #: Nodes (summed over the prompts and outputs an answer carries) from which it streams.
 LARGE_NODES = 2000
@@ -31,3 +32,16 @@ async def json_answer(request: web.Request, body: Any, *, nodes: int, depth: int
         await response.write(chunk)
     await response.write_eof()
     return response
+
+
+async def redacted_answer(request: web.Request, body: Any, *, nodes: int, redact: Callable[[Any], Any],
+                          status: int = 200) -> web.StreamResponse:
+    """``json_answer`` of ``redact(body)``; a large body is scrubbed in a worker thread
+    (the copy it makes is a large document: see keroro_graph/heap.py)."""
+    if nodes < LARGE_NODES:
+        return web.json_response(redact(body), status=status)
+
+    def scrub() -> Any:
+        with large_work():
+            return redact(body)
+    return await json_answer(request, await asyncio.to_thread(scrub), nodes=nodes, status=status)

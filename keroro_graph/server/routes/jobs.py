@@ -4,6 +4,7 @@ sorting and ``pagination``; one job with its outputs and workflow; idempotent ca
 of one job or a batch. Our own operations (retry, our statuses) live at ``/api/runs``."""
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Any
 
@@ -14,6 +15,7 @@ from ...jobs.wire import history_entry
 from ...jobs.service import plain_number
 from ..errors import fail, json_body
 from ..keys import RUNTIME, SECRETS
+from ..streaming import LARGE_NODES, carried_nodes, redacted_answer
 
 routes = web.RouteTableDef()
 
@@ -91,8 +93,12 @@ async def list_jobs(request: web.Request) -> web.Response:
     offset = max(0, _int(query, "offset", 0) or 0)
     statuses = [ours for theirs in wanted for ours in OURS[theirs]]
     records = await request.app[RUNTIME].jobs.list(statuses=statuses, prompt=False)  # the list never shows it
-    # create_time is in ms: two jobs created within one ms keep their order of creation
-    keyed = [(job, r.created_at) for r in records for job in [comfy_job(r)]]
+    # create_time is in ms: two jobs created within one ms keep their order of creation;
+    # summing up a large job's outputs (100k entries) is done in a worker thread
+    def summed() -> list[tuple[dict[str, Any], float]]:
+        return [(comfy_job(r), r.created_at) for r in records]
+    large = sum(carried_nodes(r.outputs) for r in records) >= LARGE_NODES
+    keyed = await asyncio.to_thread(summed) if large else summed()
     if workflow_id := query.get("workflow_id"):
         keyed = [(j, at) for j, at in keyed if j.get("workflow_id") == workflow_id]
     keyed.sort(key=(lambda pair: _duration(pair[0])) if sort_by == "execution_duration"
@@ -109,7 +115,8 @@ async def get_job(request: web.Request) -> web.Response:
     job = await request.app[RUNTIME].jobs.get(request.match_info["job_id"])
     if job is None:
         fail(404, "Job not found")
-    return _redacted(request, comfy_job(job, detail=True))
+    return await redacted_answer(request, comfy_job(job, detail=True), redact=request.app[SECRETS].redact_json,
+                                 nodes=carried_nodes(job.prompt, job.outputs))
 
 
 @routes.post("/api/jobs/{job_id}/cancel")

@@ -16,6 +16,7 @@ from ...jobs.service import plain_number
 from ...jobs.wire import batch_items
 from ..errors import fail
 from ..keys import RUNTIME, SECRETS
+from ..streaming import carried_nodes, redacted_answer
 
 routes = web.RouteTableDef()
 DEFAULT_LIMIT = 100
@@ -53,12 +54,15 @@ async def list_jobs(request: web.Request) -> web.Response:
                               prompt=include_prompt)
     body = {"jobs": [job_json(j, include_prompt=include_prompt) for j in jobs],
             "total": await service.count(statuses), "limit": limit, "offset": offset}
-    return _redacted(request, body)
+    return await redacted_answer(request, body, redact=request.app[SECRETS].redact_json,
+                                 nodes=sum(carried_nodes(j.prompt, j.outputs) for j in jobs))
 
 
 @routes.get("/api/runs/{job_id}")
 async def get_job(request: web.Request) -> web.Response:
-    return _redacted(request, job_json(await _job(request), include_prompt=True))
+    job = await _job(request)
+    return await redacted_answer(request, job_json(job, include_prompt=True), redact=request.app[SECRETS].redact_json,
+                                 nodes=carried_nodes(job.prompt, job.outputs))
 
 
 @routes.post("/api/runs/{job_id}/cancel")

@@ -1,0 +1,75 @@
+"""Large documents and the collector (keroro_graph/heap.py): no full collection while
+large work is open, survivors frozen when the last closes; and a finished run leaves no
+reference cycle, so freezing its graph and outputs never keeps garbage alive."""
+from __future__ import annotations
+
+import asyncio
+import gc
+import threading
+
+import pytest
+
+from keroro_graph import heap, jsonpieces
+from keroro_graph.runtime import Runtime
+from tests.conftest import chain, run_graph
+
+
+@pytest.fixture(autouse=True)
+def thawed():
+    """What these tests freeze is put back, so later tests' collections see it."""
+    yield
+    gc.unfreeze()
+
+
+def test_large_work_pauses_full_collections_and_freezes_what_it_built():
+    before = gc.get_threshold()
+    frozen = gc.get_freeze_count()
+    inside: list[tuple[int, int, int]] = []
+    with heap.large_work():
+        document = [{"n": i, "inputs": [i]} for i in range(20_000)]
+        worker = threading.Thread(target=lambda: inside.append(gc.get_threshold()))
+        with heap.large_work():  # nested, from any thread
+            worker.start()
+            worker.join()
+        assert gc.get_threshold()[2] > 1_000_000  # still open: no full pass yet
+        assert gc.get_freeze_count() == frozen
+    assert inside[0][2] > 1_000_000
+    assert gc.get_threshold() == before
+    after = gc.get_freeze_count()
+    assert after >= frozen + 40_000  # the document's dicts and lists among them
+    del document  # frozen objects are still freed by reference counting
+    assert gc.get_freeze_count() <= after - 40_000
+
+
+def test_a_large_json_document_is_decoded_inside_large_work(monkeypatch):
+    monkeypatch.setattr(jsonpieces, "LARGE", 100)
+    seen: list[int] = []
+    real = jsonpieces._value
+
+    def spy(*args):
+        seen.append(gc.get_threshold()[2])
+        return real(*args)
+    monkeypatch.setattr(jsonpieces, "_value", spy)
+    text = '{"a": [1, 2, {"b": 3}], "c": "' + "x" * 200 + '"}'
+    assert jsonpieces.loads(text) == {"a": [1, 2, {"b": 3}], "c": "x" * 200}
+    assert seen and all(t > 1_000_000 for t in seen)
+
+
+async def test_a_finished_run_leaves_no_reference_cycle(runtime: Runtime):
+    """The run, its graph and its nodes are freed by reference counting when the job
+    ends: nothing of them waits for a full collection (which would walk millions of
+    objects for a 200k-node prompt)."""
+    gc.collect()
+    gc.disable()
+    try:
+        record = await run_graph(runtime, chain(50))
+        assert record.status.value == "success"
+        await asyncio.sleep(0.05)
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        gc.collect()
+        kinds = {type(o).__name__ for o in gc.garbage}
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    assert not kinds & {"Execution", "GraphNode", "Graph", "Link", "CacheEntry", "RunRequest"}
