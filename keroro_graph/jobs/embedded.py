@@ -19,7 +19,7 @@ import sqlite3
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
 
@@ -61,6 +61,8 @@ class EmbeddedBackend(JobBackend):
         self._large_queued: set[str] = set()
         #: order column → its last value (see _next_seq).
         self._seqs: dict[str, int] = {}
+        #: Small submits of this turn of the loop, waiting for their group commit.
+        self._group: list[tuple[JobRecord, asyncio.Future[None]]] = []
 
     async def _store(self, fn: Any, *args: Any, small: bool = False) -> Any:
         """Run ``fn(*args)`` in the store's thread; a ``small`` call (bounded work: no
@@ -122,20 +124,69 @@ class EmbeddedBackend(JobBackend):
             raise JobError(f"job {job.id} is {job.status}; only queued jobs can be submitted")
         if math.isnan(job.number):
             raise JobError(f"job {job.id} has no valid number (NaN)")
-        small = len(job.prompt) < _SMALL_DOC
-        if not small:  # before the insert: no lease may read it on the loop meanwhile
-            self._large_queued.add(job.id)
-        await self._store(self._submit, job, small=small)
+        if len(job.prompt) < _SMALL_DOC:
+            await self._grouped(job)
+        else:
+            self._large_queued.add(job.id)  # before the insert: no lease may read it on the loop
+            self._deliver([(job, None)], await self._store(self._insert, [job]))
         self._work.set()
 
-    def _submit(self, job: JobRecord) -> None:
-        values = [sql.dump(getattr(job, f)) if f in sql.JSON_FIELDS else getattr(job, f)
-                  for f in sql.FIELDS]
-        values[sql.FIELDS.index("status")] = job.status.value
-        inserted = self._conn.execute(sql.INSERT, values).rowcount  # one statement: its own transaction
-        if not inserted:
-            raise JobError(f"a job with id {job.id} already exists")
-        self._counts[JobStatus.QUEUED] += 1
+    async def _grouped(self, job: JobRecord) -> None:
+        """Group commit: small submits made in the same turn of the loop (a burst of
+        requests) are inserted in one transaction, after the others of that turn; each
+        caller returns only once its row is committed, so an answered submit is as
+        durable as before, and one commit (its WAL write and locks) serves them all."""
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[None] = loop.create_future()
+        self._group.append((job, waiter))
+        if len(self._group) == 1:
+            loop.call_soon(self._flush_group)
+        await waiter
+
+    def _flush_group(self) -> None:
+        group, self._group = self._group, []
+        nodes = sum(len(job.prompt) for job, _ in group)
+        task = asyncio.ensure_future(self._store(self._insert, [job for job, _ in group], small=nodes < _SMALL_DOC))
+        task.add_done_callback(lambda done: self._deliver(group, None if done.exception() else done.result(),
+                                                          done.exception()))
+
+    @staticmethod
+    def _deliver(group: list[tuple[JobRecord, Any]], results: list[Exception | None] | None,
+                 error: BaseException | None = None) -> None:
+        """Each waiter of ``group`` gets its insert's outcome (None if it has no waiter:
+        then the one job's error is raised here)."""
+        for index, (_job, waiter) in enumerate(group):
+            outcome = error or (results[index] if results is not None else None)
+            if waiter is None:
+                if outcome is not None:
+                    raise outcome
+            elif not waiter.done():
+                waiter.set_exception(outcome) if outcome is not None else waiter.set_result(None)
+
+    def _insert(self, jobs: list[JobRecord]) -> list[Exception | None]:
+        """Insert ``jobs`` in one transaction (one statement when there is one); per job,
+        None or the error refusing it (a duplicate id, a value JSON cannot hold)."""
+        rows: list[Any] = []
+        for job in jobs:
+            try:
+                values = [sql.dump(getattr(job, f)) if f in sql.JSON_FIELDS else getattr(job, f)
+                          for f in sql.FIELDS]
+            except (TypeError, ValueError) as exc:
+                rows.append(exc)
+                continue
+            values[sql.FIELDS.index("status")] = job.status.value
+            rows.append(values)
+        outcomes: list[Exception | None] = []
+        with self._tx() if len(jobs) > 1 else nullcontext(self._conn) as db:
+            for job, row in zip(jobs, rows):
+                if isinstance(row, Exception):
+                    outcomes.append(row)
+                elif db.execute(sql.INSERT, row).rowcount:
+                    outcomes.append(None)
+                else:
+                    outcomes.append(JobError(f"a job with id {job.id} already exists"))
+        self._counts[JobStatus.QUEUED] += outcomes.count(None)
+        return outcomes
 
     async def lease(self, worker_id: str) -> JobRecord | None:
         # The counts are exact (one process owns the store): with nothing queued there is

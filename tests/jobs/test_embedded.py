@@ -187,3 +187,26 @@ async def test_leases_run_no_statement_on_an_empty_queue_and_read_large_prompts_
     assert {name for name, _ in seen} == {threading.current_thread().name}
     assert await store.lease("w") is None
     await store.close()
+
+
+async def test_a_burst_of_submits_shares_one_commit_and_each_keeps_its_own_outcome(db_path: Path) -> None:
+    """Group commit: submits made in the same turn of the loop go in one transaction; a
+    duplicate id or a value JSON cannot hold is refused for that job alone, and every
+    submit that returned is committed (another connection sees it at once)."""
+    store = EmbeddedBackend(db_path)
+    await store.open()
+    statements: list[str] = []
+    store._conn.set_trace_callback(statements.append)
+    jobs = [make_job(f"j{i}") for i in range(20)]
+    bad = JobRecord.model_construct(**{**make_job("bad").__dict__, "extra_data": {"x": object()}})
+    outcomes = await asyncio.gather(*(store.submit(j) for j in [*jobs[:10], make_job("j3"), bad, *jobs[10:]]),
+                                    return_exceptions=True)
+    assert [type(o).__name__ for o in outcomes] == ["NoneType"] * 10 + ["JobError", "TypeError"] + ["NoneType"] * 10
+    assert "j3" in str(outcomes[10])
+    assert statements.count("BEGIN IMMEDIATE") == 1 and statements.count("COMMIT") == 1
+    other = sqlite3.connect(db_path)
+    assert other.execute("SELECT COUNT(*) FROM jobs WHERE status = 'queued'").fetchone()[0] == 20
+    other.close()
+    assert await store.count([JobStatus.QUEUED]) == 20
+    assert [(await store.lease("w")).id for _ in range(20)] == [j.id for j in jobs]
+    await store.close()
