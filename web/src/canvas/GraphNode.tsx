@@ -9,7 +9,7 @@ import { Handle, Position, useStore, type NodeProps, type Node } from "@xyflow/r
 import { memo, useCallback, useState } from "react";
 import { uploadInto } from "../actions/upload";
 import { canConnect } from "../graph/compat";
-import { expandInputs } from "../graph/object-info";
+import { expandInputs, withDynamic } from "../graph/object-info";
 import type { GraphNodeData, InputDef } from "../graph/types";
 import { inHandle, outHandle } from "../graph/types";
 import { useCatalogue } from "../store/catalogue-store";
@@ -210,10 +210,10 @@ function GraphNodeView({ id, data, selected }: NodeProps<Node<GraphNodeData, "gr
   const subgraph = data.subgraph;
   const missing = !def && !subgraph;
   const sockets: Sock[] = def
-    ? expandInputs(def.inputs, (name) => linkedSet.has(inHandle(name))).filter((i) => !i.widget).map((i) => ({ name: i.name, type: i.type, optional: i.section === "optional", tooltip: i.tooltip }))
+    ? expandInputs(withDynamic(def.inputs, data.widgets), (name) => linkedSet.has(inHandle(name))).filter((i) => !i.widget).map((i) => ({ name: i.name, type: i.type, optional: i.section === "optional", tooltip: i.tooltip }))
     : (data.missing?.inputs ?? []);
   const outputs: Sock[] = def ? def.outputs : (data.missing?.outputs ?? []);
-  const widgets = def ? def.inputs.filter((i) => i.widget) : [];
+  const widgets = def ? withDynamic(def.inputs, data.widgets).filter((i) => i.widget) : [];
   const rows = Math.max(sockets.length, outputs.length);
   const modeClass = data.mode === 4 ? " bypassed" : data.mode === 2 ? " muted" : "";
   const collapsed = Boolean(data.collapsed);

@@ -39,9 +39,18 @@ export function parseInput(name: string, raw: RawSpec, section: InputDef["sectio
   const options = (Array.isArray(raw) && raw[1] && typeof raw[1] === "object" ? raw[1] : {}) as Record<string, unknown>;
   let type: string;
   let choices: unknown[] | undefined;
+  let dynamic: InputDef["dynamic"];
   if (Array.isArray(head)) {
     type = "COMBO";
     choices = head;
+  } else if (head === "COMFY_DYNAMICCOMBO_V3") {
+    type = "COMBO";
+    dynamic = (Array.isArray(options.options) ? options.options : []).map((o: { key?: unknown; inputs?: Record<string, Record<string, RawSpec>> }) => ({
+      key: String(o?.key ?? ""),
+      inputs: (["required", "optional"] as const).flatMap((sec) =>
+        Object.entries(o?.inputs?.[sec] ?? {}).map(([k, spec]) => parseInput(`${name}.${k}`, spec, sec, classType))),
+    }));
+    choices = dynamic.map((o) => o.key);
   } else {
     type = String(head ?? "*");
     if (type === "COMBO") choices = Array.isArray(options.options) ? (options.options as unknown[]) : [];
@@ -65,6 +74,7 @@ export function parseInput(name: string, raw: RawSpec, section: InputDef["sectio
     type,
     section,
     ...(type === "COMFY_AUTOGROW_V3" ? { grow: autogrow(name, options) } : {}),
+    ...(dynamic ? { dynamic } : {}),
     widget,
     options,
     choices,
@@ -88,6 +98,19 @@ function autogrow(name: string, options: Record<string, unknown>): NonNullable<I
     max: names ? names.length : typeof tpl.max === "number" ? tpl.max : 50,
     ...(names ? { names } : {}),
   };
+}
+
+/** The inputs the chosen value of a dynamic combo brings (none for other inputs). */
+export function chosenInputs(input: InputDef, widgets: Record<string, unknown>): InputDef[] {
+  if (!input.dynamic) return [];
+  const value = widgets[input.name] ?? input.default;
+  return (input.dynamic.find((o) => o.key === value) ?? input.dynamic[0])?.inputs ?? [];
+}
+
+/** A node's inputs with each dynamic combo followed by the inputs its chosen value brings. */
+export function withDynamic(inputs: readonly InputDef[], widgets: Record<string, unknown>): InputDef[] {
+  if (!inputs.some((i) => i.dynamic)) return inputs as InputDef[];
+  return inputs.flatMap((i) => [i, ...withDynamic(chosenInputs(i, widgets), widgets)]);
 }
 
 /** A node's inputs with each autogrow input spread into its sockets: the linked ones and one free socket after them (at least `min`). */
@@ -171,6 +194,7 @@ export function parseObjectInfo(raw: Record<string, unknown>): NodeDefs {
 export function defaultWidgets(def: NodeDef): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const input of def.inputs) if (input.widget) out[input.name] = input.default;
+  for (const input of withDynamic(def.inputs, out)) if (input.widget && !(input.name in out)) out[input.name] = input.default;
   return out;
 }
 

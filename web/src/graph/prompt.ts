@@ -8,7 +8,7 @@ import { canConnect } from "./compat";
 import { estimateSize, incomingIndex, makeEdge, nodeSize } from "./node-factory";
 import type { GraphEdge, GraphNode, GraphNodeData, NodeDefs, NodeMode, SocketType } from "./types";
 import { inHandle, isGraphNode, outSlot } from "./types";
-import { defaultControls, expandInputs } from "./object-info";
+import { defaultControls, expandInputs, withDynamic } from "./object-info";
 import { layoutGraph } from "./layout";
 
 export type ApiInputValue = unknown;
@@ -42,8 +42,9 @@ export function toPrompt(graph: { nodes: readonly GraphNode[]; edges: readonly G
       const slot = outSlot(edge.sourceHandle);
       const def = defs[node.data.classType];
       const outType = def?.outputs[slot]?.type ?? want;
-      const linked = (def?.inputs ?? []).filter((i) => incoming.has(`${node.id}:${inHandle(i.name)}`));
-      const same = def?.inputs[slot];
+      const all = def ? expandInputs(withDynamic(def.inputs, node.data.widgets), (name) => incoming.has(`${node.id}:${inHandle(name)}`)) : [];
+      const linked = all.filter((i) => incoming.has(`${node.id}:${inHandle(i.name)}`));
+      const same = all[slot];
       const pick = same && linked.includes(same) && canConnect(same.type, outType) ? same : linked.find((i) => canConnect(i.type, outType));
       return pick ? resolve(incoming.get(`${node.id}:${inHandle(pick.name)}`), want, seen) : null;
     }
@@ -57,7 +58,8 @@ export function toPrompt(graph: { nodes: readonly GraphNode[]; edges: readonly G
     const def = defs[d.classType];
     const inputs: Record<string, unknown> = {};
     // autogrow inputs (ComfyUI's COMFY_AUTOGROW_V3) are sent as their sockets: "images.image0", ...
-    const defInputs = def ? expandInputs(def.inputs, (name) => incoming.has(`${node.id}:${inHandle(name)}`)) : [];
+    // and a dynamic combo with the inputs its chosen value brings ("model.aspect_ratio", ...)
+    const defInputs = def ? expandInputs(withDynamic(def.inputs, d.widgets), (name) => incoming.has(`${node.id}:${inHandle(name)}`)) : [];
     const names = def ? defInputs.map((i) => i.name) : (d.missing?.inputs ?? []).map((i) => i.name);
     for (const name of names) {
       const input = defInputs.find((i) => i.name === name);

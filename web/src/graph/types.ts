@@ -32,6 +32,9 @@ export interface InputDef {
   upload: "image" | "video" | "audio" | null;
   /** A growing list of sockets (ComfyUI's COMFY_AUTOGROW_V3): "images" holds images.image0, images.image1, ... */
   grow?: { prefix: string; type: SocketType; min: number; max: number; names?: string[] };
+  /** A dynamic combo (ComfyUI's COMFY_DYNAMICCOMBO_V3): each choice brings its own inputs
+   * ("model.aspect_ratio", "model.images"), shown and saved right after the combo. */
+  dynamic?: { key: string; inputs: InputDef[] }[];
 }
 
 export interface OutputDef {
@@ -75,6 +78,8 @@ export interface GraphNodeData extends Record<string, unknown> {
   /** A subgraph instance (ComfyUI's subgraphs): its definition id and name, and the document's
    * subgraph definitions (kept as loaded, written back on save, expanded by the server on run). */
   subgraph?: { id: string; name: string; definitions: unknown[] };
+  /** Saved widget values past the node's declared widgets (the frontend's own, e.g. CustomCombo's options), written back as loaded. */
+  widgetsTail?: unknown[];
   /** Properties carried over from a loaded workflow. */
   properties?: Record<string, unknown>;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseObjectInfo } from "./object-info";
+import { parseNodeDef, parseObjectInfo, withDynamic } from "./object-info";
 import { applyControl, clampNumber, fromWidgetsValues, toWidgetsValues, widgetSlots } from "./widgets";
 import info from "./fixtures/object-info.json";
 
@@ -43,5 +43,42 @@ describe("numbers and seed controls", () => {
     const r = applyControl(seed, 5, "randomize", () => 0.5) as number;
     expect(Number.isSafeInteger(r)).toBe(true);
     expect(r).toBeGreaterThan(1000);
+  });
+});
+
+describe("dynamic combos (COMFY_DYNAMICCOMBO_V3) and values past the declared widgets", () => {
+  const kling = parseNodeDef("KlingFirstLastFrameNode", {
+    input: {
+      required: {
+        prompt: ["STRING", { default: "", multiline: true }],
+        duration: ["INT", { default: 5, min: 3, max: 15 }],
+        first_frame: ["IMAGE"],
+        generate_audio: ["BOOLEAN", { default: true }],
+        model: ["COMFY_DYNAMICCOMBO_V3", { options: [
+          { key: "kling-v3", inputs: { required: { resolution: [["4k", "1080p", "720p"], { default: "1080p" }] } } },
+          { key: "kling-v2", inputs: { required: { mode: [["std", "pro"]], extra: ["IMAGE"] } } },
+        ] }],
+        seed: ["INT", { control_after_generate: true, default: 0, min: 0, max: 2147483647 }],
+      },
+    },
+    output: ["VIDEO"],
+  });
+
+  it("reads and writes the chosen option's widgets right after the combo, as ComfyUI saves them", () => {
+    const saved = ["", 3, false, "kling-v3", "720p", 1, "fixed"];
+    const { widgets, controls } = fromWidgetsValues(kling, saved);
+    expect(widgets).toEqual({ prompt: "", duration: 3, generate_audio: false, model: "kling-v3", "model.resolution": "720p", seed: 1 });
+    expect(controls.seed).toBe("fixed");
+    expect(toWidgetsValues(kling, widgets, controls)).toEqual(saved);
+    const v2 = fromWidgetsValues(kling, ["a", 4, true, "kling-v2", "pro", 7, "randomize"]);
+    expect(v2.widgets).toMatchObject({ model: "kling-v2", "model.mode": "pro", seed: 7 });
+    expect(withDynamic(kling.inputs, v2.widgets).map((i) => i.name)).toContain("model.extra");
+  });
+
+  it("keeps saved values past the declared widgets (CustomCombo's options)", () => {
+    const combo = parseNodeDef("CustomCombo", { input: { required: { choice: [["a", "b"]] } }, output: ["STRING"] });
+    const r = fromWidgetsValues(combo, ["b", 1, "a", "b", ""]);
+    expect(r.widgets).toEqual({ choice: "b" });
+    expect(r.tail).toEqual([1, "a", "b", ""]);
   });
 });

@@ -6,6 +6,7 @@
  * after each queue. Mirrors keroro_graph/graph/workflow_widgets.py.
  */
 import type { ControlMode, InputDef, NodeDef } from "./types";
+import { withDynamic } from "./object-info";
 import { CONTROL_MODES } from "./types";
 
 export type Slot = { input: InputDef; extra?: undefined } | { input?: undefined; extra: "control" | "filter" | "upload" | "player" };
@@ -13,7 +14,8 @@ export type Slot = { input: InputDef; extra?: undefined } | { input?: undefined;
 /** Nodes the ComfyUI frontend gives an audio player widget (saved as null before the upload button's value). */
 const AUDIO_PLAYER_NODES = new Set(["LoadAudio", "SaveAudio", "PreviewAudio", "SaveAudioMP3", "SaveAudioOpus", "SaveAudioAdvanced"]);
 
-export function widgetSlots(def: NodeDef): Slot[] {
+/** Slots in the frontend's order; a dynamic combo's chosen inputs (by `widgets`) follow it. */
+export function widgetSlots(def: NodeDef, widgets: Record<string, unknown> = {}): Slot[] {
   const slotsOf = (i: InputDef): Slot[] => {
     if (!i.widget) return [];
     if (!i.control) return [{ input: i }];
@@ -21,17 +23,17 @@ export function widgetSlots(def: NodeDef): Slot[] {
   };
   const required = def.inputs.filter((i) => i.section === "required");
   const optional = def.inputs.filter((i) => i.section === "optional");
-  const slots = required.flatMap(slotsOf);
+  const slots = withDynamic(required, widgets).flatMap(slotsOf);
   if (AUDIO_PLAYER_NODES.has(def.name)) slots.push({ extra: "player" });
   if (required.some((i) => i.upload)) slots.push({ extra: "upload" });
-  slots.push(...optional.flatMap(slotsOf));
+  slots.push(...withDynamic(optional, widgets).flatMap(slotsOf));
   return slots;
 }
 
 /** Positional `widgets_values` for a node. */
 export function toWidgetsValues(def: NodeDef, widgets: Record<string, unknown>, controls: Record<string, ControlMode>): unknown[] {
   const lastInput: InputDef[] = [];
-  return widgetSlots(def).map((slot) => {
+  return widgetSlots(def, widgets).map((slot) => {
     if (slot.input) {
       lastInput.push(slot.input);
       const v = widgets[slot.input.name];
@@ -56,20 +58,39 @@ function looksLikeExtra(kind: "control" | "filter" | "upload" | "player", value:
 export function fromWidgetsValues(
   def: NodeDef,
   saved: unknown,
-): { widgets: Record<string, unknown>; controls: Record<string, ControlMode> } {
+): { widgets: Record<string, unknown>; controls: Record<string, ControlMode>; tail?: unknown[] } {
   const widgets: Record<string, unknown> = {};
   const controls: Record<string, ControlMode> = {};
   for (const i of def.inputs) if (i.widget) widgets[i.name] = i.default;
   if (saved && typeof saved === "object" && !Array.isArray(saved)) {
-    for (const i of def.inputs) if (i.widget && i.name in (saved as object)) widgets[i.name] = (saved as Record<string, unknown>)[i.name];
+    const named = saved as Record<string, unknown>;
+    for (const i of def.inputs) if (i.widget && i.name in named) widgets[i.name] = named[i.name];
+    for (const i of withDynamic(def.inputs, widgets)) if (i.widget) widgets[i.name] = i.name in named ? named[i.name] : (widgets[i.name] ?? i.default);
     for (const i of def.inputs) if (i.control) controls[i.name] = "fixed";
     return { widgets, controls };
   }
   const values = Array.isArray(saved) ? saved : [];
+  // A dynamic combo's value decides which slots follow it: read until the choices settle.
+  let read = readPositional(def, values, widgets);
+  for (let round = 0; round < 3 && def.inputs.some((i) => i.dynamic); round++) {
+    const next = readPositional(def, values, read.widgets);
+    const settled = def.inputs.every((i) => !i.dynamic || next.widgets[i.name] === read.widgets[i.name]);
+    read = next;
+    if (settled) break;
+  }
+  return read;
+}
+
+/** Values past the last slot are kept as `tail` (the frontend's own widgets, such as
+ * CustomCombo's options), so saving writes them back unchanged. */
+function readPositional(def: NodeDef, values: unknown[], chosen: Record<string, unknown>): { widgets: Record<string, unknown>; controls: Record<string, ControlMode>; tail?: unknown[] } {
+  const controls: Record<string, ControlMode> = {};
+  const widgets: Record<string, unknown> = {};
+  for (const i of withDynamic(def.inputs, chosen)) if (i.widget) widgets[i.name] = i.default;
   let pos = 0;
   let owner: InputDef | null = null;
   let prevTaken = false;
-  for (const slot of widgetSlots(def)) {
+  for (const slot of widgetSlots(def, chosen)) {
     if (slot.extra) {
       let taken = pos < values.length && looksLikeExtra(slot.extra, values[pos]);
       if (slot.extra === "filter") taken = taken && prevTaken;
@@ -85,7 +106,7 @@ export function fromWidgetsValues(
     if (slot.input.control) controls[slot.input.name] = "fixed";
     if (pos < values.length) widgets[slot.input.name] = values[pos++];
   }
-  return { widgets, controls };
+  return pos < values.length ? { widgets, controls, tail: values.slice(pos) } : { widgets, controls };
 }
 
 /** Clamp and round a number to an INT/FLOAT input's min, max, step and round options. */

@@ -154,8 +154,8 @@ export function loadWorkflow(doc: unknown, defs: NodeDefs): LoadResult {
       });
       continue;
     }
-    const { widgets, controls } = fromWidgetsValues(def, values);
-    nodes.push({ ...common, data: { classType: n.type, widgets, controls, ...extra } });
+    const { widgets, controls, tail } = fromWidgetsValues(def, values);
+    nodes.push({ ...common, data: { classType: n.type, widgets, controls, ...extra, ...(tail ? { widgetsTail: tail } : {}) } });
   }
 
   const edges: GraphEdge[] = [];

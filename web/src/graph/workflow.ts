@@ -7,7 +7,7 @@ import { nodeSize } from "./node-factory";
 import type { GraphEdge, GraphNode, NodeDefs, Viewport } from "./types";
 import { inName, isGraphNode, outSlot } from "./types";
 import { toWidgetsValues } from "./widgets";
-import { expandInputs } from "./object-info";
+import { expandInputs, withDynamic } from "./object-info";
 
 export type UILink = [number, number, number, number, number, string];
 
@@ -56,7 +56,7 @@ function socketsOf(node: GraphNode, defs: NodeDefs, linked: ReadonlySet<string> 
   const def = defs[node.data.classType];
   if (def) {
     return {
-      inputs: expandInputs(def.inputs, (name) => linked.has(`${node.id}:${name}`)).map((i) => ({ name: i.name, type: i.type, widget: i.widget !== null })),
+      inputs: expandInputs(withDynamic(def.inputs, node.data.widgets), (name) => linked.has(`${node.id}:${name}`)).map((i) => ({ name: i.name, type: i.type, widget: i.widget !== null })),
       outputs: def.outputs.map((o) => ({ name: o.name, type: o.type })),
     };
   }
@@ -164,7 +164,7 @@ export function toWorkflow(
         flags,
         mode: d.mode,
         properties: { ...(d.properties ?? {}), "Node name for S&R": d.classType },
-        widgets_values: def ? toWidgetsValues(def, d.widgets, d.controls) : (d.missing?.widgetsValues ?? []),
+        widgets_values: def ? [...toWidgetsValues(def, d.widgets, d.controls), ...(d.widgetsTail ?? [])] : (d.missing?.widgetsValues ?? []),
         ...(d.title ? { title: d.title } : {}),
         ...(d.color ? { color: d.color } : {}),
       });

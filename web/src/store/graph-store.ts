@@ -9,6 +9,7 @@ import { applyEdgeChanges, applyNodeChanges, type Connection, type EdgeChange, t
 import { createStore } from "zustand";
 import { scoped } from "./scope";
 import { checkConnection, firstCompatibleInput, firstCompatibleOutput } from "../graph/compat";
+import { withDynamic } from "../graph/object-info";
 import { emptyHistory, record, redo, undo, type History, type Snapshot } from "../graph/history";
 import { deleteKeepingLinks, insertOnLink, linkUnder, type Sockets } from "../graph/edit-ops";
 import { layoutGraph } from "../graph/layout";
@@ -134,7 +135,8 @@ export function inputType(node: GraphNode | undefined, name: string, defs: NodeD
   if (node.type === "reroute") return "*";
   if (!isGraphNode(node)) return "*";
   const def = defs[node.data.classType];
-  const input = def?.inputs.find((i) => i.name === name) ?? def?.inputs.find((i) => i.grow && name.startsWith(`${i.name}.`));
+  const inputs = def ? withDynamic(def.inputs, node.data.widgets) : [];
+  const input = inputs.find((i) => i.name === name) ?? inputs.find((i) => i.grow && name.startsWith(`${i.name}.`));
   return input?.grow?.type ?? input?.type ?? node.data.missing?.inputs.find((i) => i.name === name)?.type ?? "*";
 }
 
