@@ -6,8 +6,10 @@ Three kinds of credential are recognised:
 - values a provider client sent: every authentication header value (a Kling JWT
   lives 30 minutes and is in no file) is remembered here when it is sent, so an error
   body that echoes it is scrubbed;
-- shapes: ``Bearer <token>`` / ``Basic <token>`` and JSON Web Tokens (``eyJ….….…``),
-  whoever issued them (another process on a shared queue, say).
+- shapes: ``Bearer <token>`` / ``Basic <token>``, JSON Web Tokens (``eyJ….….…``) and
+  credential-named URL query parameters (``?key=…``, ``&X-Amz-Signature=…``,
+  ``access_token=…``), whoever issued them (another process on a shared queue, a
+  presigned upload URL in an HTTP client's log line).
 
 ``install_log_redaction`` puts the same scrub on every log record of the process.
 This module needs only the standard library.
@@ -34,9 +36,23 @@ _SCHEME_TOKEN = re.compile(r"\b([Bb]earer|BEARER|Basic|BASIC)(\s+)"
                            r"(?=[A-Za-z0-9._~+/=-]*[0-9._~+/=-])[A-Za-z0-9._~+/=-]{8,}")
 _SCHEME_HINT = re.compile(r"(?i)bearer|basic")
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*")
+#: A request field or query parameter whose value is a credential: any name holding
+#: token/secret/signature/password/credential, or ending in key / key id after a prefix
+#: (``apiKey``, ``x-api-key``, ``OSSAccessKeyId``; a bare ``key`` is a file name in
+#: upload forms, so only ``QUERY_KEY`` below takes it).
+CREDENTIAL_FIELD = re.compile(r"(?i)authorization|token|secret|signature|password|credential|cookie"
+                              r"|\w[_-]?key(?:[_-]?id)?$")
+#: ``?name=value`` / ``&name=value`` with a credential name (a bare ``key`` included,
+#: as Google's ``?key=``): the value is scrubbed, the name kept.
+_QUERY_KEY = re.compile(r"(?i)([?&](?:key|sig|[\w.-]*(?:token|secret|signature|password|credential)[\w.-]*"
+                        r"|[\w.-]*\w[_-]?key(?:[_-]?id)?)=)([^&\s\"'<>#]{6,})")
+#: An API-key header written out (``x-api-key: …``, ``"x-goog-api-key": "…"``, ``api-key=…``).
+_HEADER_KEY = re.compile(r"(?i)\b((?:x-)?(?:goog-)?api[_-]?key|x-auth-token|x-access-token)([\"']?\s*[:=]\s*[\"']?)"
+                         r"([A-Za-z0-9._~+/-]{8,})")
+_KEY_HINT = re.compile(r"(?i)api.?key|-token")
 
-__all__ = ["MIN_REDACT_CHARS", "REDACTED", "credential_parts", "install_log_redaction", "remember_sent", "scrub_json",
-           "scrub_text", "sent_values"]
+__all__ = ["CREDENTIAL_FIELD", "MIN_REDACT_CHARS", "REDACTED", "credential_parts", "install_log_redaction",
+           "credential_fields", "remember_fields", "remember_sent", "scrub_json", "scrub_text", "sent_values"]
 
 
 class _SentValues:
@@ -86,6 +102,25 @@ def remember_sent(header_value: str) -> None:
         _SENT.add(part)
 
 
+def credential_fields(fields: Any, *, query: bool = False) -> list[str]:
+    """The values of credential-named fields of a request's query parameters, form or
+    top-level JSON body (``apiKey``, ``Signature``, ``security_token``; in a query a
+    bare ``key`` too, as Google's ``?key=``)."""
+    if not isinstance(fields, dict):
+        return []
+    return [value for name, value in fields.items()
+            if isinstance(name, str) and isinstance(value, str) and len(value) >= MIN_REDACT_CHARS
+            and (CREDENTIAL_FIELD.search(name) or (query and name.lower() == "key"))]
+
+
+def remember_fields(fields: Any, *, query: bool = False) -> list[str]:
+    """Record (and return) the credential values ``credential_fields`` finds."""
+    found = credential_fields(fields, query=query)
+    for value in found:
+        _SENT.add(value)
+    return found
+
+
 def sent_values() -> tuple[int, list[str]]:
     """(a version that changes when the set does, the values)."""
     return _SENT.version, _SENT.values()
@@ -111,7 +146,19 @@ def scrub_text(text: str, forms: Iterable[str] = ()) -> str:
         text = _JWT.sub(REDACTED, text)
     if _SCHEME_HINT.search(text) is not None:
         text = _SCHEME_TOKEN.sub(_keep_scheme, text)
+    if "=" in text:
+        text = _QUERY_KEY.sub(_keep_name, text)
+    if _KEY_HINT.search(text) is not None:
+        text = _HEADER_KEY.sub(_keep_header, text)
     return text
+
+
+def _keep_header(match: re.Match[str]) -> str:
+    return f"{match.group(1)}{match.group(2)}{REDACTED}"
+
+
+def _keep_name(match: re.Match[str]) -> str:
+    return f"{match.group(1)}{REDACTED}" if match.group(2) != REDACTED else match.group(0)
 
 
 def _keep_scheme(match: re.Match[str]) -> str:
@@ -134,7 +181,9 @@ def might_hold_secret(doc: Any, forms: Iterable[str], *, shapes: bool = True) ->
     if any(form in text for form in forms):
         return True
     return shapes and (("eyJ" in text and _JWT.search(text) is not None)
-                       or (_SCHEME_HINT.search(text) is not None and _SCHEME_TOKEN.search(text) is not None))
+                       or (_SCHEME_HINT.search(text) is not None and _SCHEME_TOKEN.search(text) is not None)
+                       or ("=" in text and _QUERY_KEY.search(text) is not None)
+                       or (_KEY_HINT.search(text) is not None and _HEADER_KEY.search(text) is not None))
 
 
 def scrub_json(doc: Any, forms: list[str]) -> Any:

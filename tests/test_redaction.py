@@ -20,6 +20,34 @@ def test_shapes_are_scrubbed_and_ordinary_words_are_not():
         assert scrub_text(prose) == prose
 
 
+def test_other_credential_shapes_basic_api_key_headers_and_query_keys():
+    assert scrub_text("Authorization: Basic dXNlcjpwYXNzd29yZA==") == "Authorization: Basic ***"
+    assert scrub_text("x-api-key: sk-ant-0123456789") == "x-api-key: ***"
+    assert scrub_text('{"x-goog-api-key": "AIzaSyA1234567890abcdef"}') == '{"x-goog-api-key": "***"}'
+    assert scrub_text("api-key=0123456789abcdef") == "api-key=***"
+    assert scrub_text("GET https://g.example/v1beta/models?key=AIzaSyA1234567890&alt=sse") == \
+        "GET https://g.example/v1beta/models?key=***&alt=sse"
+    presigned = ("PUT https://b.s3.example/o.png?X-Amz-Credential=AKIA0123%2F20261204&X-Amz-Date=20261204T000000Z"
+                 "&X-Amz-Security-Token=FwoGZXIvYXdzEJr&X-Amz-Signature=0a1b2c3d4e5f")
+    assert scrub_text(presigned) == ("PUT https://b.s3.example/o.png?X-Amz-Credential=***&X-Amz-Date=20261204T000000Z"
+                                     "&X-Amz-Security-Token=***&X-Amz-Signature=***")
+    assert scrub_text("oss.example/?OSSAccessKeyId=LTAI5tAbCdEf&Signature=q0s9d8f7g6") == \
+        "oss.example/?OSSAccessKeyId=***&Signature=***"
+    for prose in ("/view?filename=cat_00001_.png&type=output&subfolder=", "the api key is missing",
+                  "set the api_key input", "?keyword=landscape&limit=100", "monkey=banana"):
+        assert scrub_text(prose) == prose
+
+
+def test_credential_fields_of_a_request_are_remembered(tmp_path):
+    from keroro_graph.redaction import remember_fields
+    found = remember_fields({"apiKey": "rh-0123456789", "key": "uploads/a.png", "Signature": "sig-abcdef12",
+                             "OSSAccessKeyId": "LTAI5tAbCdEf", "prompt": "a cat"})
+    assert sorted(found) == ["LTAI5tAbCdEf", "rh-0123456789", "sig-abcdef12"]  # an upload's object key is not one
+    assert remember_fields({"key": "AIzaSy-query-0123"}, query=True) == ["AIzaSy-query-0123"]
+    store = SecretStore(tmp_path / "secrets.json", environ={})
+    assert store.redact("echo rh-0123456789 / AIzaSy-query-0123 / uploads/a.png") == "echo *** / *** / uploads/a.png"
+
+
 def test_a_sent_value_is_scrubbed_wherever_it_turns_up(tmp_path):
     store = SecretStore(tmp_path / "secrets.json", environ={})
     remember_sent("Token opaque-session-value-0042")

@@ -17,7 +17,7 @@ from typing import Any, Awaitable, Callable, ClassVar, Mapping
 import httpx
 
 from ..engine.context import current_context
-from ..redaction import credential_parts, forms_of, remember_sent, scrub_text
+from ..redaction import credential_parts, forms_of, remember_fields, remember_sent, scrub_text
 from .errors import (AmbiguousCreateError, ProviderError, ProviderUnavailableError, ResultTooLargeError,
                      for_status)
 from .retry import RetryPolicy, parse_retry_after
@@ -120,6 +120,9 @@ class ProviderClient:
                           "again.", code=cause.code)
 
     async def _send(self, method: str, url: str, *, timeout_s: float | None, **kwargs: Any) -> httpx.Response:
+        for where in ("params", "data", "json"):  # apiKey in a body, a one-time upload Signature, ?key=
+            found = remember_fields(kwargs.get(where), query=where == "params")
+            self._sent.extend(value for value in found if value not in self._sent)
         try:
             extra = {"timeout": timeout_s} if timeout_s is not None else {}
             return await self.http.request(method, url, **kwargs, **extra)

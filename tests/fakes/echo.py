@@ -26,6 +26,14 @@ def dashscope_shape(status: int, text: str) -> dict[str, Any]:
             "message": text}
 
 
+def google_shape(status: int, text: str) -> dict[str, Any]:
+    return {"error": {"code": status, "message": text, "status": "INVALID_ARGUMENT" if status < 500 else "INTERNAL"}}
+
+
+def openai_shape(_status: int, text: str) -> dict[str, Any]:
+    return {"error": {"message": text, "type": "invalid_request_error", "code": None}}
+
+
 def runninghub_shape(_status: int, text: str) -> dict[str, Any]:
     return {"code": 901, "msg": text, "data": None}
 

@@ -1,6 +1,7 @@
 """A census of leaks: run graphs against provider fakes that echo every credential
-they are sent (the Authorization header with a Kling JWT or a DashScope key, the
-RunningHub apiKey in the body) in their error bodies, on creates, polls and cancels;
+they are sent (the Authorization header with a Kling JWT, a DashScope or an
+OpenAI-compatible relay key, Gemini's x-goog-api-key, the RunningHub apiKey in the
+body) in their error bodies, on creates, polls and cancels;
 paste keys into widgets, /userdata and /settings; then read every answer the server
 gives, every WebSocket message, every log line (verbose) and every file it wrote.
 Not one credential value may appear anywhere but user/secrets.json."""
@@ -18,20 +19,25 @@ from keroro_graph.server.app import create_app
 from keroro_graph.server.keys import RUNTIME
 from keroro_graph.settings import Settings
 from tests.conftest import FIXTURE_PACKS, until
-from tests.fakes import dashscope as ds, kling as kl, runninghub as rhf
-from tests.fakes.echo import Echoes, dashscope_shape, echo_errors, kling_shape, runninghub_shape
+from tests.fakes import dashscope as ds, gemini as gm, kling as kl, openai as oa, runninghub as rhf
+from tests.fakes.echo import (Echoes, dashscope_shape, echo_errors, google_shape, kling_shape, openai_shape,
+                              runninghub_shape)
 from tests.providers.conftest import PACKS, full_registry  # noqa: F401 - a fixture
+from tests.providers.gemini.conftest import vision_graph
 from tests.providers.kling.conftest import t2v_graph
+from tests.providers.openai_compat.conftest import chat_graph
 from tests.providers.qwen.conftest import t2i_graph
 from tests.providers.runninghub.conftest import workflow_graph
 
-STORED = [kl.ACCESS_KEY, kl.SECRET_KEY, ds.API_KEY, rhf.API_KEY]
+OPENAI_KEY = "sk-census-ohmygpt-0123456789"
+STORED = [kl.ACCESS_KEY, kl.SECRET_KEY, ds.API_KEY, rhf.API_KEY, gm.GOOD_KEY, OPENAI_KEY]
 RUNTIME_JWT = "eyJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJydW50aW1lIn0.c2lnbmF0dXJlLXJ1bg"
 
 
 @pytest.fixture
 async def fakes() -> AsyncIterator[dict[str, tuple[Any, Echoes]]]:
-    made = {"kling": kl.KlingFake(), "dashscope": ds.DashScopeFake(), "runninghub": rhf.RunningHubFake()}
+    made = {"kling": kl.KlingFake(), "dashscope": ds.DashScopeFake(), "runninghub": rhf.RunningHubFake(),
+            "gemini": gm.GeminiFake(), "ohmygpt": oa.OpenAIFake(api_key=OPENAI_KEY)}
     echoes = {name: echo_errors(fake) for name, fake in made.items()}
     for fake in made.values():
         await fake.start()
@@ -72,11 +78,13 @@ async def test_no_credential_reaches_any_answer_message_log_or_file(tmp_path, fu
     runtime.providers.retry = RetryPolicy(max_attempts=2, base_delay_s=0.01, max_delay_s=0.02, max_total_s=2)
     runtime.providers.poll_scale = 0.01
     keys = {"kling": {"access_key": kl.ACCESS_KEY, "secret_key": kl.SECRET_KEY},
-            "dashscope": {"api_key": ds.API_KEY}, "runninghub": {"api_key": rhf.API_KEY}}
+            "dashscope": {"api_key": ds.API_KEY}, "runninghub": {"api_key": rhf.API_KEY},
+            "gemini": {"api_key": gm.GOOD_KEY}, "ohmygpt": {"api_key": OPENAI_KEY}}
+    base_urls = {"gemini": fakes["gemini"][0].base_url, "ohmygpt": fakes["ohmygpt"][0].url + "/v1"}
     for provider, values in keys.items():
         assert (await client.put(f"/api/providers/{provider}/secrets", json=values)).status < 300
         assert (await client.put(f"/api/providers/{provider}/settings",
-                                 json={"base_url": fakes[provider][0].url})).status < 300
+                                 json={"base_url": base_urls.get(provider, fakes[provider][0].url)})).status < 300
     seen: list[str] = []
     ws = await client.ws_connect("/ws?clientId=census")
     reader = asyncio.create_task(_collect(ws, seen))
@@ -99,6 +107,16 @@ async def test_no_credential_reaches_any_answer_message_log_or_file(tmp_path, fu
     jobs.append(await run(t2i_graph(seed=3)))  # a success: its PNG's metadata is in the census
     rh_echo.next("/task/openapi/create", shape=runninghub_shape, status=200)
     jobs.append(await run(workflow_graph()))
+    # x-goog-api-key (and the relay-style Bearer beside it) echoed on a 400 and on a 500
+    fakes["gemini"][1].next("/", shape=google_shape, status=400)
+    jobs.append(await run(vision_graph()))
+    fakes["gemini"][1].next("/", shape=google_shape, status=500)
+    jobs.append(await run(vision_graph(prompt="again")))
+    # an OpenAI-compatible relay echoing its bearer key, streamed and not
+    fakes["ohmygpt"][1].next("/v1/chat", shape=openai_shape, status=400)
+    jobs.append(await run(chat_graph()))
+    fakes["ohmygpt"][1].next("/v1/chat", shape=openai_shape, status=500)
+    jobs.append(await run(chat_graph(stream=True, prompt="streamed")))
     # a cancel the provider refuses, echoing the key, logged with -v
     rh.hold = True
     rh_echo.next("/task/openapi/cancel", shape=runninghub_shape, status=200)
@@ -120,7 +138,8 @@ async def test_no_credential_reaches_any_answer_message_log_or_file(tmp_path, fu
     assert (await client.post("/api/workflows/w", json={"1": {"class_type": "X", "inputs": {"k": kl.ACCESS_KEY}}}))
 
     echoed = sum(e.echoed for _, e in fakes.values())
-    assert echoed >= 5, "the fakes echoed credentials back"
+    assert echoed >= 9, "the fakes echoed credentials back"
+    assert any(v == gm.GOOD_KEY for v in fakes["gemini"][1].credentials), "x-goog-api-key was sent"
     jwt_and_bearer = set().union(*(e.credentials for _, e in fakes.values()))
     assert any(v.startswith("Bearer eyJ") for v in jwt_and_bearer), "a Kling JWT was sent"
     needles = sorted({*STORED, RUNTIME_JWT, *(v for v in jwt_and_bearer if len(v) >= 8)}, key=len)
@@ -131,8 +150,9 @@ async def test_no_credential_reaches_any_answer_message_log_or_file(tmp_path, fu
                  *(f"/api/providers/{p}" for p in keys), *(f"/history/{j}" for j in jobs),
                  *(f"/api/runs/{j}" for j in jobs), *(f"/api/jobs/{j}" for j in jobs)]:
         answers[path] = await (await client.get(path)).text()
-    errors = [await (await client.get(f"/api/runs/{j}")).json() for j in jobs[:3]]
+    errors = [await (await client.get(f"/api/runs/{j}")).json() for j in [*jobs[:3], *jobs[5:9]]]
     assert all("***" in str(e.get("error")) for e in errors), "the echoes reached the record, scrubbed"
+    assert "may have accepted it" in str(errors[-1]["error"]), "the 500 on a streamed chat was not re-sent"
     await ws.close()
     reader.cancel()
     files = {str(p): p.read_bytes() for p in settings.user_dir.rglob("*")
