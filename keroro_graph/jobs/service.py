@@ -10,16 +10,13 @@ running one interrupts it.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
-import time
 import uuid
-from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Iterable
 
 from ..engine.context import CancelToken
 from ..engine.engine import Engine
-from ..engine.run import JobFailure, RunRequest, RunResult
+from ..engine.run import RunRequest
 from ..engine.events import EventBus, JobCancelled, JobQueued, JobRecorded, QueueChanged
 from ..engine.slots import JobSlot
 from ..errors import JobError
@@ -29,29 +26,14 @@ from ..heap import large_work
 from ..registry.registry import Registry
 from .backend import JobBackend, JobRecord, JobStatus
 from . import wire
+from .records import SubmitResult, invalid_at_run, plain_json, sanitise_extra_data
 from .wire import plain_number  # noqa: F401 - routes read it here
 
 log = logging.getLogger(__name__)
 
-#: extra_data keys that carry credentials and are never stored (ComfyUI's list).
-SENSITIVE_EXTRA_KEYS = frozenset({"auth_token_comfy_org", "api_key_comfy_org"})
 _HEARTBEAT_S = 10.0
 _IDLE_WAIT_S = 5.0
 _END_EVENTS = (JobRecorded, JobCancelled)
-
-
-@dataclass
-class SubmitResult:
-    prompt_id: str
-    number: float
-    accepted: bool
-    node_errors: dict[str, Any] = field(default_factory=dict)
-    error: dict[str, Any] | None = None
-
-    def as_json(self) -> dict[str, Any]:
-        if self.accepted:
-            return wire.prompt_answer(self.prompt_id, self.number, self.node_errors)
-        return {"error": self.error, "node_errors": self.node_errors}
 
 
 class JobService:
@@ -360,7 +342,7 @@ class JobService:
                 RunRequest(job_id=job.id, graph=checked.graph, outputs=checked.outputs,
                            extra_data=job.extra_data, slot=slot), token)
         else:
-            result = _invalid_at_run(job.id, checked)
+            result = invalid_at_run(job.id, checked)
         status = {"success": JobStatus.SUCCESS, "error": JobStatus.ERROR,
                   "interrupted": JobStatus.INTERRUPTED}[result.status]
         outputs = result.ui if status is JobStatus.SUCCESS else {}
@@ -389,22 +371,3 @@ class JobService:
     async def _queue_changed(self, job_id: str | None) -> None:
         remaining = await self.queue_remaining()
         self.bus.publish(QueueChanged(job_id=job_id or "", queue_remaining=remaining))
-
-
-def plain_json(value: Any) -> Any:
-    """``value`` with anything JSON cannot hold (numpy scalars, paths) made text, so a
-    node's odd ``ui`` value can never leave a job stuck as running."""
-    return json.loads(json.dumps(value, default=str))
-
-
-def sanitise_extra_data(extra: dict[str, Any]) -> dict[str, Any]:
-    """extra_data without credentials (they are never stored or echoed back)."""
-    return {k: v for k, v in extra.items() if k not in SENSITIVE_EXTRA_KEYS}
-
-
-def _invalid_at_run(job_id: str, checked: ValidationResult) -> RunResult:
-    error = checked.error or {}
-    return RunResult.failed(JobFailure(
-        exception_type="ValidationError", node_errors=checked.node_errors,
-        exception_message=f"{error.get('message', 'invalid prompt')}: {error.get('details', '')}"),
-        at_ms=int(time.time() * 1000))
