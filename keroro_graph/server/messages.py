@@ -6,10 +6,14 @@ from __future__ import annotations
 import io
 import json
 import struct
-from typing import Any
+from typing import Any, Callable
 
-from ..engine.events import Event
+from ..engine.events import Event, NodeFinished, NodeStarted
 from ..jobs import wire
+
+#: json.dumps' own string encoder (ensure_ascii): the fast paths below write exactly what
+#: ``message`` would, without building and walking dicts (a chain sends 3 per node).
+_quote: Callable[[str], str] = json.encoder.encode_basestring_ascii  # type: ignore[attr-defined]
 
 PREVIEW_IMAGE = 1
 TEXT = 3
@@ -24,7 +28,21 @@ def message(type_: str, data: dict[str, Any]) -> str:
 
 def translate(event: Event) -> list[str]:
     """The JSON messages one event becomes, in ComfyUI's order."""
+    if isinstance(event, NodeStarted):  # = message(*wire.node_state(..)), message(*wire.executing(..))
+        job, node = _quote(event.job_id), _quote(event.node_id)
+        display = _quote(event.display_node_id or event.node_id)
+        return [_node_state(job, node, "running", "0.0"),
+                f'{{"type":"executing","data":{{"node":{node},"display_node":{display},"prompt_id":{job}}}}}']
+    if isinstance(event, NodeFinished) and not event.ui:
+        return [_node_state(_quote(event.job_id), _quote(event.node_id), "finished", "1.0")]
     return [message(type_, data) for type_, data in wire.event_messages(event)]
+
+
+def _node_state(job: str, node: str, state: str, value: str) -> str:
+    """``progress_state`` of one node, from already quoted ids (see wire.node_state)."""
+    return (f'{{"type":"progress_state","data":{{"prompt_id":{job},"nodes":{{{node}:{{"value":{value},'
+            f'"max":1.0,"state":"{state}","node_id":{node},"prompt_id":{job},"display_node_id":{node},'
+            f'"parent_node_id":null,"real_node_id":{node}}}}}}}}}')
 
 
 def preview_frame(image_format: str, data: bytes, *, with_metadata: bool, job_id: str,

@@ -10,7 +10,7 @@ import pytest
 
 from keroro_graph.engine.events import NodeText
 from keroro_graph.jobs.backend import JobStatus
-from tests.conftest import run_graph
+from tests.conftest import run_graph, until
 
 LOOP = threading.current_thread().name
 
@@ -78,3 +78,15 @@ async def test_a_failure_on_the_loop_is_reported_like_one_in_the_pool(runtime, r
     assert record.error["node_id"] == "1" and record.error["exception_type"] == "ValueError"
     assert record.error["exception_message"] == "a is -3" and record.error["current_inputs"]["a"] == ["-3"]
     assert threads(recorder, record.id) == [LOOP]
+
+
+async def test_a_long_chain_on_the_loop_can_still_be_interrupted(runtime, recorder):
+    await run_graph(runtime, where_chain(4, start=800))
+    submitted = await runtime.jobs.submit(where_chain(3000, start=900))
+    job = submitted.prompt_id
+    await until(lambda: len(recorder.of(NodeText, job)) >= 50)
+    assert runtime.jobs.interrupt(job) == [job]
+    record = await runtime.jobs.wait(job, timeout_s=30)
+    assert record.status is JobStatus.INTERRUPTED
+    assert 50 <= len(recorder.of(NodeText, job)) < 3000
+    assert set(threads(recorder, job)) == {LOOP}
