@@ -52,7 +52,8 @@ _HEADER_KEY = re.compile(r"(?i)\b((?:x-)?(?:goog-)?api[_-]?key|x-auth-token|x-ac
 _KEY_HINT = re.compile(r"(?i)api.?key|-token")
 
 __all__ = ["CREDENTIAL_FIELD", "MIN_REDACT_CHARS", "REDACTED", "credential_parts", "install_log_redaction",
-           "credential_fields", "remember_fields", "remember_sent", "scrub_json", "scrub_text", "sent_values"]
+           "credential_fields", "remember_fields", "remember_sent", "scrub_json", "scrub_text", "sent_values",
+           "sent_version"]
 
 
 class _SentValues:
@@ -124,6 +125,11 @@ def remember_fields(fields: Any, *, query: bool = False) -> list[str]:
 def sent_values() -> tuple[int, list[str]]:
     """(a version that changes when the set does, the values)."""
     return _SENT.version, _SENT.values()
+
+
+def sent_version() -> int:
+    """The version ``sent_values`` would give, without copying the values."""
+    return _SENT.version
 
 
 def forms_of(values: Iterable[str]) -> list[str]:

@@ -24,7 +24,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .atomic import write_atomic as atomic_write
 from .errors import KeroroError
-from .redaction import MIN_REDACT_CHARS, REDACTED, forms_of, might_hold_secret, scrub_json, scrub_text, sent_values
+from .redaction import (MIN_REDACT_CHARS, REDACTED, forms_of, might_hold_secret, scrub_json, scrub_text, sent_values,
+                        sent_version)
 
 log = logging.getLogger(__name__)
 
@@ -210,10 +211,10 @@ class SecretStore:
 
     def _forms(self) -> list[str]:
         values = self._values()
-        version, extra = sent_values()
         memo = self._forms_memo
-        if memo is not None and memo[0] is values and memo[1] == version:
+        if memo is not None and memo[0] is values and memo[1] == sent_version():
             return memo[2]
+        version, extra = sent_values()
         forms = forms_of([*values, *extra])
         self._forms_memo = (values, version, forms)
         return forms

@@ -135,9 +135,6 @@ class JobService:
         self._graphs[job_id] = checked
         self.bus.publish(JobQueued(job_id=job_id, number=float(number)))
         await self._queue_changed(job_id)
-        # The embedded store answers without suspending, so a caller submitting in a
-        # loop (a batch) would otherwise hold the event loop for the whole batch.
-        await asyncio.sleep(0)
         return SubmitResult(job_id, float(number), True, checked.node_errors)
 
     async def validate(self, prompt: Any, *, partial_targets: Iterable[str] | None = None) -> ValidationResult:

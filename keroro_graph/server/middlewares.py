@@ -9,6 +9,7 @@ ComfyUI's, with the port compared too: when Host is one of ours, a state-changin
 request or WebSocket upgrade whose Origin is another host:port is refused (403)."""
 from __future__ import annotations
 
+import functools
 import hmac
 import ipaddress
 import logging
@@ -89,7 +90,13 @@ async def refuse_cross_origin(request: web.Request, handler: Handler) -> web.Str
 
 def is_our_host(host_header: str, allowed: Iterable[str] = ()) -> bool:
     """Whether a ``Host`` header names this machine's loopback or an allowed host.
-    An allowed entry is a name (any port) or ``name:port`` (that port only)."""
+    An allowed entry is a name (any port) or ``name:port`` (that port only). Asked for
+    every request with the same few headers, hence remembered (bounded)."""
+    return _is_our_host(host_header, tuple(allowed))
+
+
+@functools.lru_cache(maxsize=256)
+def _is_our_host(host_header: str, allowed: tuple[str, ...]) -> bool:
     name, port = _host_address(host_header, "http")
     if not name:
         return False
