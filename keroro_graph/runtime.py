@@ -14,12 +14,12 @@ from .engine.events import Event, EventBus
 from .jobs.backend import JobBackend
 from .jobs.embedded import EmbeddedBackend
 from .jobs.service import JobService
-from .providers.catalog import PROVIDERS, env_vars
 from .providers.hub import SERVICE_NAME, ProviderHub
 from .providers.media_host import BUCKET_ENV_VARS, MediaHost
 from .redaction import install_log_redaction
 from .secrets import ProviderSettings, SecretStore
 from .registry.loader import load_registry
+from .registry.providers import env_vars, price_files
 from .registry.registry import Registry
 from .settings import Settings
 
@@ -89,15 +89,17 @@ def build_runtime(settings: Settings, *, registry: Registry | None = None,
     if registry is None:  # an empty Registry is falsy, and still the caller's choice
         registry = load_registry(builtin_dir=settings.builtin_nodes_dir, custom_dirs=settings.custom_nodes_dirs,
                                  paths=settings.paths)
-    secrets = SecretStore(settings.secrets_path, env_vars={**env_vars(), **BUCKET_ENV_VARS})
+    secrets = SecretStore(settings.secrets_path,
+                          env_vars={**env_vars(registry.providers.values()), **BUCKET_ENV_VARS})
     install_log_redaction(secrets)
     provider_settings = ProviderSettings(settings.provider_settings_path)
-    hub = ProviderHub(secrets=secrets, settings=provider_settings, record=on_provider_call,
+    hub = ProviderHub(secrets=secrets, settings=provider_settings, providers=registry.providers,
+                      record=on_provider_call,
                       media=lambda h: MediaHost(hub=h, temp_dir=settings.paths.temp,
                                                 media_bucket=settings.media_bucket,
                                                 media_bucket_region=settings.media_bucket_region,
                                                 public_url=settings.public_url, ttl_s=settings.media_link_ttl_s))
-    limits = {name: hub.limit(name) or 1 for name in PROVIDERS}
+    limits = {name: hub.limit(name) or 1 for name in registry.providers}
     bus = EventBus()
     paid_store = build_paid_store(settings)
     engine = Engine(EngineConfig(
@@ -134,11 +136,12 @@ def build_paid_store(settings: Settings) -> "PaidStore":
 def build_spend(settings: Settings, registry: Registry, engine: Engine, store: "PaidStore", *,
                 sole_owner: bool, job_status: Callable[[str], Awaitable[Any]],
                 is_relayed: Callable[[Event], bool] | None) -> "Spend":
-    """Prices (shipped, then the user's file), the paid-result store, the ledger."""
+    """Prices (the packs' tables, then the user's file), the paid-result store, the ledger."""
     from .spend.prices import PriceBook
     from .spend.service import Spend
     ledger = settings.ledger_path
-    return Spend(registry=registry, engine=engine, prices=PriceBook.load(settings.prices_path), store=store,
+    prices = PriceBook.load(settings.prices_path, shipped=price_files(registry.providers.values()))
+    return Spend(registry=registry, engine=engine, prices=prices, store=store,
                  ledger_path=":memory:" if ledger == ":memory:" else ledger, sole_owner=sole_owner,
                  job_status=job_status, is_relayed=is_relayed)
 

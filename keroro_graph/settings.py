@@ -66,7 +66,7 @@ class Settings(BaseModel):
     store_dir: Path | None = None
     #: Its byte budget (least recently used entries go first).
     store_bytes: int = 20 * 1024**3
-    #: Price tables overriding the shipped ones (keroro_graph/spend/prices.json).
+    #: Price tables overriding the packs' (custom_nodes/<pack>/prices.json).
     prices_file: Path | None = None
     # --- public links to local files (providers that take inputs only as URLs) ---
     #: This server's address as the internet reaches it; provider nodes then hand out

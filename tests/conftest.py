@@ -11,16 +11,30 @@ import pytest
 from keroro_graph.engine.events import Event
 from keroro_graph.jobs.backend import JobRecord
 from keroro_graph.registry import Registry, load_registry
+from keroro_graph.registry.providers import ProviderInfo
 from keroro_graph.runtime import Runtime, build_runtime
-from keroro_graph.settings import Settings
+from keroro_graph.settings import REPO_ROOT, Settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE_PACKS = FIXTURES / "custom_nodes"
+SHIPPED_PACKS = REPO_ROOT / "custom_nodes"
+_shipped: dict[str, ProviderInfo] = {}
+
+
+def shipped_providers() -> dict[str, ProviderInfo]:
+    """The providers the shipped packs in custom_nodes/ declare (loaded once)."""
+    if not _shipped:
+        _shipped.update(load_registry(custom_dirs=[SHIPPED_PACKS]).providers)
+    return dict(_shipped)
 
 
 @pytest.fixture(scope="session")
 def registry() -> Registry:
-    return load_registry(custom_dirs=[FIXTURE_PACKS])
+    """Built-in nodes and the fixture packs; Settings knows the shipped packs'
+    providers (as a default install does), so tests may set their keys."""
+    loaded = load_registry(custom_dirs=[FIXTURE_PACKS])
+    loaded.providers.update(shipped_providers())
+    return loaded
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from keroro_graph.providers import catalog
+from keroro_graph.registry.providers import env_vars
+from tests.conftest import shipped_providers
 from keroro_graph.secrets import (ProviderSettings, SecretsError, SecretStore, atomic_write, default_env_var,
                                   mask)
 
@@ -76,11 +77,11 @@ def test_atomic_write_replaces_whole_files(tmp_path: Path) -> None:
 
 
 def test_environment_overrides_the_file(path: Path) -> None:
-    store = SecretStore(path, env_vars=catalog.env_vars(), environ={"GEMINI_API_KEY": "env-key-abcdefgh1234"})
+    store = SecretStore(path, env_vars=env_vars(shipped_providers().values()), environ={"GEMINI_API_KEY": "env-key-abcdefgh1234"})
     store.set("gemini", "api_key", KEY)
     assert store.get("gemini", "api_key") == "env-key-abcdefgh1234"
     assert store.source("gemini", "api_key") == "env"
-    ours = SecretStore(path, env_vars=catalog.env_vars(),
+    ours = SecretStore(path, env_vars=env_vars(shipped_providers().values()),
                        environ={"GEMINI_API_KEY": "conventional-1", "KERORO_GEMINI_API_KEY": "ours-000000001"})
     assert ours.get("gemini", "api_key") == "ours-000000001"
 
@@ -93,7 +94,7 @@ def test_the_default_environment_variable_needs_no_registration(path: Path) -> N
 
 
 def test_every_catalogue_credential_has_its_documented_variable() -> None:
-    names = {v for vs in catalog.env_vars().values() for v in vs}
+    names = {v for vs in env_vars(shipped_providers().values()).values() for v in vs}
     assert {"KERORO_KLING_ACCESS_KEY", "KERORO_KLING_SECRET_KEY", "KERORO_GEMINI_API_KEY",
             "KERORO_DASHSCOPE_API_KEY", "KERORO_SILICONFLOW_API_KEY", "KERORO_MODELSCOPE_TOKEN",
             "KERORO_RUNNINGHUB_API_KEY", "KERORO_OHMYGPT_API_KEY", "KERORO_CHERRYIN_API_KEY",
@@ -123,7 +124,7 @@ def test_masking_never_shows_more_than_the_last_four_characters() -> None:
 
 
 def test_masked_lists_sources_and_never_values(path: Path) -> None:
-    store = SecretStore(path, env_vars=catalog.env_vars(), environ={"DASHSCOPE_API_KEY": "sk-dash-9999888877776666"})
+    store = SecretStore(path, env_vars=env_vars(shipped_providers().values()), environ={"DASHSCOPE_API_KEY": "sk-dash-9999888877776666"})
     store.set("kling", "secret_key", "kling-secret-abcdefghijk")
     masked = store.masked()
     assert masked == {
@@ -135,7 +136,7 @@ def test_masked_lists_sources_and_never_values(path: Path) -> None:
 
 
 def test_redact_scrubs_every_known_value(path: Path) -> None:
-    store = SecretStore(path, env_vars=catalog.env_vars(), environ={"KERORO_OHMYGPT_API_KEY": "sk-omg-1234567890"})
+    store = SecretStore(path, env_vars=env_vars(shipped_providers().values()), environ={"KERORO_OHMYGPT_API_KEY": "sk-omg-1234567890"})
     store.set("gemini", "api_key", KEY)
     store.set("kling", "secret_key", 'quote"and\\slash-1234')
     text = f"failed with key {KEY} and sk-omg-1234567890"

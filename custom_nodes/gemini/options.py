@@ -1,4 +1,4 @@
-"""The Gemini pack's vocabulary: model lists (copies of the provider catalogue's), aspect
+"""The Gemini pack's vocabulary: model lists (which ``provider.py`` declares to Settings), aspect
 ratios and image sizes (spec §3.3 and §4.3), which models take which of them, and
 the checks that turn an impossible combination into an error naming the input before
 any request is made. No HTTP and no node code here."""
@@ -8,8 +8,7 @@ import re
 
 from keroro_graph.api import BadRequestError
 
-#: These mirror ``PROVIDERS[...].models`` in the SDK catalogue (packs import only from
-#: keroro_graph.api, which does not re-export it); a test keeps the copies equal.
+#: The node combos; ``provider.py`` declares the same lists to Settings.
 VISION_MODELS: tuple[str, ...] = ("gemini-2.5-flash", "gemini-2.5-flash-lite")
 IMAGE_MODELS: tuple[str, ...] = ("gemini-2.5-flash-image", "gemini-2.5-flash-image-preview",
                                  "gemini-3-pro-image-preview", "gemini-3.1-flash-image-preview",

@@ -6,7 +6,6 @@ synchronously with ``data`` is accepted too). T8Star has no documentation of its
 it is treated as the Comfly mirror it behaves as. Nothing here knows about nodes."""
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, ClassVar
 
@@ -115,7 +114,7 @@ class RelayClient(OpenAICompatClient):
             if task is not None:
                 return body, task
             if attempt < self.retry.max_attempts:
-                await (sleep or asyncio.sleep)(self.retry.delay(attempt))
+                await (sleep or self.sleep)(self.retry.delay(attempt))
         raise self.error(ProviderUnavailableError, f"task {task_id}: the status answer has no status field")
 
     async def item_images(self, items: list[ImageItem], *, sleep: Sleep | None = None) -> list[bytes]:

@@ -6,7 +6,6 @@ polls them to the end with progress, and downloads results with a size cap. It
 knows no nodes and no IMAGE arrays; the nodes prepare the request bodies."""
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import threading
 import uuid
@@ -135,7 +134,7 @@ class KlingClient(ProviderClient):
         wire = body.wire()
         external = str(wire.get("external_task_id") or f"kg-{uuid.uuid4().hex}")
         wire["external_task_id"] = external
-        pause = sleep or asyncio.sleep
+        pause = sleep or self.sleep
         for attempt in range(1, self.retry.max_attempts + 1):
             try:
                 return self._task(await self.request("POST", PATHS[kind], json=wire, sleep=sleep, create=True))
@@ -184,7 +183,7 @@ class KlingClient(ProviderClient):
     async def wait(self, ctx: Any, kind: Kind, task_id: str) -> KlingTask:
         """Poll until the task succeeds, reporting estimated progress on ``ctx``. Kling
         has no cancel endpoint: on cancellation the task runs on at Kling, unwatched."""
-        done = await poll(ctx, lambda: self.status(kind, task_id, sleep=ctx.sleep), plan=PLANS[kind],
+        done = await poll(ctx, lambda: self.status(kind, task_id), plan=PLANS[kind],
                           label=LABELS[kind])
         return done.result
 

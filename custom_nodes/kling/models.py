@@ -9,8 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-#: Mirrors ``PROVIDERS["kling"].models`` in the SDK catalogue (packs import only
-#: ``keroro_graph.api``, which does not re-export it); a test keeps the two equal.
+#: The node combos; ``provider.py`` declares the same lists to Settings.
 VIDEO_MODELS = ("kling-v2-1", "kling-v2-1-master", "kling-v2-5-turbo", "kling-v2-6", "kling-v2-master",
                 "kling-v1-6", "kling-v1-5", "kling-v1")
 IMAGE_MODELS = ("kling-v2-1", "kling-v2-new", "kling-v2", "kling-v1-5", "kling-v1")

@@ -22,7 +22,7 @@ async def video_of(ctx: NodeContext, kling: KlingClient, task: KlingTask) -> Vid
     videos = task.task_result.videos if task.task_result else []
     if not videos:
         raise kling.error(ProviderError, f"task {task.task_id} succeeded but returned no video")
-    data = await kling.fetch(videos[0].url, max_bytes=kling.max_video_bytes, accept=VIDEO_TYPES, sleep=ctx.sleep)
+    data = await kling.fetch(videos[0].url, max_bytes=kling.max_video_bytes, accept=VIDEO_TYPES)
     return await provider_media.save_video(ctx, data, provider="kling")
 
 
@@ -54,6 +54,5 @@ async def image_batch(ctx: NodeContext, kling: KlingClient, task: KlingTask) -> 
     blobs = []
     for item in images:
         ctx.check_cancelled()
-        blobs.append(await kling.fetch(item.url, max_bytes=kling.max_image_bytes, accept=IMAGE_TYPES,
-                                       sleep=ctx.sleep))
+        blobs.append(await kling.fetch(item.url, max_bytes=kling.max_image_bytes, accept=IMAGE_TYPES))
     return provider_media.images_to_batch(blobs)

@@ -1,8 +1,7 @@
 """What the ModelScope nodes offer and what they refuse before calling: model ids,
 sizes per model family (§7.2), the ranges of seed, steps and guidance, and which
-models edit an image. The image model list mirrors the provider catalogue
-(``keroro_graph.providers.catalog``, "modelscope"), which the node API does not
-re-export; the catalogue has no chat list, so the chat models are chosen here. Pure
+models edit an image. ``provider.py`` declares the image model list to
+Settings; it declares no chat list, so the chat models are chosen here. Pure
 data and pure functions."""
 from __future__ import annotations
 

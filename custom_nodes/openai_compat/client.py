@@ -35,16 +35,17 @@ class RelayClient(OpenAICompatClient):
     #: byte, longer than the pool's default read timeout allows.
     chat_timeout_s: ClassVar[float] = 600.0
 
-    async def complete(self, model: str, messages: Messages, *, sleep: Sleep, **options: Any) -> ChatResult:
+    async def complete(self, model: str, messages: Messages, *, sleep: Sleep | None = None,
+                       **options: Any) -> ChatResult:
         """One non-streamed chat completion (retried per the policy)."""
         return await self.chat(model, messages, sleep=sleep, timeout_s=self.chat_timeout_s, **options)
 
-    async def stream(self, model: str, messages: Messages, *, on_text: OnText, sleep: Sleep,
+    async def stream(self, model: str, messages: Messages, *, on_text: OnText, sleep: Sleep | None = None,
                      **options: Any) -> ChatResult:
         """A streamed chat completion (the SDK's: retried only before the first piece)."""
         return await self.chat_stream(model, messages, on_text=on_text, sleep=sleep, **options)
 
-    async def images(self, model: str, prompt: str, *, sleep: Sleep, **options: Any) -> list[bytes]:
+    async def images(self, model: str, prompt: str, *, sleep: Sleep | None = None, **options: Any) -> list[bytes]:
         """``/images/generations`` → the encoded images, fetched from their URLs or
         decoded from base64, whichever the relay answered with."""
         data = await self.generate_images(model, prompt, sleep=sleep, **options)
@@ -56,7 +57,7 @@ class RelayClient(OpenAICompatClient):
             raise self.error(ProviderError, "the image response holds no images")
         return [await self._image(item, sleep) for item in items]
 
-    async def edit_images(self, model: str, prompt: str, files: list[tuple[str, bytes]], *, sleep: Sleep,
+    async def edit_images(self, model: str, prompt: str, files: list[tuple[str, bytes]], *, sleep: Sleep | None = None,
                           **fields: Any) -> list[bytes]:
         """``/images/edits`` (multipart: ``(field, png)`` files such as ``image``,
         ``image[]`` or ``mask``) → the encoded result images."""
@@ -73,7 +74,7 @@ class RelayClient(OpenAICompatClient):
             raise self.error(ProviderError, "the image edit response was not understood") from None
 
     # --- helpers --------------------------------------------------------------------------
-    async def _image(self, item: ImageDatum, sleep: Sleep) -> bytes:
+    async def _image(self, item: ImageDatum, sleep: Sleep | None = None) -> bytes:
         inline = item.b64_json or (item.url if item.url and item.url.startswith("data:") else None)
         if inline:
             return self._decode_inline(inline)

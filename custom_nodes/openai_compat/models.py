@@ -6,10 +6,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-#: Built-in model ids per endpoint and kind, first is the default. They mirror
-#: ``keroro_graph/providers/catalog.py`` (packs may import only ``keroro_graph.api``,
-#: which does not export the catalogue); tests check that the two agree. "custom"
-#: has none: the user names the model of their own endpoint.
+#: Built-in model ids per endpoint and kind, first is the default. ``provider.py``
+#: declares them to Settings. "custom" has none: the user names the model of their own endpoint.
 DEFAULT_MODELS: dict[str, dict[str, tuple[str, ...]]] = {
     "ohmygpt": {"chat": ("gpt-4o", "gemini-2.5-flash-lite"), "image": ("gpt-image-1", "dall-e-3")},
     "cherryin": {"chat": ("anthropic/claude-sonnet-4.5",), "image": ("google/gemini-3-pro-image-preview",)},

@@ -1,8 +1,7 @@
 """What the Qwen nodes offer and what they refuse before calling DashScope: model
 ids, regions, image sizes per model family, wanx-v1 styles, and the checks that name
-the offending input. The model lists and region URLs mirror the provider catalogue
-(``keroro_graph.providers.catalog``, "dashscope"), which the node API does not
-re-export; keep them in step. Pure data and pure functions."""
+the offending input. ``provider.py`` declares the model lists and region
+URLs to Settings. Pure data and pure functions."""
 from __future__ import annotations
 
 import re

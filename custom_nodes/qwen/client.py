@@ -190,11 +190,7 @@ def client_for(ctx: Any, region: str) -> DashScopeClient:
         return ctx.provider(DashScopeClient)
     if region not in REGIONS:
         raise ValueError(f"region: {region!r} is not one of default, {', '.join(REGIONS)}")
-    hub = ctx.services.get("providers")
-    settings = getattr(hub, "settings", None)
-    if hub is None or settings is None or settings.get(DashScopeClient.provider).base_url:
-        return ctx.provider(DashScopeClient)
-    return hub.client(DashScopeClient, base_url=REGIONS[region])
+    return ctx.provider(DashScopeClient, region=region)
 
 
 def _error_fields(body: Any) -> tuple[str, str, str]:

@@ -168,7 +168,7 @@ class RunningHubClient(ProviderClient):
     async def wait(self, ctx: Any, task_id: str) -> list[OutputFile]:
         """Poll until done (progress estimated on ``ctx``); cancels the task at
         RunningHub when the job is cancelled."""
-        done = await poll(ctx, lambda: self.status(task_id, sleep=ctx.sleep), plan=PLAN,
+        done = await poll(ctx, lambda: self.status(task_id), plan=PLAN,
                           cancel=lambda: self.cancel(task_id), label="RunningHub task")
         return done.result
 

@@ -56,7 +56,7 @@ def _node_info(position: int, item: Any) -> NodeInfo:
 
 
 async def add_image(client: RunningHubClient, infos: list[NodeInfo], image: np.ndarray | None, *,
-                    node_id: str, field: str, sleep: Any) -> list[NodeInfo]:
+                    node_id: str, field: str) -> list[NodeInfo]:
     """Upload ``image`` (first frame) and set it as ``node_id``'s ``field``, replacing
     any override of the same field. Without an image, ``infos`` is returned as is."""
     if image is None:
@@ -70,6 +70,6 @@ async def add_image(client: RunningHubClient, infos: list[NodeInfo], image: np.n
     if len(data) > client.max_upload_bytes:
         # A huge PNG still fits as a JPEG far below the upload limit.
         data, mime, name = provider_media.image_bytes(image, fmt="JPEG", quality=92), "image/jpeg", "input.jpg"
-    uploaded = await client.upload(data, filename=name, mime=mime, sleep=sleep)
+    uploaded = await client.upload(data, filename=name, mime=mime)
     kept = [info for info in infos if (info.nodeId, info.fieldName) != (node_id, field)]
     return [*kept, NodeInfo(nodeId=node_id, fieldName=field, fieldValue=uploaded)]

@@ -24,15 +24,13 @@ async def task_result(ctx: NodeContext, client: RunningHubClient, task_id: str, 
         blobs = []
         for item in image_files:
             ctx.check_cancelled()
-            blobs.append(await client.fetch(item.fileUrl, max_bytes=client.max_image_bytes, accept=IMAGE_ACCEPT,
-                                            sleep=ctx.sleep))
+            blobs.append(await client.fetch(item.fileUrl, max_bytes=client.max_image_bytes, accept=IMAGE_ACCEPT))
         images = provider_media.images_to_batch(blobs)
     video: Any = ExecutionBlocker(None)
     ui: dict[str, Any] = {}
     first_video = next((f for f in files if f.kind in VIDEO_TYPES), None)
     if first_video is not None:
-        data = await client.fetch(first_video.fileUrl, max_bytes=client.max_video_bytes, accept=VIDEO_ACCEPT,
-                                  sleep=ctx.sleep)
+        data = await client.fetch(first_video.fileUrl, max_bytes=client.max_video_bytes, accept=VIDEO_ACCEPT)
         path = provider_media.save_result(ctx, data, provider="runninghub", ext=first_video.kind)
         video = provider_media.video_ref(path)
         subfolder = path.parent.relative_to(ctx.paths.output).as_posix()

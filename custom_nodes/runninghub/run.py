@@ -21,7 +21,7 @@ async def run_task(ctx: NodeContext, start: Start, *, node_overrides: str, image
                    image_node_id: str, image_field: str) -> Result:
     infos = parse_node_overrides(node_overrides)  # before any request: a typo costs nothing
     client = ctx.provider(RunningHubClient)
-    infos = await add_image(client, infos, image, node_id=image_node_id, field=image_field, sleep=ctx.sleep)
+    infos = await add_image(client, infos, image, node_id=image_node_id, field=image_field)
     task = await start(client, infos)
     ctx.text(f"RunningHub task {task.taskId} started")
     files = await client.wait(ctx, task.taskId)

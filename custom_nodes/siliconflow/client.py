@@ -44,10 +44,11 @@ class SiliconFlowClient(OpenAICompatClient):
         return self.error(_classify(response.status_code, message), message[:500], code=code, response=response)
 
     # --- chat --------------------------------------------------------------------------------
-    async def complete(self, model: str, messages: Messages, *, sleep: Sleep, **options: Any) -> ChatResult:
+    async def complete(self, model: str, messages: Messages, *, sleep: Sleep | None = None,
+                       **options: Any) -> ChatResult:
         return await self.chat(model, messages, sleep=sleep, timeout_s=self.chat_timeout_s, **options)
 
-    async def stream(self, model: str, messages: Messages, *, on_text: OnText, sleep: Sleep,
+    async def stream(self, model: str, messages: Messages, *, on_text: OnText, sleep: Sleep | None = None,
                      **options: Any) -> ChatResult:
         """A streamed completion (the SDK's: retried only before the first piece);
         ``on_text(piece, is_reasoning)`` sees each piece of the answer and the reasoning."""
@@ -55,7 +56,7 @@ class SiliconFlowClient(OpenAICompatClient):
                                       on_reasoning=lambda piece: on_text(piece, True), sleep=sleep, **options)
 
     # --- images --------------------------------------------------------------------------------
-    async def generate(self, request: ImageRequest, *, sleep: Sleep) -> list[bytes]:
+    async def generate(self, request: ImageRequest, *, sleep: Sleep | None = None) -> list[bytes]:
         """``POST /images/generations`` → the images, fetched at once (their URLs
         expire after an hour)."""
         body = await self.request("POST", self.images_path, json=request.payload(), sleep=sleep, create=True)
@@ -64,16 +65,16 @@ class SiliconFlowClient(OpenAICompatClient):
             raise self.error(ProviderError, "the image response holds no images")
         return [await self.fetch(url, accept=("image/", "application/octet-stream"), sleep=sleep) for url in urls]
 
-    async def fetch(self, url: str, *, accept: tuple[str, ...], sleep: Sleep) -> bytes:
+    async def fetch(self, url: str, *, accept: tuple[str, ...], sleep: Sleep | None = None) -> bytes:
         data, _ = await self.download(url, max_bytes=self.max_result_bytes, accept=accept, sleep=sleep)
         return data
 
     # --- video ---------------------------------------------------------------------------------
-    async def submit_video(self, request: VideoRequest, *, sleep: Sleep) -> str:
+    async def submit_video(self, request: VideoRequest, *, sleep: Sleep | None = None) -> str:
         body = await self.request("POST", "/video/submit", json=request.payload(), sleep=sleep, create=True)
         return self._parse(VideoSubmitted, body, "video submit response").requestId
 
-    async def video_status(self, request_id: str, *, sleep: Sleep) -> TaskStatus:
+    async def video_status(self, request_id: str, *, sleep: Sleep | None = None) -> TaskStatus:
         """One poll (a POST, not a GET) mapped onto the poller's states; a finished
         task's ``result`` is its video URL."""
         body = await self.request("POST", "/video/status", json={"requestId": request_id}, sleep=sleep)

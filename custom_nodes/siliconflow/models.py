@@ -8,8 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-# Mirrors of keroro_graph/providers/catalog.py (packs may import only keroro_graph.api,
-# which does not export the catalogue); a test checks that they agree.
+# The node combos; provider.py declares the same lists to Settings.
 CHAT_MODELS = ("deepseek-ai/DeepSeek-V3", "deepseek-ai/DeepSeek-R1")
 IMAGE_MODELS = ("Kwai-Kolors/Kolors", "Qwen/Qwen-Image", "Qwen/Qwen-Image-Edit-2509",
                 "black-forest-labs/FLUX.1-schnell", "stabilityai/stable-diffusion-3-5-large")

@@ -11,7 +11,7 @@ import asyncio
 import contextvars
 import threading
 import time
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 import numpy as np
 
@@ -19,6 +19,8 @@ from .. import media
 from ..errors import ExecutionInterruptedError
 from ..registry.env import NodeEnv, Paths
 from .events import Event, NodePreview, NodeProgress, NodeText
+
+C = TypeVar("C")
 
 #: The context of the node running in this thread or task (for ComfyUI-style helpers).
 current_context: contextvars.ContextVar["NodeContext | None"] = contextvars.ContextVar(
@@ -149,13 +151,17 @@ class NodeContext(NodeEnv):
         self._emit(NodeText(job_id=self.job_id, node_id=self.node_id, text=str(message)))
 
     # --- services --------------------------------------------------------------------
-    def provider(self, client_class: type[Any]) -> Any:
-        """A configured, pooled client of ``client_class`` (a ProviderClient), with
-        this process's credentials and base URL for its provider."""
+    def provider(self, client_class: type[C], *, region: str | None = None) -> C:
+        """A configured, pooled client of ``client_class`` (a ProviderClient) bound to
+        this node: this process's credentials and base URL for its provider (``region``
+        picks one of the provider's regions unless the user set an explicit base URL),
+        and retries that sleep with ``self.sleep``, so they stop when the job is
+        cancelled. Nodes never pass ``sleep`` or reach into ``services``."""
         hub = self.services.get("providers")
         if hub is None:
             raise RuntimeError("no provider hub is configured in this process")
-        return hub.client(client_class)
+        client: C = hub.client(client_class, region=region, context=self)
+        return client
 
     # --- cancellation ----------------------------------------------------------------
     @property

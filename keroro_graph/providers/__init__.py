@@ -1,7 +1,6 @@
 """The provider SDK every provider pack uses: pooled HTTP clients per provider,
 retries, async-task polling, credentials, media helpers and signed tokens. Packs
 import it through ``keroro_graph.api``."""
-from .catalog import PROVIDERS, ProviderInfo
 from .client import DEFAULT_MAX_DOWNLOAD_BYTES, ProviderClient
 from .errors import (AmbiguousCreateError, AuthError, BadRequestError, ContentPolicyError, MissingCredentialsError, ProviderError,
                      ProviderUnavailableError, QuotaError, RateLimitedError, ResultTooLargeError, TaskFailedError,
@@ -13,8 +12,8 @@ from .tokens import JwtCache
 
 __all__ = [
     "AmbiguousCreateError", "AuthError", "BadRequestError", "ContentPolicyError", "DEFAULT_MAX_DOWNLOAD_BYTES", "JwtCache",
-    "MissingCredentialsError", "PROVIDERS", "PollPlan", "ProviderClient", "ProviderError", "ProviderHub",
-    "ProviderInfo", "ProviderUnavailableError", "QuotaError", "RateLimitedError", "ResultTooLargeError",
+    "MissingCredentialsError", "PollPlan", "ProviderClient", "ProviderError", "ProviderHub",
+    "ProviderUnavailableError", "QuotaError", "RateLimitedError", "ResultTooLargeError",
     "RetryPolicy", "SERVICE_NAME", "TaskFailedError", "TaskStatus", "TaskTimedOutError", "hub_of", "parse_duration",
     "parse_retry_after", "poll",
 ]

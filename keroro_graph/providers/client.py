@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 #: Result downloads larger than this fail unless a node asks for more.
 DEFAULT_MAX_DOWNLOAD_BYTES = 512 * 1024 * 1024
 Recorder = Callable[[str, str], None]
+Sleep = Callable[[float], Awaitable[None]]
 #: Request headers whose values are credentials (remembered for redaction when sent).
 _CREDENTIAL_HEADER = re.compile(r"(?i)authorization|key|token|secret|signature|cookie")
 
@@ -46,6 +47,16 @@ class ProviderClient:
         self._record = record
         #: Credential header values this client has sent (scrubbed from its errors).
         self._sent: list[str] = []
+        #: How retries wait: the node's cancel-aware ``ctx.sleep`` once bound to a node.
+        self.sleep: Sleep = asyncio.sleep
+        #: The NodeContext this client serves (``ctx.provider(Client)`` binds it), or None.
+        self.context: Any = None
+
+    def bind(self, ctx: Any) -> None:
+        """Serve the node whose context is ``ctx``: retries and waits sleep with
+        ``ctx.sleep``, so they stop at once when the job is cancelled."""
+        self.context = ctx
+        self.sleep = ctx.sleep
 
     # --- what subclasses override -------------------------------------------------------
     def auth_headers(self) -> dict[str, str]:
@@ -75,10 +86,11 @@ class ProviderClient:
     async def request(self, method: str, path: str, *, json: Any = None, params: Mapping[str, Any] | None = None,
                       headers: Mapping[str, str] | None = None, data: Any = None, files: Any = None,
                       timeout_s: float | None = None, create: bool = False,
-                      sleep: Callable[[float], Awaitable[None]] | None = None) -> Any:
+                      sleep: Sleep | None = None) -> Any:
         """Send one API request (retried per the policy) and return its decoded JSON
         body (or text). ``path`` is joined to the base URL unless it is absolute;
-        ``sleep`` should be the node's ``ctx.sleep`` so retries stop on cancel.
+        retries wait with ``sleep``, else the client's (the node's ``ctx.sleep`` when
+        the client came from ``ctx.provider``), so they stop on cancel.
 
         ``create=True`` marks a request that starts paid work: it is retried only when
         the provider certainly did not take it (a refused connection, a rate limit); a
@@ -110,7 +122,7 @@ class ProviderClient:
                 _note_accepted()
             return body
 
-        return await self.retry.run(attempt, sleep=sleep or asyncio.sleep, on_retry=self._log_retry)
+        return await self.retry.run(attempt, sleep=sleep or self.sleep, on_retry=self._log_retry)
 
     def ambiguous(self, method: str, url: str, cause: ProviderError) -> AmbiguousCreateError:
         """The error for a create that failed after it was sent, naming the uncertainty."""
@@ -140,7 +152,7 @@ class ProviderClient:
 
     async def download(self, url: str, *, max_bytes: int = DEFAULT_MAX_DOWNLOAD_BYTES,
                        accept: tuple[str, ...] = ("image/", "video/", "audio/", "application/octet-stream"),
-                       sleep: Callable[[float], Awaitable[None]] | None = None) -> tuple[bytes, str]:
+                       sleep: Sleep | None = None) -> tuple[bytes, str]:
         """Fetch a result file (no credentials are sent to result hosts). Returns
         (bytes, content type); raises ResultTooLargeError past ``max_bytes`` and
         ProviderError for an unexpected content type."""
@@ -159,7 +171,7 @@ class ProviderClient:
             except httpx.TransportError as exc:
                 raise ProviderUnavailableError(f"result download failed: {type(exc).__name__}",
                                                provider=self.provider) from None
-        return await self.retry.run(attempt, sleep=sleep or asyncio.sleep, on_retry=self._log_retry)
+        return await self.retry.run(attempt, sleep=sleep or self.sleep, on_retry=self._log_retry)
 
     def scrub(self, text: str) -> str:
         """``text`` without this client's credentials: its secrets, the credential

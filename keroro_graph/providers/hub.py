@@ -8,12 +8,12 @@ per-provider concurrency limits the engine enforces. Nodes reach it through
 from __future__ import annotations
 
 import weakref
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Mapping, TypeVar
 
 import httpx
 
+from ..registry.providers import ProviderInfo
 from ..secrets import ProviderSettings, SecretStore
-from .catalog import PROVIDERS
 from .client import ProviderClient
 from .errors import MissingCredentialsError
 from .media_host import BUCKET, SETUP_HINT, MediaHost
@@ -28,11 +28,14 @@ _SHARDS = 8
 
 class ProviderHub:
     def __init__(self, *, secrets: SecretStore, settings: ProviderSettings,
-                 retry: RetryPolicy | None = None, timeout: httpx.Timeout | None = None,
+                 providers: Mapping[str, ProviderInfo] | None = None, retry: RetryPolicy | None = None,
+                 timeout: httpx.Timeout | None = None,
                  record: Callable[[str, str], None] | None = None, max_connections: int = 100,
                  media: Callable[["ProviderHub"], Any] | None = None) -> None:
         self.secrets = secrets
         self.settings = settings
+        #: The providers the loaded packs declare (``Registry.providers``), by name.
+        self.providers: Mapping[str, ProviderInfo] = providers if providers is not None else {}
         self.retry = retry or RetryPolicy()
         self.timeout = timeout or httpx.Timeout(connect=10.0, read=120.0, write=60.0, pool=60.0)
         self.record = record
@@ -63,12 +66,19 @@ class ProviderHub:
         import httpcore  # noqa: F401
         await anyio.sleep(0)
 
-    def base_url(self, provider: str, default: str | None = None) -> str:
-        """The explicit setting, else the chosen region's URL, else the default."""
+    def base_url(self, provider: str, default: str | None = None, *, region: str | None = None) -> str:
+        """The explicit setting, else ``region``'s URL (a node's choice), else the
+        region chosen in the settings, else the default. An explicit base URL (a
+        proxy, a test server) always wins: it is the more deliberate choice."""
         config = self.settings.get(provider)
-        info = PROVIDERS.get(provider)
+        info = self.providers.get(provider)
         if config.base_url:
             return config.base_url
+        if region:
+            if info is None or region not in info.regions:
+                known = ", ".join(info.regions) if info is not None else "none"
+                raise ValueError(f"region: {region!r} is not a region of {provider} ({known})")
+            return info.regions[region]
         if config.region and info is not None and config.region in info.regions:
             return info.regions[config.region]
         if default:
@@ -81,7 +91,7 @@ class ProviderHub:
         config = self.settings.get(provider)
         if config.limit:
             return config.limit
-        info = PROVIDERS.get(provider)
+        info = self.providers.get(provider)
         return info.limit if info is not None else None
 
     def missing_credentials(self, provider: str, names: tuple[str, ...]) -> str | None:
@@ -92,25 +102,29 @@ class ProviderHub:
         missing = [n for n in names if not self.secrets.get(provider, n)]
         if not missing:
             return None
-        info = PROVIDERS.get(provider)
+        info = self.providers.get(provider)
         label = info.display_name if info is not None else provider
         env = [v for n in missing for v in (info.env_vars(n)[:1] if info is not None else ())]
         return (f"{label} credentials are not set ({', '.join(missing)}): add them in Settings → Providers, "
                 f"PUT /api/providers/{provider}/secrets, or the environment variable(s) {', '.join(env)}")
 
-    def client(self, cls: type[C], *, base_url: str | None = None) -> C:
-        """A configured client for ``cls``; raises MissingCredentialsError naming
+    def client(self, cls: type[C], *, base_url: str | None = None, region: str | None = None,
+               context: Any = None) -> C:
+        """A configured client for ``cls`` (bound to the node ``context`` when given:
+        its retries sleep with ``ctx.sleep``); raises MissingCredentialsError naming
         where to set missing keys."""
         message = self.missing_credentials(cls.provider, cls.credentials)
         if message is not None:
             raise MissingCredentialsError(message, provider=cls.provider)
-        url = base_url or self.base_url(cls.provider, getattr(cls, "default_base_url", None))
+        url = base_url or self.base_url(cls.provider, getattr(cls, "default_base_url", None), region=region)
         secrets = {n: self.secrets.get(cls.provider, n) or "" for n in cls.credentials}
         origin, index = self._pick(url)
         client = cls(http=self._pool(origin, index), base_url=url, secrets=secrets, retry=self.retry,
                      record=self.record)
         self._active[origin][index] += 1
         weakref.finalize(client, self._release, origin, index)
+        if context is not None:
+            client.bind(context)
         return client
 
     def http(self, base_url: str) -> httpx.AsyncClient:

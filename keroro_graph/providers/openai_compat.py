@@ -5,7 +5,6 @@ generation, and OpenAI-style error bodies. Packs subclass ``OpenAICompatClient``
 for their base URL, model ids and error quirks."""
 from __future__ import annotations
 
-import asyncio
 import json
 from dataclasses import dataclass, field
 from typing import Any, AsyncIterator, Awaitable, Callable
@@ -136,7 +135,7 @@ class OpenAICompatClient(ProviderClient):
                     raise self.ambiguous("POST", self.chat_path, exc) from None
                 raise
 
-        return await self.retry.run(attempt, sleep=sleep or asyncio.sleep)
+        return await self.retry.run(attempt, sleep=sleep or self.sleep)
 
     async def _stream_once(self, payload: dict[str, Any], on_text: Callable[[str], None],
                            on_reasoning: Callable[[str], None]) -> ChatResult:

@@ -26,6 +26,7 @@ from ..errors import KeroroError
 from .comfy_v1 import spec_from_v1
 from .comfy_v3 import entrypoint_classes, is_v3, spec_from_v3
 from .env import Paths
+from .providers import ProviderInfo
 from .registry import PackRecord, Registry
 from .spec import NodeSpec
 
@@ -150,7 +151,8 @@ def _collect_pack(registry: Registry, record: PackRecord, module: types.ModuleTy
                     if m is not None and (n == record.module or n.startswith(record.module + "."))]
     for spec in _native_specs(pack_modules):
         _add(registry, spec, record)
-    if not record.node_types and not record.warnings:
+    _collect_providers(registry, record, pack_modules)
+    if not record.node_types and not record.providers and not record.warnings:
         record.warnings.append("no NODE_CLASS_MAPPINGS and no @node declarations found")
 
 
@@ -202,6 +204,19 @@ def _native_specs(modules: Iterable[types.ModuleType]) -> list[NodeSpec]:
             if isinstance(spec, NodeSpec) and spec.python_module == module.__name__:
                 specs.append(spec)
     return specs
+
+
+def _collect_providers(registry: Registry, record: PackRecord, modules: Iterable[types.ModuleType]) -> None:
+    """Every ``ProviderInfo`` a pack module holds at module level (its provider
+    declarations; one imported from another pack is the same object, kept once)."""
+    for module in modules:
+        for value in list(vars(module).values()):
+            if isinstance(value, ProviderInfo):
+                try:
+                    registry.add_provider(value, record)
+                except KeroroError as exc:
+                    record.warnings.append(f"provider {value.name!r} skipped: {exc}")
+                    log.warning("%s: provider %s skipped: %s", record.name, value.name, exc)
 
 
 def _add(registry: Registry, spec: NodeSpec, record: PackRecord) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..errors import RegistryError
+from .providers import ProviderInfo
 from .spec import NodeSpec
 
 
@@ -30,6 +31,8 @@ class PackRecord:
     #: Nodes of this pack that were refused (bad declaration, name clash), with why.
     warnings: list[str] = field(default_factory=list)
     web_directory: Path | None = None
+    #: Providers this pack declared (``ProviderInfo`` names).
+    providers: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -37,7 +40,7 @@ class PackRecord:
             "builtin": self.builtin, "loaded": self.loaded,
             "load_time_ms": round(self.load_time_s * 1000, 2),
             "node_types": list(self.node_types), "error": self.error,
-            "warnings": list(self.warnings),
+            "warnings": list(self.warnings), "providers": list(self.providers),
         }
 
 
@@ -51,6 +54,8 @@ class Registry:
         self.pack_routes: list[tuple[str, str, Any, dict[str, Any]]] = []
         #: Called with the server's ``send(event, data, sid)`` once it is up.
         self.server_hooks: list[Any] = []
+        #: Providers the packs declared, by name (Settings, the hub and prices read them).
+        self.providers: dict[str, ProviderInfo] = {}
 
     def add(self, spec: NodeSpec, pack: PackRecord) -> None:
         """Register ``spec`` for ``pack``. Raises RegistryError when the class type is
@@ -63,6 +68,18 @@ class Registry:
         self._specs[spec.class_type] = spec
         self._origin[spec.class_type] = pack
         pack.node_types.append(spec.class_type)
+
+    def add_provider(self, info: ProviderInfo, pack: PackRecord) -> None:
+        """Register a provider ``pack`` declares. The same declaration seen again (a
+        pack importing another's) is ignored; another declaration of a taken name
+        raises RegistryError: the first pack to declare a provider keeps it."""
+        held = self.providers.get(info.name)
+        if held is info:
+            return
+        if held is not None:
+            raise RegistryError(f"provider {info.name!r} is already declared by another pack")
+        self.providers[info.name] = info
+        pack.providers.append(info.name)
 
     def get(self, class_type: str) -> NodeSpec | None:
         return self._specs.get(class_type)

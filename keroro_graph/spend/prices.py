@@ -1,10 +1,10 @@
 """Price tables and quotes: what one call of a paid node costs, from its inputs.
 
-A price table belongs to a provider: its currency, the date its figures were taken,
+A price table belongs to a provider pack: its currency, the date its figures were taken,
 the public page they came from, and rows keyed by the values of the inputs the node's
-``Price`` names (``"kling-v2-1/std/5"``; ``*`` matches any value). The tables ship in
-``prices.json`` beside this module; a user file (``Settings.prices_path``) overrides
-them per provider: its fields replace the shipped ones and its rows are merged over
+``Price`` names (``"kling-v2-1/std/5"``; ``*`` matches any value). Each pack ships its
+tables in the file its ``ProviderInfo.prices`` names (``custom_nodes/<pack>/prices.json``);
+a user file (``Settings.prices_path``) overrides them per table: its fields replace the shipped ones and its rows are merged over
 them. Amounts are ``Decimal`` so that an estimate is exactly the table's arithmetic.
 This module reads no graph and knows no engine.
 """
@@ -16,11 +16,9 @@ import string
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from ..registry.pricing import Price
-
-SHIPPED = Path(__file__).with_name("prices.json")
 
 
 class PriceTableError(ValueError):
@@ -71,16 +69,22 @@ class PriceBook:
         self.tables = dict(tables)
 
     @classmethod
-    def load(cls, override: Path | None = None) -> "PriceBook":
-        """Read the shipped tables and ``override`` (when it exists). Raises
-        PriceTableError naming the file and the table at fault."""
-        raw = _read(SHIPPED)
+    def load(cls, override: Path | None = None, *, shipped: Iterable[Path] = ()) -> "PriceBook":
+        """Read the packs' price files (``shipped``; a table named twice keeps its
+        first file's) and ``override`` (when it exists). Raises PriceTableError naming
+        the file and the table at fault."""
+        raw: dict[str, Any] = {}
+        origin: dict[str, Path] = {}
+        for path in shipped:
+            for name, table in _read(path).items():
+                if name not in raw:
+                    raw[name], origin[name] = table, path
         if override is not None and override.exists():
             for name, table in _read(override).items():
                 base = dict(raw.get(name, {}))
                 rows = {**base.get("rows", {}), **(table.get("rows") or {})}
-                raw[name] = {**base, **table, "rows": rows}
-        return cls({name: _table(name, body, override or SHIPPED) for name, body in raw.items()})
+                raw[name], origin[name] = {**base, **table, "rows": rows}, override
+        return cls({name: _table(name, body, origin[name]) for name, body in raw.items()})
 
     def describe(self) -> dict[str, Any]:
         return {t.name: {"currency": t.currency, "as_of": t.as_of, "source": t.source, "rows": dict(t.rows)}

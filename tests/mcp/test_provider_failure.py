@@ -105,9 +105,9 @@ async def test_estimate_cost_reads_the_price_table_and_names_unknown_prices(tmp_
                                                                            kling_registry: Registry) -> None:
     import json
 
-    from keroro_graph.spend.prices import SHIPPED  # the table the server reads
+    from keroro_graph.settings import REPO_ROOT  # the Kling pack's table, which the server reads
 
-    rows = json.loads(SHIPPED.read_text(encoding="utf-8"))["tables"]["kling"]["rows"]
+    rows = json.loads((REPO_ROOT / "custom_nodes" / "kling" / "prices.json").read_text(encoding="utf-8"))["tables"]["kling"]["rows"]
     priced = t2v_graph()
     priced["1"]["inputs"].update(model="kling-v2-5-turbo", mode="std", duration="5")
     async with kling_server(tmp_path, kling_registry) as url, mcp_client(url) as client:

@@ -20,6 +20,7 @@ from keroro_graph.providers import (AuthError, JwtCache, PollPlan, ProviderClien
 from keroro_graph.providers import media as pmedia
 from keroro_graph.registry.env import Paths
 from keroro_graph.secrets import ProviderSettings, SecretStore
+from tests.conftest import shipped_providers
 from tests.fakes.base import FakeServer, mp4_bytes, png_bytes
 
 FAST = RetryPolicy(max_attempts=3, base_delay_s=0.01, max_delay_s=0.05, max_total_s=5)
@@ -49,7 +50,7 @@ async def fake():
 @pytest.fixture
 async def hub(tmp_path):
     h = ProviderHub(secrets=SecretStore(tmp_path / "secrets.json", environ={}),
-                    settings=ProviderSettings(tmp_path / "settings.json"), retry=FAST)
+                    settings=ProviderSettings(tmp_path / "settings.json"), providers=shipped_providers(), retry=FAST)
     yield h
     await h.close()
 
@@ -221,3 +222,24 @@ async def test_hub_spreads_a_burst_and_reuses_one_pool_when_sequential(hub):
         sequential.add(id(client.http))
         del client
     assert len(sequential) == 1, "one client at a time always gets the same warm pool"
+
+
+async def test_a_client_from_ctx_provider_stops_retrying_at_once_on_cancel(fake, hub, tmp_path):
+    """``ctx.provider(Client)`` binds the client to the node: a retry waiting out a
+    long Retry-After wakes when the job is cancelled, with no ``sleep`` passed."""
+    hub.settings.update("echo", {"base_url": fake.url})
+    hub.secrets.set("echo", "api_key", "sk-good")
+    token = CancelToken()
+    ctx = NodeContext(paths=Paths.under(tmp_path), job_id="job1", node_id="7", class_type="X", prompt={},
+                      extra_data={}, emit=[].append, token=token, services={"providers": hub})
+    client = ctx.provider(EchoClient)
+    assert client.base_url == fake.url and client.context is ctx
+    fake.fail_next(429, {"error": {"message": "slow down"}}, headers={"Retry-After": "3"})
+    task = asyncio.create_task(client.request("POST", "/v1/echo", json={}))
+    while not fake.seen("/v1/echo"):
+        await asyncio.sleep(0.01)
+    started = time.monotonic()
+    token.cancel()
+    with pytest.raises(ExecutionInterruptedError):
+        await asyncio.wait_for(task, 5)
+    assert time.monotonic() - started < 1.0 and len(fake.seen("/v1/echo")) == 1

@@ -14,19 +14,27 @@ from keroro_graph.registry import Registry
 from keroro_graph.registry.loader import load_registry
 from keroro_graph.settings import REPO_ROOT
 from keroro_graph.spend import PriceBook, PriceTableError
-from keroro_graph.spend.prices import SHIPPED
+from keroro_graph.registry.providers import price_files
+
+#: The price files the shipped provider packs declare.
+SHIPPED = price_files(load_registry(custom_dirs=[REPO_ROOT / "custom_nodes"]).providers.values())
+
+
+def shipped_tables() -> dict:
+    return {"tables": {name: table for path in SHIPPED
+                       for name, table in json.loads(path.read_text())["tables"].items()}}
 
 
 def test_shipped_tables_carry_currency_date_and_source():
-    book = PriceBook.load()
+    book = PriceBook.load(shipped=SHIPPED)
     for name, table in book.tables.items():
         assert table.currency in ("USD", "CNY"), name
         assert table.as_of and table.source.startswith("https://"), name
 
 
 def test_quotes_follow_the_table_exactly():
-    book = PriceBook.load()
-    raw = json.loads(SHIPPED.read_text())
+    book = PriceBook.load(shipped=SHIPPED)
+    raw = shipped_tables()
     kling = raw["tables"]["kling"]["rows"]
     q = book.quote(Price("kling", key=("model",), times=("n",)), {"model": "kling-v2-1", "n": 3})
     assert q.amount == Decimal(str(kling["kling-v2-1"])) * 3 and q.currency == "USD"
@@ -43,7 +51,7 @@ def test_quotes_follow_the_table_exactly():
 
 
 def test_token_rows_count_prompt_characters_and_the_output_cap():
-    book = PriceBook.load()
+    book = PriceBook.load(shipped=SHIPPED)
     price = Price("siliconflow", key=("model",), tokens=("prompt",), max_tokens="max_tokens")
     q = book.quote(price, {"model": "deepseek-ai/DeepSeek-V3", "prompt": "x" * 1000, "max_tokens": 500})
     assert q.amount == (Decimal("2.00") * 1000 + Decimal("8.00") * 500) / Decimal(1_000_000)
@@ -57,7 +65,7 @@ def test_token_rows_count_prompt_characters_and_the_output_cap():
     ({"model": "kling-v2-1", "n": "many"}, "not a number"),
 ])
 def test_unknown_is_never_zero(inputs, why):
-    q = PriceBook.load().quote(Price("kling", key=("model",), times=("n",)), inputs)
+    q = PriceBook.load(shipped=SHIPPED).quote(Price("kling", key=("model",), times=("n",)), inputs)
     assert q.amount is None and why in q.basis
 
 
@@ -67,7 +75,7 @@ def test_a_user_file_overrides_rows_and_adds_tables(tmp_path):
         "kling": {"as_of": "2027-01-01", "rows": {"kling-v2-1": 0.02}},
         "openai_compat.ohmygpt": {"currency": "USD", "as_of": "2027-01-01",
                                   "source": "https://example.invalid/p", "rows": {"gpt-image-1": 0.04}}}}))
-    book = PriceBook.load(override)
+    book = PriceBook.load(override, shipped=SHIPPED)
     assert book.tables["kling"].as_of == "2027-01-01" and book.tables["kling"].currency == "USD"
     assert book.tables["kling"].rows["kling-v1"] == 0.0035  # shipped rows kept
     q = book.quote(Price("openai_compat.{endpoint}", key=("model",), times=("n",)),

@@ -116,7 +116,7 @@ async def generate(ctx: NodeContext, choice: str, prompt: str, parts: list[Part]
     gemini = ctx.provider(GeminiClient)
     name = model_id(choice)
     ctx.text(f"Generating with {name}…")
-    return await gemini.generate_content(name, request, sleep=ctx.sleep)
+    return await gemini.generate_content(name, request)
 
 
 def image_config(aspect_ratio: str, resolution: str | None) -> ImageConfig | None:
@@ -134,10 +134,10 @@ async def images_and_text(ctx: NodeContext, answer: GenerateContentResponse, *,
     """(IMAGE, STRING) or, with ``thoughts``, (IMAGE, STRING, thought IMAGE); with no
     thinking image ComfyUI returns a black 1024×1024 RGBA frame, so we do too."""
     gemini = ctx.provider(GeminiClient)
-    batch = provider_media.images_to_batch(await gemini.result_images(answer, sleep=ctx.sleep, thought=False))
+    batch = provider_media.images_to_batch(await gemini.result_images(answer, thought=False))
     text = elide_data_urls(answer.text())
     if not thoughts:
         return batch, text
-    drafts = await gemini.result_images(answer, sleep=ctx.sleep, thought=True)
+    drafts = await gemini.result_images(answer, thought=True)
     thought = provider_media.images_to_batch(drafts) if drafts else np.zeros((1, 1024, 1024, 4), np.float32)
     return batch, text, thought

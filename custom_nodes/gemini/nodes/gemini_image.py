@@ -51,6 +51,6 @@ async def gemini_image(
     )
     gemini = ctx.provider(GeminiClient)
     ctx.text(f"Generating with {model}…")
-    answer = await gemini.generate_content(model, request, sleep=ctx.sleep)
-    blobs = await gemini.result_images(answer, sleep=ctx.sleep)
+    answer = await gemini.generate_content(model, request)
+    blobs = await gemini.result_images(answer)
     return provider_media.images_to_batch(blobs), elide_data_urls(answer.text())

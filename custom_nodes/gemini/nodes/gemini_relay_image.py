@@ -38,22 +38,22 @@ async def run_chat(ctx: NodeContext, relay: RelayClient, model: str, prompt: str
                    frames: list[bytes], seed: int) -> tuple[list[bytes], str]:
     urls = [provider_media.data_url(png) for png in frames]
     ctx.text(f"Streaming from {relay.provider} ({model})…")
-    result = await relay.chat_image(model, prompt, urls, seed=seed, sleep=ctx.sleep)
-    return await relay.chat_images(result, sleep=ctx.sleep), elide_data_urls(result.text)
+    result = await relay.chat_image(model, prompt, urls, seed=seed)
+    return await relay.chat_images(result), elide_data_urls(result.text)
 
 
 async def run_images(ctx: NodeContext, relay: RelayClient, model: str, prompt: str, frames: list[bytes], *,
                      aspect_ratio: str, image_size: str, seed: int) -> tuple[list[bytes], str]:
-    answer = await relay.submit_images(model, prompt, frames, seed=seed, sleep=ctx.sleep,
+    answer = await relay.submit_images(model, prompt, frames, seed=seed,
                                        aspect_ratio=None if aspect_ratio == "auto" else aspect_ratio,
                                        image_size=None if image_size == "auto" else image_size)
     items = answer.items
     if answer.task_id is not None:
         task_id = answer.task_id
-        done = await poll(ctx, lambda: relay.task_status(task_id, sleep=ctx.sleep), plan=RELAY_POLL,
+        done = await poll(ctx, lambda: relay.task_status(task_id), plan=RELAY_POLL,
                           label=f"{relay.provider} task {task_id}")
         items = done.result or []
-    blobs = await relay.item_images(items, sleep=ctx.sleep)
+    blobs = await relay.item_images(items)
     lines = [item.url or "(inline image)" for item in items]
     lines += [item.revised_prompt for item in items if item.revised_prompt]
     return blobs, "\n".join(lines)

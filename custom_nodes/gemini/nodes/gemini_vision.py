@@ -34,7 +34,7 @@ async def gemini_vision(
     )
     gemini = ctx.provider(GeminiClient)
     ctx.text(f"Asking {model}…")
-    answer = await gemini.generate_content(model, request, sleep=ctx.sleep)
+    answer = await gemini.generate_content(model, request)
     text = answer.text()
     if not text.strip():
         reason = answer.candidates[0].finish_reason if answer.candidates else None

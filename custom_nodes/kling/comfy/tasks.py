@@ -77,7 +77,7 @@ def check_total(shots: list[MultiPromptEntry] | None, duration: int) -> None:
 async def video_task(ctx: NodeContext, kind: Kind, request: WireRequest) -> Video:
     """Create the task, poll it to the end and return its downloaded VIDEO."""
     kling = ctx.provider(KlingClient)
-    task = await kling.create(kind, request, sleep=ctx.sleep)
+    task = await kling.create(kind, request)
     ctx.text(f"Kling task {task.task_id} submitted")
     return await video_of(ctx, kling, await kling.wait(ctx, kind, task.task_id))
 
@@ -85,7 +85,7 @@ async def video_task(ctx: NodeContext, kind: Kind, request: WireRequest) -> Vide
 async def image_task(ctx: NodeContext, kind: Kind, request: WireRequest) -> np.ndarray:
     """Create the task, poll it to the end and return its images as one batch."""
     kling = ctx.provider(KlingClient)
-    task = await kling.create(kind, request, sleep=ctx.sleep)
+    task = await kling.create(kind, request)
     ctx.text(f"Kling task {task.task_id} submitted")
     return await image_batch(ctx, kling, await kling.wait(ctx, kind, task.task_id))
 
@@ -93,7 +93,7 @@ async def image_task(ctx: NodeContext, kind: Kind, request: WireRequest) -> np.n
 async def video_task_with_id(ctx: NodeContext, kind: Kind, request: WireRequest) -> tuple[Video, str, str]:
     """Like ``video_task``, returning ComfyUI's (VIDEO, video_id, duration)."""
     kling = ctx.provider(KlingClient)
-    task = await kling.create(kind, request, sleep=ctx.sleep)
+    task = await kling.create(kind, request)
     ctx.text(f"Kling task {task.task_id} submitted")
     return await video_with_id(ctx, kling, await kling.wait(ctx, kind, task.task_id))
 

@@ -43,7 +43,7 @@ async def kling_image_generation(
             reference_image, model=model, kind=image_reference, negative_prompt=negative_prompt,
             image_fidelity=image_fidelity, human_fidelity=human_fidelity))
     kling = ctx.provider(KlingClient)
-    task = await kling.create("image", request, sleep=ctx.sleep)
+    task = await kling.create("image", request)
     ctx.text(f"Kling task {task.task_id} submitted")
     finished = await kling.wait(ctx, "image", task.task_id)
     return await image_batch(ctx, kling, finished), finished.task_id

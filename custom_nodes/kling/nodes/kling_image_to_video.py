@@ -40,7 +40,7 @@ async def kling_image_to_video(
         prompt=check_prompt("prompt", prompt), negative_prompt=check_prompt("negative_prompt", negative_prompt),
         cfg_scale=cfg_for(model, cfg_scale), mode=mode, duration=duration, camera_control=camera(camera_control))
     kling = ctx.provider(KlingClient)
-    task = await kling.create("image2video", request, sleep=ctx.sleep)
+    task = await kling.create("image2video", request)
     ctx.text(f"Kling task {task.task_id} submitted")
     finished = await kling.wait(ctx, "image2video", task.task_id)
     return await video_result(ctx, kling, finished)  # type: ignore[return-value]

@@ -34,7 +34,7 @@ async def kling_text_to_video(
         negative_prompt=check_prompt("negative_prompt", negative_prompt), cfg_scale=cfg_for(model, cfg_scale),
         mode=mode, aspect_ratio=aspect_ratio, duration=duration, camera_control=camera(camera_control))
     kling = ctx.provider(KlingClient)
-    task = await kling.create("text2video", request, sleep=ctx.sleep)
+    task = await kling.create("text2video", request)
     ctx.text(f"Kling task {task.task_id} submitted")
     finished = await kling.wait(ctx, "text2video", task.task_id)
     return await video_result(ctx, kling, finished)  # type: ignore[return-value]

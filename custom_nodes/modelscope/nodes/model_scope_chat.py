@@ -40,7 +40,7 @@ async def model_scope_chat(
     options = {"temperature": temperature, **({"max_tokens": max_tokens} if max_tokens else {})}
     model_id = chosen_model(model, custom_model)
     client = ctx.provider(ModelScopeClient)
-    answer = await client.chat(model_id, messages, sleep=ctx.sleep, **options)
+    answer = await client.chat(model_id, messages, **options)
     quota = client.quota_text()
     ctx.text(f"{model_id} answered" + (f"; {quota}" if quota else ""))
     return answer.text

@@ -55,11 +55,11 @@ async def model_scope_image(
                            size=normalise_size(size, model_id), seed=seed, steps=steps or None,
                            guidance=guidance or None, image_url=_image_urls(image, model_id))
     client = ctx.provider(ModelScopeClient)
-    task_id = await client.submit_image(request, sleep=ctx.sleep)
+    task_id = await client.submit_image(request)
     ctx.text(f"Task {task_id} submitted")
-    done = await poll(ctx, lambda: client.task_status(task_id, sleep=ctx.sleep), plan=PLAN,
+    done = await poll(ctx, lambda: client.task_status(task_id), plan=PLAN,
                       label=f"{model_id} task")
-    batch = provider_media.images_to_batch(await client.download_images(done.result, sleep=ctx.sleep))
+    batch = provider_media.images_to_batch(await client.download_images(done.result))
     quota = client.quota_text()
     ctx.text(f"{batch.shape[0]} image(s)" + (f"; {quota}" if quota else ""))
     return batch, task_id

@@ -71,7 +71,7 @@ async def generate(ctx: NodeContext, model: str, prompt: str, *, images: list[An
         if mask is not None:
             first = images[0]
             files.append(("mask", mask_png(np.asarray(mask), (first.shape[-2], first.shape[-3]))))
-        blobs = await client.edit_images(model, prompt, files, sleep=ctx.sleep, **fields)
+        blobs = await client.edit_images(model, prompt, files, **fields)
     else:
-        blobs = await client.images(model, prompt, sleep=ctx.sleep, **fields)
+        blobs = await client.images(model, prompt, **fields)
     return provider_media.images_to_batch(blobs)

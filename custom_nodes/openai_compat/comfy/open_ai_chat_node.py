@@ -33,5 +33,5 @@ async def open_ai_chat_node(ctx: NodeContext, *, prompt: str, persist_context: b
     options = {"max_tokens": config["max_output_tokens"]} if config.get("max_output_tokens") else {}
     client = ctx.provider(CustomOpenAIClient)
     ctx.text(f"Asking {model}…")
-    result = await client.complete(model, messages, sleep=ctx.sleep, **options)
+    result = await client.complete(model, messages, **options)
     return result.text or "No text output found in response"

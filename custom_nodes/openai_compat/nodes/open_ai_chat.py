@@ -54,10 +54,10 @@ async def open_ai_chat(
         options["max_tokens"] = max_tokens
     if not stream:
         ctx.text(f"Waiting for {model_id}…")
-        reply = await client.complete(model_id, messages, sleep=ctx.sleep, **options)
+        reply = await client.complete(model_id, messages, **options)
         return reply.text
     shown = GrowingText(ctx)
-    reply = await client.stream(model_id, messages, on_text=shown.add, sleep=ctx.sleep,
+    reply = await client.stream(model_id, messages, on_text=shown.add,
                                 stream_options={"include_usage": True}, **options)
     shown.flush()
     return reply.text

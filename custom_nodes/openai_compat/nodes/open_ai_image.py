@@ -40,6 +40,6 @@ async def open_ai_image(
     options = image_options(model_id, size=size, n=n, response_format=response_format)
     client = client_for(ctx, endpoint)
     ctx.text(f"Generating {n} image{'s' if n > 1 else ''} with {model_id}…")
-    blobs = await client.images(model_id, prompt, sleep=ctx.sleep, **options)
+    blobs = await client.images(model_id, prompt, **options)
     ctx.text(f"{len(blobs)} image{'s' if len(blobs) > 1 else ''} from {model_id}")
     return provider_media.images_to_batch(blobs)

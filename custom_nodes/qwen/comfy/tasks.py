@@ -60,7 +60,7 @@ async def video_url(ctx: NodeContext, model: str, video: Any, name: str) -> str:
         raise refuse(f"{name}: the video is {len(data):,} bytes; at most {MAX_VIDEO_BYTES:,} are sent")
     client = ctx.provider(DashScopeClient)
     ctx.text(f"Uploading {name} to DashScope's temporary storage…")
-    return await client.upload_temporary(model, data, f"{name.replace('.', '_')}.mp4", sleep=ctx.sleep)
+    return await client.upload_temporary(model, data, f"{name.replace('.', '_')}.mp4")
 
 
 def _mp4_bytes(video: Any) -> bytes:
@@ -88,9 +88,9 @@ def _set(fields: dict[str, Any]) -> dict[str, Any]:
 
 async def run(ctx: NodeContext, path: str, request: dict[str, Any], plan: PollPlan) -> Any:
     client = ctx.provider(DashScopeClient)
-    task_id = await client.submit_task(path, request, sleep=ctx.sleep)
+    task_id = await client.submit_task(path, request)
     ctx.text(f"DashScope task {task_id} submitted")
-    done = await poll(ctx, lambda: client.task_status(task_id, sleep=ctx.sleep), plan=plan,
+    done = await poll(ctx, lambda: client.task_status(task_id), plan=plan,
                       cancel=lambda: client.cancel_task(task_id), label=f"{request['model']} task")
     return client, done.result
 
@@ -100,11 +100,11 @@ async def video_task(ctx: NodeContext, request: dict[str, Any]) -> Video:
     client, url = await run(ctx, VIDEO_SYNTHESIS_PATH, request, VIDEO_PLAN)
     if not isinstance(url, str):
         raise refuse("the video task succeeded without a video")
-    return await provider_media.save_video(ctx, await client.download_video(url, sleep=ctx.sleep),
+    return await provider_media.save_video(ctx, await client.download_video(url),
                                            provider=PROVIDER)
 
 
 async def image_task(ctx: NodeContext, request: dict[str, Any], *, edit: bool = False) -> np.ndarray:
     """Run one image task (text-to-image, or image-to-image with ``edit``)."""
     client, images = await run(ctx, IMAGE_EDIT_PATH if edit else SYNTHESIS_PATH, request, IMAGE_PLAN)
-    return provider_media.images_to_batch(await client.download_images(images, sleep=ctx.sleep))
+    return provider_media.images_to_batch(await client.download_images(images))

@@ -62,12 +62,12 @@ async def qwen_text_to_image(
             style=style if model == "wanx-v1" else None,
             prompt_extend=None if model == "wanx-v1" else prompt_extend))
     client = client_for(ctx, region)
-    task_id = await client.submit_text_to_image(request, sleep=ctx.sleep)
+    task_id = await client.submit_text_to_image(request)
     ctx.text(f"Task {task_id} submitted")
-    done = await poll(ctx, lambda: client.task_status(task_id, sleep=ctx.sleep), plan=PLAN,
+    done = await poll(ctx, lambda: client.task_status(task_id), plan=PLAN,
                       cancel=lambda: client.cancel_task(task_id), label=f"{model} task")
     images = done.result
-    batch = provider_media.images_to_batch(await client.download_images(images, sleep=ctx.sleep))
+    batch = provider_media.images_to_batch(await client.download_images(images))
     if images.failures:
         ctx.text(f"{len(images.urls)} of {images.total} images returned; "
                  f"the rest failed: {'; '.join(images.failures)}")

@@ -45,7 +45,7 @@ async def qwen_vision(
     options = {"temperature": temperature, **({"max_tokens": max_tokens} if max_tokens else {})}
     client = client_for(ctx, region)
     ctx.text(f"Asking {model} about {frames} image(s)…")
-    answer = await client.chat(model, messages, sleep=ctx.sleep, **options)
+    answer = await client.chat(model, messages, **options)
     tokens = answer.usage.get("total_tokens")
     cut = " (cut short by max_tokens)" if answer.finish_reason == "length" else ""
     ctx.text(f"{model} answered{cut}" + (f": {tokens} tokens" if tokens else ""))

@@ -15,6 +15,6 @@ from ..client import RunningHubClient
       limit="runninghub_account", fingerprint=lambda: float("nan"), display_name="RunningHub Account Status")
 async def running_hub_account_status(ctx: NodeContext) -> Annotated[str, Output(name="summary")]:
     """Show the RunningHub account's balance and task count."""
-    status = await ctx.provider(RunningHubClient).account(sleep=ctx.sleep)
+    status = await ctx.provider(RunningHubClient).account()
     summary = status.summary()
     return Result(summary, ui={"text": [summary]})  # type: ignore[return-value]

@@ -35,7 +35,7 @@ async def running_hub_ai_app(
     async def start(client: RunningHubClient, infos: list[NodeInfo]):
         request = AIAppRequest(webappId=app, nodeInfoList=infos,
                                instanceType="plus" if instance_type == "plus" else None)
-        return await client.run_ai_app(request, sleep=ctx.sleep)
+        return await client.run_ai_app(request)
 
     return await run_task(ctx, start, node_overrides=node_overrides, image=image,  # type: ignore[return-value]
                           image_node_id=image_node_id, image_field=image_field)

@@ -39,7 +39,7 @@ async def running_hub_workflow(
     async def start(client: RunningHubClient, infos: list[NodeInfo]):
         request = CreateRequest(workflowId=workflow, nodeInfoList=infos,
                                 instanceType="plus" if instance_type == "plus" else None)
-        return await client.create(request, sleep=ctx.sleep)
+        return await client.create(request)
 
     return await run_task(ctx, start, node_overrides=node_overrides, image=image,  # type: ignore[return-value]
                           image_node_id=image_node_id, image_field=image_field)

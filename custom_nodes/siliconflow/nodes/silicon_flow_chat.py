@@ -47,11 +47,11 @@ async def silicon_flow_chat(
     client = ctx.provider(SiliconFlowClient)
     if stream:
         shown = GrowingText(ctx)
-        reply = await client.stream(model, messages, on_text=shown.add, sleep=ctx.sleep, **options)
+        reply = await client.stream(model, messages, on_text=shown.add, **options)
         shown.flush()
     else:
         ctx.text(f"Waiting for {model}…")
-        reply = await client.complete(model, messages, sleep=ctx.sleep, **options)
+        reply = await client.complete(model, messages, **options)
     return reply.text, reply.reasoning
 
 

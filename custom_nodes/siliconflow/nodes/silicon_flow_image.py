@@ -45,5 +45,5 @@ async def silicon_flow_image(
         image=data_url(image, fmt="PNG") if has_image else None)
     client = ctx.provider(SiliconFlowClient)
     ctx.text(f"Generating {batch_size} image{'s' if batch_size > 1 else ''} with {model}…")
-    blobs = await client.generate(request, sleep=ctx.sleep)
+    blobs = await client.generate(request)
     return provider_media.images_to_batch(blobs)

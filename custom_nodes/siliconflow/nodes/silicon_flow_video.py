@@ -40,11 +40,11 @@ async def silicon_flow_video(
                            negative_prompt=check_prompt("negative_prompt", negative_prompt, required=False) or None,
                            image_size=image_size, seed=seed, image=_start_frame(model, image))
     client = ctx.provider(SiliconFlowClient)
-    request_id = await client.submit_video(request, sleep=ctx.sleep)
+    request_id = await client.submit_video(request)
     ctx.text(f"SiliconFlow task {request_id} submitted")
-    finished = await poll(ctx, lambda: client.video_status(request_id, sleep=ctx.sleep), plan=POLL_PLAN,
+    finished = await poll(ctx, lambda: client.video_status(request_id), plan=POLL_PLAN,
                           label="SiliconFlow video")
-    data = await client.fetch(finished.result, accept=("video/", "application/octet-stream"), sleep=ctx.sleep)
+    data = await client.fetch(finished.result, accept=("video/", "application/octet-stream"))
     path = provider_media.save_result(ctx, data, provider=PROVIDER, ext="mp4")
     shown = {"filename": path.name, "subfolder": _subfolder(ctx, path), "type": "output"}
     return Result(provider_media.video_ref(path), request_id, ui={"videos": [shown]})  # type: ignore[return-value]

@@ -1,4 +1,4 @@
-"""``/api/providers``: the provider catalogue with each credential's state (masked,
+"""``/api/providers``: the providers the loaded packs declare (the registry), with each credential's state (masked,
 never the value), setting and deleting credentials, non-secret provider settings
 (base URL, region, concurrency limit, model overrides) and the model lists node
 combos offer. Secrets go in through this module and never come out of it."""
@@ -9,10 +9,10 @@ from typing import Any
 from aiohttp import web
 from pydantic import ValidationError
 
-from ...providers.catalog import PROVIDERS, ProviderInfo
+from ...registry.providers import ProviderInfo
 from ...secrets import ProviderConfig
 from ..errors import fail, json_object
-from ..keys import PROVIDER_SETTINGS, SECRETS
+from ..keys import PROVIDER_SETTINGS, REGISTRY, SECRETS
 
 routes = web.RouteTableDef()
 _MAX_SECRET_CHARS = 4096
@@ -20,7 +20,8 @@ _MAX_SECRET_CHARS = 4096
 
 @routes.get("/api/providers")
 async def list_providers(request: web.Request) -> web.Response:
-    return web.json_response({"providers": [_view(request, info) for info in PROVIDERS.values()]})
+    providers = request.app[REGISTRY].providers
+    return web.json_response({"providers": [_view(request, info) for info in providers.values()]})
 
 
 @routes.get("/api/providers/{provider}")
@@ -111,9 +112,10 @@ def _view(request: web.Request, info: ProviderInfo) -> dict[str, Any]:
 
 def _provider(request: web.Request) -> ProviderInfo:
     name = request.match_info["provider"]
-    info = PROVIDERS.get(name)
+    providers = request.app[REGISTRY].providers
+    info = providers.get(name)
     if info is None:
-        fail(400, f"unknown provider {name!r}; known providers are {', '.join(PROVIDERS)}")
+        fail(400, f"unknown provider {name!r}; known providers are {', '.join(providers) or 'none'}")
     return info
 
 

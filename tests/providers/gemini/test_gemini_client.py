@@ -15,12 +15,14 @@ from keroro_graph.api import (AuthError, BadRequestError, ProviderUnavailableErr
                               provider_media)
 from keroro_graph.graph.validate import validate_prompt
 from keroro_graph.jobs.backend import JobStatus
-from keroro_graph.providers.catalog import PROVIDERS
+from tests.conftest import shipped_providers
 from keroro_graph.runtime import Runtime
 from tests.conftest import run_graph
 from tests.fakes.base import png_bytes
 from tests.fakes.gemini import GOOD_KEY, GeminiFake, rate_limited, rpc_error
 from tests.fakes.relay import RelayFake
+
+PROVIDERS = shipped_providers()  # the providers the shipped packs declare
 
 EXAMPLES = Path(__file__).parents[3] / "custom_nodes" / "gemini" / "example_workflows"
 

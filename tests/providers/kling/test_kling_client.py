@@ -11,12 +11,14 @@ import pytest
 
 from keroro_graph.graph.validate import validate_prompt
 from keroro_graph.jobs.backend import JobStatus
-from keroro_graph.providers.catalog import PROVIDERS
+from tests.conftest import shipped_providers
 from keroro_graph.runtime import Runtime
 from tests.conftest import run_graph
 from tests.fakes.kling import ACCESS_KEY, SECRET_KEY, KlingFake
 from tests.providers.kling.conftest import image_graph, t2v_graph
 from tests.providers.kling.test_kling_text_to_video import kind
+
+PROVIDERS = shipped_providers()  # the providers the shipped packs declare
 
 EXAMPLES = Path(__file__).parents[3] / "custom_nodes" / "kling" / "example_workflows"
 

@@ -8,13 +8,15 @@ from pathlib import Path
 import pytest
 
 from keroro_graph.graph.validate import validate_prompt
-from keroro_graph.providers.catalog import PROVIDERS
+from tests.conftest import shipped_providers
 from keroro_graph.runtime import Runtime
 from keroro_graph.settings import REPO_ROOT
 from tests.conftest import run_graph
 from tests.fakes.base import json_body
 from tests.fakes.siliconflow import SiliconFlowFake
 from tests.providers.siliconflow.conftest import pack_module
+
+PROVIDERS = shipped_providers()  # the providers the shipped packs declare
 
 EXAMPLES = REPO_ROOT / "custom_nodes" / "siliconflow" / "example_workflows"
 

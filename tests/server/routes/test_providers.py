@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
-from keroro_graph.providers import catalog
+from keroro_graph.registry.providers import env_vars
+from tests.conftest import shipped_providers
 from keroro_graph.server.keys import SECRETS, SETTINGS
 
 SECRET = "sk-test-4f1c9a77d2e3b8c0ffee"
@@ -18,7 +19,7 @@ SECRET = "sk-test-4f1c9a77d2e3b8c0ffee"
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """The developer's own keys must not leak into (or change) these tests."""
-    for names in catalog.env_vars().values():
+    for names in env_vars(shipped_providers().values()).values():
         for name in names:
             monkeypatch.delenv(name, raising=False)
 
