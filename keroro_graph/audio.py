@@ -54,7 +54,7 @@ def check_audio(value: Any) -> tuple[np.ndarray, int]:
 
 def duration_s(value: dict[str, Any]) -> float:
     waveform, rate = check_audio(value)
-    return waveform.shape[-1] / rate
+    return float(waveform.shape[-1] / rate)
 
 
 def load_audio(source: Path | str | bytes, *, max_seconds: float = MAX_AUDIO_SECONDS) -> dict[str, Any]:
@@ -149,7 +149,7 @@ def encode_audio(samples: np.ndarray, sample_rate: int, *, fmt: str = "flac", bi
     with av.open(buffer, mode="w", format=container_format) as output:
         for key, text in (metadata or {}).items():
             output.metadata[key] = text
-        stream = output.add_stream(codec, rate=out_rate, layout=_LAYOUTS[channels])
+        stream: Any = output.add_stream(codec, rate=out_rate, layout=_LAYOUTS[channels])
         if bitrate:
             stream.bit_rate = _bitrate(bitrate)
         add_audio_frames(output, stream, samples[:channels], sample_rate, sample_fmt=sample_fmt)

@@ -42,7 +42,8 @@ def center_crop_offsets(old_width: int, old_height: int, width: int, height: int
 def frame(image: np.ndarray, index: int = 0) -> np.ndarray:
     """One ``[H, W, C]`` frame of an IMAGE batch (a bare frame passes through)."""
     if image.ndim == 4:
-        return image[index]
+        one: np.ndarray = image[index]
+        return one
     if image.ndim in (2, 3):
         return image
     raise MediaError(f"expected an IMAGE of 2 to 4 dimensions, got shape {image.shape}")
@@ -100,7 +101,7 @@ def open_image(data: bytes | io.IOBase, *, max_pixels: int = MAX_PIXELS,
     MediaError naming the problem. Only the first frame is decoded here."""
     stream = io.BytesIO(data) if isinstance(data, (bytes, bytearray)) else data
     try:
-        img = Image.open(stream)
+        img = Image.open(stream)  # type: ignore[arg-type]  # a binary file object
         width, height = img.size
         if width * height > max_pixels:
             raise MediaError(f"image is {width}x{height}, above the limit of {max_pixels} pixels")

@@ -17,7 +17,7 @@ import os
 import re
 import stat
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -116,7 +116,7 @@ class SecretStore:
         self._memo: tuple[Any, tuple[str | None, ...], list[str]] | None = None
         self._forms_memo: tuple[list[str], int, list[str]] | None = None
         #: (stored document, its credentials, their environment variables), per document.
-        self._names_memo: tuple[Any, list[tuple[str, str]], list[str]] | None = None
+        self._names_memo: tuple[Any, list[tuple[str, str]], Callable[[], Any]] | None = None
 
     def env_names(self, provider: str, name: str) -> tuple[str, ...]:
         """Environment variables read for one credential, in order of precedence."""

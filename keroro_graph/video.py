@@ -143,7 +143,7 @@ def probe(path: Path) -> Video:
         rate = stream.average_rate or stream.guessed_rate
         fps = float(rate) if rate else None
         duration = _duration_s(container, stream, fps)
-        frames = int(stream.frames) if stream.frames else (int(round(duration * fps)) if fps else None)
+        frames = int(stream.frames) if stream.frames else (int(round(duration * fps)) if fps and duration else None)
         return Video(path=path, width=stream.codec_context.width, height=stream.codec_context.height,
                      duration_s=round(duration, 3) if duration is not None else None,
                      fps=round(fps, 3) if fps else None, format=container.format.name.split(",")[0]
@@ -269,9 +269,9 @@ def _duration_s(container: Any, stream: Any, fps: float | None) -> float | None:
     if stream.duration is not None and stream.time_base:
         return float(stream.duration * stream.time_base)
     if container.duration is not None:
-        return container.duration / 1_000_000
+        return float(container.duration / 1_000_000)
     if stream.frames and fps:
-        return stream.frames / fps
+        return float(stream.frames / fps)
     return None
 
 
@@ -279,7 +279,7 @@ def _bit_depth(stream: Any) -> int:
     fmt = stream.codec_context.format
     if fmt is None or not fmt.components:
         return 8
-    return max(component.bits for component in fmt.components)
+    return max(int(component.bits) for component in fmt.components)
 
 
 def _remux(source: Path, dest: Path, metadata: dict[str, Any]) -> None:

@@ -4,7 +4,7 @@ marks UNCONFIRMED (``data`` beside ``images``, statuses beyond the documented tw
 Nothing here does I/O."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -22,7 +22,7 @@ MAX_SEED = 9_999_999_999
 
 #: SiliconFlow's task statuses → the poller's states. Only Succeed and InProgress
 #: are documented; InQueue and Failed are seen by public clients.
-VIDEO_STATES = {"InQueue": "queued", "InProgress": "running", "Succeed": "succeeded", "Failed": "failed"}
+VIDEO_STATES: dict[str, Literal["queued", "running", "succeeded", "failed"]] = {"InQueue": "queued", "InProgress": "running", "Succeed": "succeeded", "Failed": "failed"}
 
 
 class Wire(BaseModel):

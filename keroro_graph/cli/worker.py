@@ -14,7 +14,7 @@ import signal
 import sys
 from typing import Any
 
-from ..jobs.redis_backend import split_queue_url
+from ..jobs.redis_client import split_queue_url
 from ..runtime import build_runtime, freeze_startup_heap
 from ..settings import Settings
 

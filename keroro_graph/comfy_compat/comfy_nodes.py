@@ -206,4 +206,4 @@ def extend(module: types.ModuleType, builtin: Any = None) -> None:
             return value
         raise AttributeError(f"module 'nodes' has no attribute {name!r} (not provided by Keroro Graph's "
                              "ComfyUI compatibility layer)")
-    module.__getattr__ = __getattr__  # type: ignore[attr-defined]
+    setattr(module, "__getattr__", __getattr__)  # PEP 562: looked up on the module

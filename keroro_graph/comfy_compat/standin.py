@@ -41,7 +41,7 @@ def standin(qualified: str) -> Any:
 
 def standin_module(name: str) -> types.ModuleType:
     module = types.ModuleType(name, f"Stand-in for ComfyUI's {name} (model stack; not in Keroro Graph).")
-    module.__path__ = []  # type: ignore[attr-defined]  # a package: deeper imports work too
+    module.__path__ = []  # a package: deeper imports work too
 
     def __getattr__(attr: str) -> Any:
         if attr.startswith("__"):
@@ -49,5 +49,5 @@ def standin_module(name: str) -> types.ModuleType:
         value = standin(f"{name}.{attr}")
         setattr(module, attr, value)
         return value
-    module.__getattr__ = __getattr__  # type: ignore[attr-defined]
+    setattr(module, "__getattr__", __getattr__)  # PEP 562: looked up on the module
     return module

@@ -5,6 +5,7 @@ sharing memory, so our own nodes never see torch. Without torch, values pass as 
 are and a pack that needs torch fails on its own ``import torch``, naming it."""
 from __future__ import annotations
 
+import importlib
 import sys
 from typing import Any
 
@@ -18,7 +19,7 @@ _ARRAY_KEYS = ("samples", "waveform", "noise_mask")
 def _module() -> Any:
     if not _torch:
         try:
-            import torch
+            torch: Any = importlib.import_module("torch")
         except ImportError:
             torch = None
         _torch.append(torch)

@@ -63,7 +63,7 @@ class CancelToken:
 
     def __init__(self) -> None:
         self._flag = threading.Event()
-        self._waiters: list[Callable[[], None]] = []
+        self._waiters: list[Callable[[], object]] = []
 
     @property
     def cancelled(self) -> bool:
@@ -74,7 +74,7 @@ class CancelToken:
         for wake in self._waiters:
             wake()
 
-    def on_cancel(self, wake: Callable[[], None]) -> Callable[[], None]:
+    def on_cancel(self, wake: Callable[[], object]) -> Callable[[], None]:
         """Call ``wake()`` (from any thread) when cancelled; returns the remover."""
         self._waiters.append(wake)
         if self._flag.is_set():

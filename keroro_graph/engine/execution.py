@@ -248,7 +248,9 @@ class Execution(Scheduler):
         while True:
             asked: set[str] = set()
             for call in plan_calls(node.spec, self._gather(node)):
-                answer = node.spec.behaviour.check_lazy(state, ctx, call)
+                check_lazy = node.spec.behaviour.check_lazy
+                assert check_lazy is not None, "only nodes with lazy inputs get here"
+                answer = check_lazy(state, ctx, call)
                 if asyncio.iscoroutine(answer):
                     answer = await answer
                 if isinstance(answer, (list, tuple, set)):

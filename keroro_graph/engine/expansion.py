@@ -14,7 +14,7 @@ submitted prompt plus everything expanded so far (ComfyUI's
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
 from ..errors import DependencyCycleError, KeroroError
 from ..graph.model import Graph, GraphNode, Link, is_link
@@ -45,9 +45,9 @@ class DynamicPrompt:
 
     def get_node(self, node_id: str) -> dict[str, Any]:
         if node_id in self.ephemeral_prompt:
-            return self.ephemeral_prompt[node_id]
+            return cast("dict[str, Any]", self.ephemeral_prompt[node_id])
         if node_id in self.original_prompt:
-            return self.original_prompt[node_id]
+            return cast("dict[str, Any]", self.original_prompt[node_id])
         raise NodeNotFoundError(f"Node {node_id} not found")
 
     def has_node(self, node_id: str) -> bool:

@@ -51,7 +51,7 @@ async def run_paid(ex: Any, spec: NodeSpec, state: Any, ctx: Any, calls: list[di
     memo: DigestMemo = engine.paid_digests
     progress = {"done": 0}
 
-    async def one(index: int, call: dict[str, Any]) -> NodeOutput | ExecutionBlocker:
+    async def one(index: int, call: dict[str, Any]) -> NodeOutput | ExecutionBlocker | _Stored:
         blocker = blocker_in(call, spec.input_is_list)
         if blocker is not None:
             return blocker

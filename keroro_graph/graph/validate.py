@@ -202,13 +202,14 @@ class _Validator:
             if err:
                 errors.append(err)
         errors.extend(self._check_undeclared_links(node, received_types))
-        chosen = spec.provider_for(node.inputs) if self.credentials is not None else None
-        if chosen is not None:
-            missing = self.credentials(*chosen)
+        credentials = self.credentials
+        chosen = spec.provider_for(node.inputs) if credentials is not None else None
+        if credentials is not None and chosen is not None:
+            missing = credentials(*chosen)
             if missing:
                 errors.append(checks.missing_credentials(chosen[0], missing))
-        for need in spec.requires if self.credentials is not None else ():
-            missing = self.credentials(need, ())
+        for need in spec.requires if credentials is not None else ():
+            missing = credentials(need, ()) if credentials is not None else None
             if missing:
                 errors.append(checks.missing_credentials(need, missing))
         if not errors and spec.behaviour.validate is not None:
@@ -262,6 +263,8 @@ class _Validator:
     async def _custom(self, node: GraphNode, received_types: dict[str, str],
                       env: NodeEnv) -> list[dict[str, Any]]:
         behaviour = node.spec.behaviour
+        validate = behaviour.validate
+        assert validate is not None, "the caller checked"
         names = behaviour.validate_names
         kwargs = {k: (None if type(v) is Link else v) for k, v in node.inputs.items()
                   if names is None or k in names}
@@ -271,7 +274,7 @@ class _Validator:
         if behaviour.validate_wants_types:
             kwargs["input_types"] = received_types
         try:
-            result = behaviour.validate(env, kwargs)
+            result = validate(env, kwargs)
             if inspect.isawaitable(result):
                 result = await result
         except Exception as exc:

@@ -11,7 +11,7 @@ knows nothing of validation or execution.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from typing import Any, Iterator, cast
 
 from ..errors import GraphFormatError, WorkflowConversionError
 from ..registry import NodeSpec, Registry
@@ -54,7 +54,7 @@ def extract_graph(doc: Any, registry: Registry) -> dict[str, Any]:
             raise GraphFormatError(f"the \"prompt\" of this request body is not a graph: {_not_a_graph(wrapped)}")
         return wrapped
     if _is_api_graph(doc):
-        return doc
+        return cast("dict[str, Any]", doc)
     raise GraphFormatError(_not_a_graph(doc))
 
 

@@ -138,12 +138,12 @@ def _leave_subgraph(inner: Scope, index: int, seen: _Seen) -> Resolved:
     parent, key, instance = inner.parent, inner.instance_key, inner.instance
     assert parent is not None and key is not None and instance is not None
     inputs = instance.get("inputs") or []
-    index = _instance_input(inner, inputs, index)
-    if index is None:
+    found = _instance_input(inner, inputs, index)
+    if found is None:
         return None
-    if inputs[index].get("link") is None:
-        return _promoted_value(instance, index)
-    return resolve_input(parent, key, index, seen=seen)
+    if inputs[found].get("link") is None:
+        return _promoted_value(instance, found)
+    return resolve_input(parent, key, found, seen=seen)
 
 
 def _instance_input(inner: Scope, inputs: list[dict[str, Any]], index: int) -> int | None:

@@ -163,8 +163,9 @@ def _parse_link(entry: Any, where: str) -> UILink:
             f"{where}: {entry!r} is not a link [id, origin_id, origin_slot, target_id, "
             "target_slot, type] or an object with those fields")
     link_type = values.get("type")
-    return UILink(id=ids[0], origin_id=ids[1], origin_slot=slots[0], target_id=ids[2],  # type: ignore[arg-type]
-                  target_slot=slots[1], type="*" if link_type is None else str(link_type))
+    origin_slot, target_slot = int(slots[0] or 0), int(slots[1] or 0)  # both checked ints above
+    return UILink(id=ids[0], origin_id=ids[1], origin_slot=origin_slot, target_id=ids[2],  # type: ignore[arg-type]
+                  target_slot=target_slot, type="*" if link_type is None else str(link_type))
 
 
 def _definitions(workflow: dict[str, Any]) -> dict[str, dict[str, Any]]:

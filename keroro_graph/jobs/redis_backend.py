@@ -22,12 +22,13 @@ knows nothing of graphs, events or HTTP.
 from __future__ import annotations
 
 import asyncio
+import builtins
 import json
 import logging
 import math
 import time
 import uuid
-from typing import Any, Iterable
+from typing import Any, Awaitable, Iterable, cast
 
 from redis import asyncio as aioredis
 from redis.exceptions import RedisError, ResponseError
@@ -194,7 +195,7 @@ class RedisStreamsBackend(JobBackend):
         if done == -1:
             raise JobNotFoundError(f"no job has id {job_id}")
         if done == 0:
-            raise JobError(f"job {job_id} is {(await self.status(job_id)).value}, not running")
+            raise JobError(f"job {job_id} is {getattr(await self.status(job_id), 'value', None)}, not running")
 
     async def cancel(self, job_id: str) -> JobStatus | None:
         status = await self._run("CANCEL", job_id, _dump(time.time()))
@@ -202,11 +203,11 @@ class RedisStreamsBackend(JobBackend):
 
     # --- reading ---------------------------------------------------------------------
     async def get(self, job_id: str) -> JobRecord | None:
-        values = await self.redis.hmget(self.key("job", job_id), ["status", *_FIELDS])
+        values = await cast("Awaitable[list[Any]]", self.redis.hmget(self.key("job", job_id), ["status", *_FIELDS]))
         return _record(values)
 
     async def status(self, job_id: str) -> JobStatus | None:
-        value = await self.redis.hget(self.key("job", job_id), "status")
+        value = await cast("Awaitable[str | None]", self.redis.hget(self.key("job", job_id), "status"))
         return None if value is None else JobStatus(value)
 
     async def list(self, *, statuses: Iterable[JobStatus] | None = None,
@@ -242,7 +243,7 @@ class RedisStreamsBackend(JobBackend):
         return await self.delete(await Listing(self.redis, self.prefix, chosen).page())
 
     # --- dead letters ----------------------------------------------------------------
-    async def dead_letters(self, count: int = 100) -> list[dict[str, Any]]:
+    async def dead_letters(self, count: int = 100) -> builtins.list[dict[str, Any]]:
         """The newest ``count`` dead-lettered jobs: ``{job, deliveries, worker, error, at}``."""
         entries = await self.redis.xrevrange(self.key("dead"), count=count)
         return [{"job": f["job"], "deliveries": int(f["deliveries"]), "worker": json.loads(f["worker"]),

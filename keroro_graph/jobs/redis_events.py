@@ -151,6 +151,7 @@ class RedisRelay:
                 batch.append(self._outbox.get_nowait())
             while True:
                 try:
+                    assert self._redis is not None, "started"
                     pipe = self._redis.pipeline(transaction=False)
                     for channel, payload in batch:
                         pipe.publish(channel, payload)
@@ -165,6 +166,7 @@ class RedisRelay:
 
     # --- in --------------------------------------------------------------------------
     async def _subscribe(self) -> Any:
+        assert self._redis is not None, "started"
         pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
         await pubsub.psubscribe(self.channel("*"))
         await pubsub.subscribe(self.control_channel)

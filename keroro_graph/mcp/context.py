@@ -4,6 +4,7 @@ bound to the current call, and the tool-annotation presets."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import cast
 
 from mcp.server.mcpserver import Context
 from mcp_types import ToolAnnotations
@@ -42,11 +43,15 @@ class State:
 
 def client_of(ctx: Context) -> KeroroClient:
     """The client of the current server."""
-    return ctx.request_context.lifespan_context.client
+    return _state(ctx).client
 
 
 def limits_of(ctx: Context) -> Limits:
-    return ctx.request_context.lifespan_context.limits
+    return _state(ctx).limits
+
+
+def _state(ctx: Context) -> State:
+    return cast(State, ctx.request_context.lifespan_context)  # the lifespan yields a State
 
 
 def reporter(ctx: Context) -> Report:

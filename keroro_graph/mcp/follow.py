@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, cast
 
 import aiohttp
 
@@ -89,7 +89,7 @@ class Progress:
 
     def label(self, node_id: str | None) -> str:
         node = self.graph.get(node_id or "") or {}
-        return node.get("class_type", "?")
+        return str(node.get("class_type", "?"))
 
     def next_value(self) -> float:
         """The progress to report now: never below the last one reported."""
@@ -158,7 +158,7 @@ async def _receive(ws: aiohttp.ClientWebSocketResponse | None, wait_s: float
 
 
 async def _record(client: KeroroClient, job_id: str) -> dict[str, Any]:
-    return await client.get(f"/api/runs/{segment(job_id)}")
+    return cast("dict[str, Any]", await client.get(f"/api/runs/{segment(job_id)}"))
 
 
 def _heartbeat_text(progress: Progress, record: dict[str, Any]) -> str:

@@ -9,7 +9,7 @@ import binascii
 import difflib
 import importlib.metadata
 from pathlib import Path
-from typing import Annotated, Any, Callable
+from typing import Annotated, Any, Callable, cast
 
 import aiohttp
 from mcp.server.mcpserver import Context
@@ -45,7 +45,8 @@ Credential = Annotated[str | None, Field(
 async def list_templates(ctx: Context, source: Annotated[str | None, Field(
         description='Only this source: "app", "user" or "pack:<name>".')] = None) -> shapes.TemplateList:
     """Example workflows to start from: name, source (app, pack:<name> or user) and format."""
-    return await client_of(ctx).get("/api/templates", params={"source": source} if source else None)
+    return cast(shapes.TemplateList,
+                await client_of(ctx).get("/api/templates", params={"source": source} if source else None))
 
 
 async def get_template(ctx: Context, name: TemplateName, source: Annotated[str | None, Field(
@@ -68,7 +69,7 @@ async def _template_source(client: KeroroClient, name: str) -> str:
     entries = (await client.get("/api/templates")).get("templates", [])
     sources = sorted((e["source"] for e in entries if e["name"] == name), key=lambda s: _SOURCE_ORDER.get(s, 2))
     if sources:
-        return sources[0]
+        return str(sources[0])
     close = difflib.get_close_matches(name, [e["name"] for e in entries], n=5)
     raise ToolError(f"no template named {name!r}" + (f"; did you mean {', '.join(map(repr, close))}?" if close else
                                                       "; list_templates shows them"))
@@ -80,8 +81,9 @@ async def save_template(ctx: Context, name: TemplateName,
                         ) -> shapes.Saved:
     """Save a workflow as a user template (known secret values in it are masked)."""
     try:
-        return await client_of(ctx).put(f"/api/templates/user/{segment(name)}", json_body=graph,
-                                        params={"overwrite": "true" if overwrite else "false"})
+        saved = await client_of(ctx).put(f"/api/templates/user/{segment(name)}", json_body=graph,
+                                         params={"overwrite": "true" if overwrite else "false"})
+        return cast(shapes.Saved, saved)
     except ServerAnswerError as exc:
         raise ToolError(f"template {name!r} not saved: {exc}") from exc
 
@@ -89,7 +91,7 @@ async def save_template(ctx: Context, name: TemplateName,
 async def delete_template(ctx: Context, name: TemplateName) -> shapes.Saved:
     """Delete a user template (app and pack templates are read-only)."""
     try:
-        return await client_of(ctx).delete(f"/api/templates/user/{segment(name)}")
+        return cast(shapes.Saved, await client_of(ctx).delete(f"/api/templates/user/{segment(name)}"))
     except ServerAnswerError as exc:
         raise ToolError(f"template {name!r} not deleted: {exc}") from exc
 
@@ -120,7 +122,7 @@ def _input_types(spec: dict[str, Any]) -> dict[str, str]:
             for n, e in inputs.get(section, {}).items()}
 
 
-def _node_entry(name: str, spec: dict[str, Any]) -> dict[str, Any]:
+def _node_entry(name: str, spec: dict[str, Any]) -> shapes.NodeEntry:
     return {"class_type": name, "display_name": spec.get("display_name"), "category": spec.get("category"),
             "inputs": _input_types(spec), "outputs": spec.get("output", []), "output_node": spec.get("output_node")}
 
@@ -129,7 +131,7 @@ async def node_info(client: KeroroClient, class_type: str) -> dict[str, Any]:
     """``/object_info/{class_type}``; a ToolError suggesting close names when unknown."""
     info = await client.get(f"/object_info/{segment(class_type)}")
     if class_type in (info or {}):
-        return info[class_type]
+        return cast("dict[str, Any]", info[class_type])
     names = list((await client.get("/object_info")).keys())
     close = difflib.get_close_matches(class_type, names, n=5, cutoff=0.5)
     raise ToolError(f"no node type {class_type!r}" + (f"; did you mean {', '.join(close)}?" if close else
@@ -187,7 +189,7 @@ async def upload_image(ctx: Context, image_base64: ImageBase64 = None, path: Loc
         raise ToolError(f"upload refused: {exc}") from exc
     stored = f"{answer['subfolder']}/{answer['name']}" if answer.get("subfolder") else answer["name"]
     hint = f'use overrides {{"<LoadImage node>.image": "{stored}"}} or LoadImage inputs {{"image": "{stored}"}}'
-    return {**answer, "load_image_value": stored, "hint": hint}
+    return cast(shapes.Uploaded, {**answer, "load_image_value": stored, "hint": hint})
 
 
 async def _upload_bytes(image_base64: str | None, path: str | None) -> tuple[bytes, str]:
@@ -200,6 +202,7 @@ async def _upload_bytes(image_base64: str | None, path: str | None) -> tuple[byt
         if file.stat().st_size > MAX_UPLOAD_BYTES:
             raise ToolError(f"{file.name} is larger than {MAX_UPLOAD_BYTES // 2**20} MiB")
         return await asyncio.to_thread(file.read_bytes), file.name
+    assert image_base64 is not None  # one of the two, checked above
     text = image_base64.split(",", 1)[1] if image_base64.startswith("data:") else image_base64
     try:
         data = base64.b64decode("".join(text.split()), validate=True)
@@ -218,10 +221,11 @@ async def get_settings(ctx: Context) -> shapes.Settings:
     providers = (await client.get("/api/providers"))["providers"]
     keep = ("name", "display_name", "configured", "base_url", "region", "regions", "limit", "model_kinds", "docs_url")
     shown = ("name", "label", "set", "masked", "source", "env")
-    return {"server": client.base_url,
-            "providers": [{**{k: p.get(k) for k in keep},
-                           "credentials": [{k: c.get(k) for k in shown} for c in p.get("credentials", [])]}
-                          for p in providers]}
+    return cast(shapes.Settings, {
+        "server": client.base_url,
+        "providers": [{**{k: p.get(k) for k in keep},
+                       "credentials": [{k: c.get(k) for k in shown} for c in p.get("credentials", [])]}
+                      for p in providers]})
 
 
 async def set_provider_key(ctx: Context, provider: Provider, value: Secret,
@@ -239,7 +243,8 @@ async def set_provider_key(ctx: Context, provider: Provider, value: Secret,
     except ServerAnswerError as exc:
         raise ToolError(f"credential not stored: {exc}") from exc
     return {"provider": provider, "credential": credential, "configured": view.get("configured"),
-            "credentials": [{k: c.get(k) for k in ("name", "set", "masked", "source")} for c in view["credentials"]]}
+            "credentials": [cast(shapes.Credential, {k: c.get(k) for k in ("name", "set", "masked", "source")})
+                            for c in view["credentials"]]}
 
 
 async def system_status(ctx: Context) -> shapes.Status:

@@ -88,7 +88,7 @@ async def previews_for(client: KeroroClient, files: list[dict[str, Any]], *, lim
     """Inline previews of the first ``limit`` image files (those that can be made
     small enough; the rest stay links only), then the largest dropped until their
     base64 fits ``budget_bytes``. Returns (kept, how many were dropped for it)."""
-    found = []
+    found: list[Any] = []
     for file in files:
         if len(found) >= limit:
             break
@@ -204,7 +204,7 @@ def failure_text(record: dict[str, Any], graph: dict[str, Any] | None = None) ->
 
 
 def _class_of(graph: dict[str, Any] | None, node_id: str | None) -> str:
-    return ((graph or {}).get(node_id or "") or {}).get("class_type", "?")
+    return str(((graph or {}).get(node_id or "") or {}).get("class_type", "?"))
 
 
 def _facts(record: dict[str, Any], found: Outputs, *, previews: int = 0) -> dict[str, Any]:

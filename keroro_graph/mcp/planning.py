@@ -5,7 +5,7 @@ unless asked), and a job's outputs as MCP resource links (``list_outputs``). Eac
 one or two HTTP calls through the KeroroClient."""
 from __future__ import annotations
 
-from typing import Annotated, Any, Callable
+from typing import Annotated, Any, Callable, cast
 
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
@@ -89,8 +89,9 @@ async def save_workflow(ctx: Context, name: Annotated[str, Field(description="Th
     """Save a workflow on the server so run_workflow can run it by name (known secret
     values in it are masked). Refuses to replace an existing one unless overwrite is true."""
     try:
-        return await client_of(ctx).put(f"/api/workflows/{segment(name)}", json_body=graph,
+        saved = await client_of(ctx).put(f"/api/workflows/{segment(name)}", json_body=graph,
                                          params={"overwrite": "true" if overwrite else "false"})
+        return cast(shapes.Saved, saved)
     except ServerAnswerError as exc:
         if exc.status == 409:
             raise ToolError(f"a workflow named {name!r} already exists; pass overwrite: true to replace it, "

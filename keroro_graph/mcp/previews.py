@@ -57,8 +57,8 @@ def _open(data: bytes) -> Image.Image | None:
         if img.width * img.height > MAX_SOURCE_PIXELS:
             return None
         img.seek(0)
-        img = ImageOps.exif_transpose(img)
-        img.load()
+        shown: Image.Image = ImageOps.exif_transpose(img)
+        shown.load()
     except (OSError, ValueError, Image.DecompressionBombError, EOFError):
         return None
     has_alpha = img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import mimetypes
-from typing import Any
+from typing import Any, Callable, cast
 
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError
@@ -67,7 +67,7 @@ class _TypedTemplate(ResourceTemplate):
     """A resource template whose MIME type follows the URI's file name."""
 
     async def create_resource(self, uri: str, params: dict[str, Any], context: Any) -> Any:
-        resource = await super().create_resource(uri, params, context)
+        resource: Any = await super().create_resource(uri, params, context)
         if self.uri_template == FILE_TEMPLATE:
             resource.mime_type = mimetypes.guess_type(str(params.get("filename", "")))[0] \
                 or "application/octet-stream"
@@ -81,4 +81,4 @@ def register(server: MCPServer) -> None:
     manager = server._resource_manager  # the SDK offers no public door for a template subclass
     for fn, uri, name, title, mime in entries:
         manager._templates[uri] = _TypedTemplate.from_function(
-            fn, uri_template=uri, name=name, title=title, description=fn.__doc__, mime_type=mime)
+            cast("Callable[..., Any]", fn), uri_template=uri, name=name, title=title, description=fn.__doc__, mime_type=mime)

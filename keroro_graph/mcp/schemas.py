@@ -8,12 +8,12 @@ providers reject in tool schemas. ``tidy`` rewrites such an argument as plain ``
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import Any, cast
 
 
 def tidy(schema: dict[str, Any]) -> dict[str, Any]:
     """A copy of ``schema`` without null unions and null defaults, at any depth."""
-    return _tidy(copy.deepcopy(schema))
+    return cast("dict[str, Any]", _tidy(copy.deepcopy(schema)))
 
 
 def _tidy(node: Any) -> Any:

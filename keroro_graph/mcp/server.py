@@ -8,7 +8,7 @@ HTTP/WS through the client; errors are tool errors an assistant can act on."""
 from __future__ import annotations
 
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Annotated, Any, AsyncIterator, Callable, Literal
+from typing import Annotated, Any, AsyncIterator, Callable, cast, Literal
 
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
@@ -38,7 +38,7 @@ are linked by URL and MCP resource URI (list_outputs); small previews come inlin
 
 async def list_workflows(ctx: Context) -> shapes.WorkflowList:
     """List the saved workflows (name, size in bytes, last modified as Unix seconds)."""
-    return await client_of(ctx).get("/api/workflows")
+    return cast(shapes.WorkflowList, await client_of(ctx).get("/api/workflows"))
 
 
 async def describe_workflow(ctx: Context, workflow: WorkflowName = None, graph: GraphJSON = None) -> shapes.WorkflowDescription:
@@ -83,7 +83,7 @@ async def batch_run(ctx: Context, override_sets: Annotated[list[dict[str, Any]],
             graphs.append(with_overrides(resolved.graph, overrides, info))
         except ToolError as exc:
             raise ToolError(f"override set {index}: {exc}") from exc
-    return {"source": resolved.source, "jobs": await submit_batch(client, graphs)}
+    return {"source": resolved.source, "jobs": cast("list[shapes.BatchEntry]", await submit_batch(client, graphs))}
 
 
 async def run_node(ctx: Context, class_type: Annotated[str, Field(description="The node type, e.g. ImageGradient.")],
@@ -138,13 +138,13 @@ async def list_jobs(ctx: Context, status: Annotated[list[JobStatusName] | None, 
     keep = ("id", "status", "created_at", "started_at", "finished_at", "duration_s")
     jobs = [{**{k: j.get(k) for k in keep}, "error": (j.get("error") or {}).get("exception_message"),
              "output_nodes": sorted((j.get("outputs") or {}).keys())} for j in answer.get("jobs", [])]
-    return {"jobs": jobs, "total": answer.get("total"), "limit": limit, "offset": offset}
+    return {"jobs": cast("list[shapes.JobSummary]", jobs), "total": answer.get("total"), "limit": limit, "offset": offset}
 
 
 async def cancel_job(ctx: Context, job_id: JobId) -> shapes.CancelAnswer:
     """Cancel a queued job or interrupt a running one."""
     try:
-        return await client_of(ctx).post(f"/api/runs/{segment(job_id)}/cancel")
+        return cast(shapes.CancelAnswer, await client_of(ctx).post(f"/api/runs/{segment(job_id)}/cancel"))
     except ServerAnswerError as exc:
         if exc.status == 409:
             raise ToolError(f"job {job_id} has already finished ({exc}); nothing to cancel") from exc
@@ -153,7 +153,7 @@ async def cancel_job(ctx: Context, job_id: JobId) -> shapes.CancelAnswer:
 
 async def _job(client: KeroroClient, job_id: str) -> dict[str, Any]:
     try:
-        return await client.get(f"/api/runs/{segment(job_id)}")
+        return cast("dict[str, Any]", await client.get(f"/api/runs/{segment(job_id)}"))
     except ServerAnswerError as exc:
         if exc.status == 404:
             raise ToolError(f"no job {job_id!r}; list_jobs shows recent ones") from exc

@@ -190,4 +190,4 @@ def _describe_config(config: Any) -> str | None:
     if kind["type"] in ("COMBO", "unknown"):
         return "one of " + ", ".join(repr(c) for c in kind["choices"][:20]) if "choices" in kind else None
     bounds = [f"{k} {kind[k]}" for k in ("min", "max") if k in kind]
-    return kind["type"] + (f" ({', '.join(bounds)})" if bounds else "")
+    return str(kind["type"]) + (f" ({', '.join(bounds)})" if bounds else "")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from typing import Any, Awaitable, Callable, ClassVar, Mapping
+from typing import Any, Awaitable, Callable, ClassVar, Mapping, TypeVar
 
 import httpx
 
@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 DEFAULT_MAX_DOWNLOAD_BYTES = 512 * 1024 * 1024
 Recorder = Callable[[str, str], None]
 Sleep = Callable[[float], Awaitable[None]]
+E = TypeVar("E", bound=ProviderError)
 #: Request headers whose values are credentials (remembered for redaction when sent).
 _CREDENTIAL_HEADER = re.compile(r"(?i)authorization|key|token|secret|signature|cookie")
 
@@ -74,8 +75,8 @@ class ProviderClient:
         return self.error(for_status(response.status_code), message, code=code, response=response)
 
     # --- calling ------------------------------------------------------------------------
-    def error(self, cls: type[ProviderError], message: str, *, code: Any = None,
-              response: httpx.Response | None = None, retry_after_s: float | None = None) -> ProviderError:
+    def error(self, cls: type[E], message: str, *, code: Any = None,
+              response: httpx.Response | None = None, retry_after_s: float | None = None) -> E:
         if retry_after_s is None and response is not None:
             retry_after_s = parse_retry_after(response.headers.get("Retry-After"))
         message = self.scrub(message)
@@ -136,7 +137,7 @@ class ProviderClient:
             found = remember_fields(kwargs.get(where), query=where == "params")
             self._sent.extend(value for value in found if value not in self._sent)
         try:
-            extra = {"timeout": timeout_s} if timeout_s is not None else {}
+            extra: dict[str, Any] = {"timeout": timeout_s} if timeout_s is not None else {}
             return await self.http.request(method, url, **kwargs, **extra)
         except httpx.TimeoutException as exc:
             self._count("timeout")
@@ -227,7 +228,7 @@ def _text(body: Any) -> str:
     if isinstance(body, dict):
         for key in ("message", "msg", "detail"):
             if isinstance(body.get(key), str):
-                return body[key]
+                return str(body[key])
     return ""
 
 

@@ -163,7 +163,7 @@ class ProviderHub:
 
 def hub_of(ctx: Any) -> ProviderHub:
     """The hub a NodeContext offers (``ctx.services["providers"]``)."""
-    hub = getattr(ctx, "services", {}).get(SERVICE_NAME)
+    hub: ProviderHub | None = getattr(ctx, "services", {}).get(SERVICE_NAME)
     if hub is None:
         raise MissingCredentialsError("no provider hub is configured in this process")
     return hub

@@ -26,7 +26,7 @@ def image_bytes(image: np.ndarray, *, fmt: str = "PNG", index: int = 0, max_side
     img = media.to_pil(image, index)
     if max_pixels and img.width * img.height > max_pixels:
         scale = (max_pixels / (img.width * img.height)) ** 0.5
-        img = img.resize((max(1, int(img.width * scale)), max(1, int(img.height * scale))), Image.LANCZOS)
+        img = img.resize((max(1, int(img.width * scale)), max(1, int(img.height * scale))), Image.Resampling.LANCZOS)
     return media.encode(img, fmt, quality=quality, max_side=max_side)
 
 
@@ -49,12 +49,12 @@ def decode_data_url(url: str) -> tuple[bytes, str]:
 
 def images_to_batch(blobs: list[bytes]) -> np.ndarray:
     """Decoded result images as one IMAGE batch (later frames resized to the first)."""
-    frames = []
+    frames: list[np.ndarray] = []
     for blob in blobs:
         batch, _ = media.decode(blob)
         if frames and batch.shape[1:3] != frames[0].shape[1:3]:
             size = (frames[0].shape[2], frames[0].shape[1])
-            batch = media.from_pil(media.to_pil(batch).resize(size, Image.LANCZOS))[0]
+            batch = media.from_pil(media.to_pil(batch).resize(size, Image.Resampling.LANCZOS))[0]
         frames.append(batch)
     if not frames:
         raise ValueError("no images to decode")

@@ -76,7 +76,8 @@ class OpenAICompatClient(ProviderClient):
         choice = choices[0] if isinstance(choices, list) and choices and isinstance(choices[0], dict) else None
         if choice is None:
             raise self.error(ProviderError, "the chat response was not understood (no choices)")
-        message = choice.get("message") if isinstance(choice.get("message"), dict) else {}
+        found = choice.get("message")
+        message: dict[str, Any] = found if isinstance(found, dict) else {}
         content = message.get("content")
         if isinstance(content, list):  # some relays answer with content parts
             content = "".join(p.get("text", "") for p in content if isinstance(p, dict))
@@ -141,7 +142,8 @@ class OpenAICompatClient(ProviderClient):
                            on_reasoning: Callable[[str], None]) -> ChatResult:
         pieces: list[str] = []
         reasoning: list[str] = []
-        finish, usage, images = None, {}, []
+        finish, images = None, []
+        usage: dict[str, Any] = {}
         async with self.http.stream("POST", f"{self.base_url}{self.chat_path}", json=payload,
                                     headers=self.auth_headers()) as response:
             if response.status_code >= 400:

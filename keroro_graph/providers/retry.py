@@ -33,7 +33,7 @@ class RetryPolicy:
         if hint_s is not None and hint_s >= 0:
             return hint_s
         backoff = min(self.max_delay_s, self.base_delay_s * 2 ** (attempt - 1))
-        return backoff * (1 + random.uniform(-self.jitter, self.jitter))
+        return float(backoff * (1 + random.uniform(-self.jitter, self.jitter)))
 
     async def run(self, attempt_fn: Callable[[], Awaitable[T]],
                   sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,

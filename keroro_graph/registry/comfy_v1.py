@@ -20,7 +20,7 @@ from .spec import HIDDEN_KINDS, Behaviour, InputSpec, NodeOutput, NodeSpec, Outp
 _CHOICES_TTL_S = 1.0
 
 
-def spec_from_v1(class_type: str, cls: type, *, display_name: str | None = None,
+def spec_from_v1(class_type: str, cls: Any, *, display_name: str | None = None,
                  python_module: str = "custom_nodes") -> NodeSpec:
     """Build the spec of a V1 class. Raises NodeDeclarationError naming the class
     when the contract is broken (no INPUT_TYPES, no FUNCTION, a bad entry)."""
@@ -33,7 +33,7 @@ def spec_from_v1(class_type: str, cls: type, *, display_name: str | None = None,
         raise NodeDeclarationError(f"{where}: {class_type}: {type(exc).__name__}: {exc}") from exc
 
 
-def _build(class_type: str, cls: type, display_name: str | None, python_module: str,
+def _build(class_type: str, cls: Any, display_name: str | None, python_module: str,
            where: str) -> NodeSpec:
     for attr in ("INPUT_TYPES", "RETURN_TYPES", "FUNCTION"):
         if not hasattr(cls, attr):
@@ -68,7 +68,7 @@ def _build(class_type: str, cls: type, display_name: str | None, python_module: 
     )
 
 
-def _paid(cls: type, inputs: list[InputSpec], where: str) -> dict[str, Any]:
+def _paid(cls: Any, inputs: list[InputSpec], where: str) -> dict[str, Any]:
     """Our extension of the V1 contract: ``PAID = True``, ``PRICE = {"table": ...,
     "key": [...], "times": [...]}`` (see Price) and ``STORE_RESULTS = False``."""
     raw = getattr(cls, "PRICE", None)
@@ -106,7 +106,7 @@ class _LiveInputTypes:
     """Combo choices re-read from INPUT_TYPES (packs list files there), at most once
     a second per class so validation of a big graph calls it once."""
 
-    def __init__(self, cls: type) -> None:
+    def __init__(self, cls: Any) -> None:
         self._cls = cls
         self._at = 0.0
         self._value: dict[str, Any] = {}
@@ -130,7 +130,7 @@ class _LiveInputTypes:
         return choices
 
 
-def _outputs(cls: type) -> list[OutputSpec]:
+def _outputs(cls: Any) -> list[OutputSpec]:
     types = list(cls.RETURN_TYPES)
     names = list(getattr(cls, "RETURN_NAMES", None) or [])
     is_list = list(getattr(cls, "OUTPUT_IS_LIST", None) or [])
@@ -147,7 +147,7 @@ def _outputs(cls: type) -> list[OutputSpec]:
     return out
 
 
-def _behaviour(cls: type, n_outputs: int) -> Behaviour:
+def _behaviour(cls: Any, n_outputs: int) -> Behaviour:
     function_name = cls.FUNCTION
 
     def call(state: Any, _ctx: Any, kwargs: dict[str, Any]) -> Any:
@@ -169,7 +169,7 @@ def _behaviour(cls: type, n_outputs: int) -> Behaviour:
         fingerprint=(lambda _ctx, kw: is_changed(**select_kwargs(is_changed, kw))) if is_changed else None,
         validate=(lambda _ctx, kw: validate(**select_kwargs(validate, kw))) if validate else None,
         validate_names=names - {"input_types"} if names is not None else None,
-        validate_wants_types=bool(validate) and "input_types" in inspect.signature(validate).parameters,
+        validate_wants_types=bool(validate and "input_types" in inspect.signature(validate).parameters),
         check_lazy=((lambda state, _ctx, kw: state.check_lazy_status(**{k: to_pack(v) for k, v in kw.items()}))
                     if check_lazy else None),
     )

@@ -119,8 +119,10 @@ def entrypoint_classes(entrypoint: Callable[[], Any]) -> list[type]:
         if inspect.isawaitable(extension):
             extension = await extension
         await extension.on_load()
-        return list(await extension.get_node_list())
-    return _run(collect())
+        nodes: list[type] = list(await extension.get_node_list())
+        return nodes
+    found: list[type] = _run(collect())
+    return found
 
 
 def _run(coro: Coroutine[Any, Any, Any]) -> Any:

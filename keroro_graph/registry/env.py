@@ -35,7 +35,8 @@ class Paths:
         """``"input" | "output" | "temp"`` → that folder; raises ValueError otherwise."""
         if kind not in ("input", "output", "temp"):
             raise ValueError(f"unknown folder type {kind!r}; expected input, output or temp")
-        return getattr(self, kind)
+        folder: Path = getattr(self, kind)
+        return folder
 
 
 @dataclass(slots=True)

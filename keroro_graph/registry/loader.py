@@ -87,7 +87,7 @@ def load_custom_folder(registry: Registry, folder: Path, *,
                        taken_module_names: set[str] | None = None) -> list[PackRecord]:
     """Load every pack (package folder or ``.py`` file) in ``folder``."""
     taken = taken_module_names if taken_module_names is not None else set()
-    records = []
+    records: list[PackRecord] = []
     if not folder.is_dir():
         return records
     _ensure_namespace(CUSTOM_PACKAGE, folder)
@@ -140,7 +140,7 @@ def _collect_pack(registry: Registry, record: PackRecord, module: types.ModuleTy
             if is_v3(cls):
                 spec = spec_from_v3(cls, python_module=record.module)  # type: ignore[arg-type]
             else:
-                spec = spec_from_v1(str(class_type), cls, display_name=names.get(class_type),  # type: ignore[arg-type]
+                spec = spec_from_v1(str(class_type), cls, display_name=names.get(class_type),
                                     python_module=record.module)
         except KeroroError as exc:
             record.warnings.append(str(exc))
@@ -253,7 +253,7 @@ def _ensure_namespace(name: str, folder: Path) -> None:
     module = sys.modules.get(name)
     if module is None:
         module = types.ModuleType(name)
-        module.__path__ = []  # type: ignore[attr-defined]
+        module.__path__ = []
         sys.modules[name] = module
     path = getattr(module, "__path__", None)
     if path is not None and str(folder) not in list(path):

@@ -261,7 +261,7 @@ def _behaviour(func: Callable[..., Any], n_outputs: int, fingerprint: Callable[.
         fingerprint=_hook(fingerprint) if fingerprint else None,
         validate=_hook(validate) if validate else None,
         validate_names=validate_names - {"input_types"} if validate_names is not None else None,
-        validate_wants_types=bool(validate) and _takes(validate, "input_types"),
+        validate_wants_types=bool(validate and _takes(validate, "input_types")),
         check_lazy=_lazy_hook(check_lazy) if check_lazy else None,
         extra={"items": _hook(items)} if items else {},
     )

@@ -21,7 +21,7 @@ def comfy_frontend_root(root: Path | None = None) -> Path:
             raise FrontendMissing(f"--front-end-root {root} has no index.html")
         return root
     try:
-        import comfyui_frontend_package  # type: ignore[import-not-found]
+        import comfyui_frontend_package
     except ImportError:
         raise FrontendMissing(f"--front-end comfy needs ComfyUI's frontend: {INSTALL_HINT}") from None
     root = Path(str(resources.files(comfyui_frontend_package) / "static"))

@@ -10,7 +10,7 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, TypeVar
 
 from ..engine.engine import Engine
 from ..engine.events import Event, JobCancelled, JobRecorded, NodeStored, PaidCallMade
@@ -27,6 +27,8 @@ from .store import PaidStore
 
 log = logging.getLogger(__name__)
 
+
+T = TypeVar("T")
 
 class Spend:
     def __init__(self, *, registry: Registry, engine: Engine, prices: PriceBook, store: PaidStore | None,
@@ -63,7 +65,7 @@ class Spend:
         while self._pending:
             await asyncio.gather(*list(self._pending), return_exceptions=True)
 
-    async def _run(self, fn: Callable[..., Any], *args: Any) -> Any:
+    async def _run(self, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._io, fn, *args)
 
     def _background(self, fn: Callable[..., Any], *args: Any) -> None:

@@ -60,4 +60,4 @@ def load_image_folder(
         images.append(pixels[None] if pixels.ndim == 3 else pixels)
         names.append(path.relative_to(ctx.paths.input.resolve()).as_posix()
                      if path.is_relative_to(ctx.paths.input.resolve()) else path.name)
-    return images, names
+    return images, names  # type: ignore[return-value]  # a list output: one value per item

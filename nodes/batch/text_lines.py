@@ -28,4 +28,4 @@ def text_lines(
 ) -> tuple[Annotated[str, Output(name="line", is_list=True)], Annotated[int, Output(name="index", is_list=True)]]:
     """Split a text into lines; downstream nodes run once per line."""
     lines = _lines(text)
-    return lines, list(range(len(lines)))
+    return lines, list(range(len(lines)))  # type: ignore[return-value]  # a list output: one value per item

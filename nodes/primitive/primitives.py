@@ -14,7 +14,7 @@ from typing import Annotated, Any, Callable
 
 from keroro_graph.api import Bool, Float, Input, Int, Text, node
 
-_UNBOUNDED = {"min": -sys.maxsize, "max": sys.maxsize}
+_UNBOUNDED: dict[str, Any] = {"min": -sys.maxsize, "max": sys.maxsize}
 
 
 def _primitive(class_type: str, python_type: type, widget: Input, doc: str) -> Callable[..., Any]:

@@ -16,4 +16,4 @@ def get_video_components(video: VIDEO) -> tuple[
         parts = video.components()
     except VideoError as exc:
         raise ValueError(f"video {video.path.name!r}: {exc}") from exc
-    return parts.images, parts.audio, parts.fps, parts.bit_depth
+    return parts.images, parts.audio, parts.fps, parts.bit_depth  # type: ignore[return-value]  # audio None: silent

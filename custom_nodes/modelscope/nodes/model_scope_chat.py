@@ -4,7 +4,7 @@ up as JPEG data URLs (for vision models); the status line shows the day's remain
 free quota."""
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from keroro_graph.api import (IMAGE, Combo, Float, Input, Int, NodeContext, Price, Text, node, provider_media,
                               user_message)
@@ -34,10 +34,10 @@ async def model_scope_chat(
     if frames > MAX_IMAGES:
         raise ValueError(f"images: {frames} frames is more than the {MAX_IMAGES} this node sends")
     urls = [provider_media.data_url(provider_media.image_bytes(images, fmt="JPEG", index=i, max_side=2048),
-                                    "image/jpeg") for i in range(frames)]
+                                    "image/jpeg") for i in range(frames) if images is not None]
     messages = [{"role": "system", "content": system_prompt}] if system_prompt.strip() else []
     messages.append(user_message(prompt, urls))
-    options = {"temperature": temperature, **({"max_tokens": max_tokens} if max_tokens else {})}
+    options: dict[str, Any] = {"temperature": temperature, **({"max_tokens": max_tokens} if max_tokens else {})}
     model_id = chosen_model(model, custom_model)
     client = ctx.provider(ModelScopeClient)
     answer = await client.chat(model_id, messages, **options)

@@ -81,5 +81,5 @@ def _image_urls(image: object, model: str) -> list[str] | None:
     frames = image.shape[0]  # type: ignore[attr-defined]
     if frames > MAX_IMAGES:
         raise ValueError(f"image: {frames} frames is more than the {MAX_IMAGES} this node sends")
-    return [provider_media.data_url(provider_media.image_bytes(image, fmt="JPEG", index=i, max_side=2048,
+    return [provider_media.data_url(provider_media.image_bytes(image, fmt="JPEG", index=i, max_side=2048,  # type: ignore[arg-type]
                                                                quality=95), "image/jpeg") for i in range(frames)]

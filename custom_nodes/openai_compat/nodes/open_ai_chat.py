@@ -5,7 +5,7 @@ server-sent events and its growing text shows on the node."""
 from __future__ import annotations
 
 import time
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 from keroro_graph.api import Bool, Combo, Float, IMAGE, Input, Int, NodeContext, Output, Price, Text, node
 
@@ -49,7 +49,7 @@ async def open_ai_chat(
     model_id = resolve_model(endpoint, "chat", model)
     messages = chat_messages(system_prompt, prompt, image_data_urls(images))
     client = client_for(ctx, endpoint)
-    options: dict[str, object] = {"temperature": temperature, "seed": seed}
+    options: dict[str, Any] = {"temperature": temperature, "seed": seed}
     if max_tokens:
         options["max_tokens"] = max_tokens
     if not stream:

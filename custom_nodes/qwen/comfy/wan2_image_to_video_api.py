@@ -16,7 +16,7 @@ async def wan2_image_to_video_api(ctx: NodeContext, *, model: dict[str, Any], fi
                                   prompt_extend: bool, watermark: bool, last_frame: Any = None,
                                   audio: Any = None) -> Video:
     """Animate a first frame with Wan 2.7 on your own DashScope key."""
-    media = [{"type": "first_frame", "url": image_url(first_frame, "first_frame")}]
+    media: list[dict[str, Any]] = [{"type": "first_frame", "url": image_url(first_frame, "first_frame")}]
     if last_frame is not None:
         media.append({"type": "last_frame", "url": image_url(last_frame, "last_frame")})
     if audio is not None:

@@ -3,7 +3,7 @@ OpenAI-compatible mode and get its answer as text: captions, product description
 OCR, checks of a generated image. Images travel as JPEG data URLs, one per frame."""
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from keroro_graph.api import (IMAGE, Combo, Float, Input, Int, NodeContext, Price, Text, node, provider_media,
                               user_message)
@@ -39,10 +39,10 @@ async def qwen_vision(
     if frames > MAX_IMAGES:
         raise ValueError(f"images: {frames} frames is more than the {MAX_IMAGES} this node sends")
     urls = [provider_media.data_url(provider_media.image_bytes(images, fmt="JPEG", index=i, max_side=MAX_SIDE),
-                                    "image/jpeg") for i in range(frames)]
+                                    "image/jpeg") for i in range(frames) if images is not None]
     messages = ([{"role": "system", "content": system_prompt}] if system_prompt.strip() else [])
     messages.append(user_message(prompt, urls))
-    options = {"temperature": temperature, **({"max_tokens": max_tokens} if max_tokens else {})}
+    options: dict[str, Any] = {"temperature": temperature, **({"max_tokens": max_tokens} if max_tokens else {})}
     client = client_for(ctx, region)
     ctx.text(f"Asking {model} about {frames} image(s)…")
     answer = await client.chat(model, messages, **options)

@@ -6,7 +6,7 @@ node."""
 from __future__ import annotations
 
 import time
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 from keroro_graph.api import Bool, Float, IMAGE, Input, Int, NodeContext, Output, Price, Text, node
 
@@ -41,7 +41,7 @@ async def silicon_flow_chat(
         raise ValueError("model: enter a SiliconFlow model id")
     messages = chat_messages(check_prompt("system_prompt", system_prompt, required=False),
                              check_prompt("prompt", prompt, required=True), images)
-    options: dict[str, object] = {"temperature": temperature}
+    options: dict[str, Any] = {"temperature": temperature}
     if max_tokens:
         options["max_tokens"] = max_tokens
     client = ctx.provider(SiliconFlowClient)

@@ -42,7 +42,7 @@ async def silicon_flow_image(
         image_size=image_size, batch_size=batch_size, num_inference_steps=num_inference_steps,
         guidance_scale=guidance_scale, seed=seed,
         # PNG keeps the edit source lossless.
-        image=data_url(image, fmt="PNG") if has_image else None)
+        image=data_url(image, fmt="PNG") if has_image and image is not None else None)
     client = ctx.provider(SiliconFlowClient)
     ctx.text(f"Generating {batch_size} image{'s' if batch_size > 1 else ''} with {model}…")
     blobs = await client.generate(request)

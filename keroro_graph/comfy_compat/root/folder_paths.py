@@ -8,6 +8,7 @@ import logging
 import os
 import time
 from pathlib import Path
+from typing import Iterable
 
 from keroro_graph.comfy_compat import state
 
@@ -104,7 +105,7 @@ def get_folder_paths(folder_name: str) -> list[str]:
     return list(folder_names_and_paths[map_legacy(folder_name)][0])
 
 
-def filter_files_extensions(files, extensions) -> list[str]:
+def filter_files_extensions(files: Iterable[str], extensions: Iterable[str]) -> list[str]:
     exts = {e.lower() for e in extensions}
     return sorted(f for f in files if not exts or os.path.splitext(f)[-1].lower() in exts)
 

@@ -22,7 +22,7 @@ async def get_history(request: web.Request) -> web.StreamResponse:
     offset = _int_query(request, "offset", -1)
     if max_items is not None and max_items < 0:
         fail(400, "max_items must not be negative")
-    if offset < 0:
+    if offset is None or offset < 0:
         total = await service.count(HISTORY)
         offset = max(0, total - max_items) if max_items is not None else 0
     jobs = await service.list(statuses=HISTORY, limit=max_items, offset=offset)

@@ -190,7 +190,7 @@ def _previewable(media: str, item: dict[str, Any]) -> bool:
 
 
 def _created(job: dict[str, Any]) -> int:
-    return job.get("create_time", 0)
+    return int(job.get("create_time", 0))
 
 
 def _duration(job: dict[str, Any]) -> int:

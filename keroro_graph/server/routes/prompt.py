@@ -71,7 +71,7 @@ MAX_PROMPT_ID_CHARS = 200
 def _prompt_id(body: dict[str, Any]) -> str | None:
     """A client-chosen ``prompt_id`` that every route (``/history/{id}``,
     ``/api/runs/{id}``, ``/api/jobs/{id}``, cancel) can address, or a 400."""
-    value = _optional(body, "prompt_id", str)
+    value: str | None = _optional(body, "prompt_id", str)
     if value is None:
         return None
     if not value.strip() or len(value) > MAX_PROMPT_ID_CHARS or _UNREACHABLE_ID.search(value) \

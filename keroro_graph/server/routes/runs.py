@@ -101,7 +101,8 @@ async def retry_job(request: web.Request) -> web.Response:
 
 async def _wait_for_end(jobs: Any, job_id: str) -> JobStatus:
     try:
-        return (await jobs.wait(job_id, timeout_s=INTERRUPT_WAIT_S)).status
+        status: JobStatus = (await jobs.wait(job_id, timeout_s=INTERRUPT_WAIT_S)).status
+        return status
     except (asyncio.TimeoutError, JobError):
         return await jobs.status(job_id) or JobStatus.RUNNING
 

@@ -68,6 +68,7 @@ async def extension_file(request: web.Request) -> web.StreamResponse:
     pack = next((p for p in registry.packs if p.name == name and p.web_directory is not None), None)
     if pack is None:
         raise web.HTTPNotFound(text=f"no custom node pack {name!r} with a WEB_DIRECTORY")
+    assert pack.web_directory is not None  # chosen for having one
     root = pack.web_directory.resolve()
     target = (root / request.match_info["path"]).resolve()
     if not target.is_relative_to(root) or not target.is_file():

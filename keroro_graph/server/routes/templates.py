@@ -7,6 +7,7 @@ its frontend fetches. ``TemplateLibrary`` finds the files; handlers translate HT
 from __future__ import annotations
 
 import asyncio
+import builtins
 import json
 import logging
 from pathlib import Path
@@ -61,7 +62,7 @@ class TemplateLibrary:
                 return candidate
         raise FileNotFoundError(name)
 
-    def pack_index(self) -> dict[str, list[str]]:
+    def pack_index(self) -> dict[str, builtins.list[str]]:
         """ComfyUI's ``{pack: [template names]}`` (pack templates only)."""
         return {source.removeprefix("pack:"): sorted(p.stem for f in folders for p in f.glob("*.json"))
                 for source, folders in self.folders.items() if source.startswith("pack:")}

@@ -16,4 +16,4 @@ def rebatch_images(images: IMAGE, batch_size: Annotated[int, Int(default=1, min=
     """Every frame of every incoming batch, in order, regrouped ``batch_size`` at a time."""
     size = int(batch_size[0]) if isinstance(batch_size, list) else int(batch_size)
     frames = [frame[None] for batch in images for frame in check_image(batch, "images")]
-    return [np.concatenate(frames[i:i + size], axis=0) for i in range(0, len(frames), size)]
+    return [np.concatenate(frames[i:i + size], axis=0) for i in range(0, len(frames), size)]  # type: ignore[return-value]  # a list output: one value per item

@@ -4,4 +4,4 @@
 ``sample``) and the model-stack modules (``ldm``, ``ops``, ``model_patcher``, ...)
 import but fail at use with a clear error. As in ComfyUI, ``import comfy`` makes the
 common submodules reachable as attributes."""
-from . import cli_args, model_management, sample, samplers, sd, utils  # noqa: F401
+from . import cli_args, model_management, sample, samplers, sd, utils  # type: ignore[attr-defined]  # noqa: F401

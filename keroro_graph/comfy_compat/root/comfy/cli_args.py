@@ -2,6 +2,7 @@
 listed read as None."""
 import argparse
 import enum
+from typing import Any
 
 
 class LatentPreviewMethod(enum.Enum):
@@ -12,7 +13,7 @@ class LatentPreviewMethod(enum.Enum):
 
 
 class _Args(argparse.Namespace):
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
             raise AttributeError(name)
         return None

@@ -1,5 +1,7 @@
 """``comfy.samplers``: the sampler and scheduler names packs list in combos; sampling
 itself needs ComfyUI's model stack (every other name is a stand-in that fails at use)."""
+from typing import Any
+
 from keroro_graph.comfy_compat.standin import standin
 
 KSAMPLER_NAMES = ["euler", "euler_cfg_pp", "euler_ancestral", "euler_ancestral_cfg_pp", "heun", "heunpp2",
@@ -19,11 +21,11 @@ class KSampler:
     SAMPLERS = SAMPLER_NAMES
     DISCARD_PENULTIMATE_SIGMA_SAMPLERS = {"dpm_2", "dpm_2_ancestral", "uni_pc", "uni_pc_bh2"}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         standin("comfy.samplers.KSampler")()
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> Any:
     if name.startswith("__"):
         raise AttributeError(name)
     return standin(f"comfy.samplers.{name}")

@@ -89,7 +89,7 @@ class Schema:
         return {
             "input": sections,
             "input_order": {k: list(v) for k, v in sections.items() if k != "hidden"},
-            "output": [o.get_io_type() if not getattr(o, "options", None) else list(o.options)
+            "output": [o.get_io_type() if not getattr(o, "options", None) else list(getattr(o, "options"))
                        for o in self.outputs],
             "output_is_list": [o.is_output_list for o in self.outputs],
             "output_name": [o.display_name or o.get_io_type() for o in self.outputs],

@@ -13,7 +13,7 @@ from keroro_graph.comfy_compat import state
 from ._io import FolderType, _UIOutput
 
 
-class SavedResult(dict):
+class SavedResult(dict[str, Any]):
     def __init__(self, filename: str, subfolder: str, type: FolderType | str) -> None:  # noqa: A002
         super().__init__(filename=filename, subfolder=subfolder,
                          type=type.value if isinstance(type, FolderType) else str(type))
