@@ -177,7 +177,7 @@ def test_redaction_follows_the_process_environment_as_it_changes(
         path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Scrubbing runs for every stored document, so its set of values is memoised; a key
     exported, changed or unset in the real environment still counts at once."""
-    store = SecretStore(path, env_vars=catalog.env_vars())
+    store = SecretStore(path, env_vars=env_vars(shipped_providers().values()))
     monkeypatch.delenv("GEMINI_API_KEY", raising=False)
     monkeypatch.delenv("KERORO_GEMINI_API_KEY", raising=False)
     assert store.redact("key env-key-abcdefgh1234") == "key env-key-abcdefgh1234"
