@@ -14,6 +14,7 @@ outputs are opaque JSON.
 from __future__ import annotations
 
 import asyncio
+import builtins
 import math
 import sqlite3
 import time
@@ -21,7 +22,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import IO, Any, Iterable, Iterator
+from typing import IO, Any, Callable, Iterable, Iterator, TypeVar
 
 from keroro_graph.engine.run import JobFailure
 from keroro_graph.errors import JobError, JobNotFoundError
@@ -39,6 +40,8 @@ _ENDINGS = frozenset({JobStatus.SUCCESS, JobStatus.ERROR, JobStatus.INTERRUPTED}
 _SERVER_STOPPED = sql.dump(failure_record(JobFailure(
     exception_type="ServerStopped", exception_message="the server stopped while this job was running")))
 
+
+T = TypeVar("T")
 
 class EmbeddedBackend(JobBackend):
     """Jobs in one SQLite file at ``path`` (parent folders are created), or a throwaway
@@ -64,7 +67,7 @@ class EmbeddedBackend(JobBackend):
         #: Small submits of this turn of the loop, waiting for their group commit.
         self._group: list[tuple[JobRecord, asyncio.Future[None]]] = []
 
-    async def _store(self, fn: Any, *args: Any, small: bool = False) -> Any:
+    async def _store(self, fn: Callable[..., T], *args: Any, small: bool = False) -> T:
         """Run ``fn(*args)`` in the store's thread; a ``small`` call (bounded work: no
         large document to write or read) runs at once on the loop instead when the
         thread is idle, saving the hop, and never overtakes a call still queued there."""
@@ -75,7 +78,7 @@ class EmbeddedBackend(JobBackend):
         self._sent += 1
         return await asyncio.get_running_loop().run_in_executor(self._thread, self._counted, fn, args)
 
-    def _counted(self, fn: Any, args: tuple[Any, ...]) -> Any:
+    def _counted(self, fn: Callable[..., T], args: tuple[Any, ...]) -> T:
         try:
             return fn(*args)
         finally:
@@ -306,7 +309,7 @@ class EmbeddedBackend(JobBackend):
                  f"ORDER BY {sql.order_by(chosen, newest_first)} LIMIT ? OFFSET ?")
         return await self._store(self._rows, query, (*params, -1 if limit is None else limit, offset))
 
-    def _rows(self, query: str, params: tuple[Any, ...]) -> list[JobRecord]:
+    def _rows(self, query: str, params: tuple[Any, ...]) -> builtins.list[JobRecord]:
         return [sql.record(row) for row in self._conn.execute(query, params)]
 
     async def count(self, statuses: Iterable[JobStatus] | None = None) -> int:
@@ -315,7 +318,7 @@ class EmbeddedBackend(JobBackend):
     async def delete(self, job_ids: Iterable[str]) -> int:
         return await self._store(self._delete, list(job_ids))
 
-    def _delete(self, job_ids: list[str]) -> int:
+    def _delete(self, job_ids: builtins.list[str]) -> int:
         removed: Counter[str] = Counter()
         with self._tx() as db:
             for job_id in job_ids:
@@ -330,7 +333,7 @@ class EmbeddedBackend(JobBackend):
         where, params = sql.status_filter(chosen)
         return await self._store(self._clear, where, params)
 
-    def _clear(self, where: str, params: list[str]) -> int:
+    def _clear(self, where: str, params: builtins.list[str]) -> int:
         with self._tx() as db:
             removed = Counter(row[0] for row in db.execute(
                 f"DELETE FROM jobs WHERE {where} RETURNING status", params))
@@ -371,13 +374,13 @@ class EmbeddedBackend(JobBackend):
         row = self._conn.execute("SELECT status FROM jobs WHERE id = ?", (job_id,)).fetchone()
         if row is None:
             raise JobNotFoundError(f"no job has id {job_id}")
-        return row[0]
+        return str(row[0])
 
     def _migrate(self) -> None:
         with self._tx() as db:
             sql.migrate(db, self.path)
 
-    def _interrupt_orphans(self) -> list[str]:
+    def _interrupt_orphans(self) -> builtins.list[str]:
         with self._tx() as db:
             ids = [row[0] for row in db.execute(
                 "SELECT id FROM jobs WHERE status = 'running' ORDER BY lease_seq")]

@@ -12,7 +12,7 @@ from aiohttp import web
 
 from ...jobs.backend import JobRecord, JobStatus
 from ...jobs.wire import history_entry
-from ...jobs.service import plain_number
+from ...jobs.wire import plain_number
 from ..errors import fail, json_body
 from ..keys import RUNTIME, SECRETS
 from ..streaming import LARGE_NODES, carried_nodes, redacted_answer

@@ -12,7 +12,7 @@ from aiohttp import web
 
 from ...errors import JobError
 from ...jobs.backend import JobRecord, JobStatus
-from ...jobs.service import plain_number
+from ...jobs.wire import plain_number
 from ...jobs.wire import batch_items
 from ..errors import fail
 from ..keys import RUNTIME, SECRETS
