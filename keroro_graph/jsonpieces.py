@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from json.decoder import JSONDecodeError, scanstring
+from json.decoder import JSONDecodeError, scanstring  # type: ignore[attr-defined]  # C scanner, no stub
 from typing import Any, Iterator
 
 from .heap import large_work
@@ -22,6 +22,12 @@ _SPACE = re.compile(r"[ \t\n\r]*")
 _SEPARATORS = (",", ":")
 
 
+def _skip(text: str, pos: int) -> int:
+    """The position after the whitespace at ``pos``."""
+    space = _SPACE.match(text, pos)
+    return space.end() if space is not None else pos
+
+
 def loads(text: str | bytes, depth: int = 3) -> Any:
     """``json.loads(text)``; objects and arrays down to ``depth`` levels are parsed a
     member at a time. Raises JSONDecodeError (a ValueError) as json.loads does."""
@@ -31,10 +37,10 @@ def loads(text: str | bytes, depth: int = 3) -> Any:
         text = text.decode("utf-8")
     try:
         with large_work():  # no full collection walks the document while it is built
-            value, end = _value(text, _SPACE.match(text).end(), depth)
+            value, end = _value(text, _skip(text, 0), depth)
     except IndexError:
         raise JSONDecodeError("Expecting value", text, len(text)) from None
-    end = _SPACE.match(text, end).end()
+    end = _skip(text, end)
     if end != len(text):
         raise JSONDecodeError("Extra data", text, end)
     return value
@@ -45,7 +51,7 @@ def _value(text: str, pos: int, depth: int) -> tuple[Any, int]:
     if depth <= 0 or char not in "{[":
         return _DECODER.raw_decode(text, pos)
     closing = "}" if char == "{" else "]"
-    pos = _SPACE.match(text, pos + 1).end()
+    pos = _skip(text, pos + 1)
     result: Any = {} if char == "{" else []
     if text[pos] == closing:
         return result, pos + 1
@@ -54,17 +60,17 @@ def _value(text: str, pos: int, depth: int) -> tuple[Any, int]:
             if text[pos] != '"':
                 raise JSONDecodeError("Expecting property name enclosed in double quotes", text, pos)
             key, pos = scanstring(text, pos + 1)
-            pos = _SPACE.match(text, pos).end()
+            pos = _skip(text, pos)
             if text[pos] != ":":
                 raise JSONDecodeError("Expecting ':' delimiter", text, pos)
-            item, pos = _value(text, _SPACE.match(text, pos + 1).end(), depth - 1)
+            item, pos = _value(text, _skip(text, pos + 1), depth - 1)
             result[key] = item
         else:
             item, pos = _value(text, pos, depth - 1)
             result.append(item)
-        pos = _SPACE.match(text, pos).end()
+        pos = _skip(text, pos)
         if text[pos] == ",":
-            pos = _SPACE.match(text, pos + 1).end()
+            pos = _skip(text, pos + 1)
         elif text[pos] == closing:
             return result, pos + 1
         else:

@@ -171,7 +171,7 @@ def hub_of(ctx: Any) -> ProviderHub:
 
 def media_host_of(ctx: Any) -> MediaHost:
     """The host a NodeContext's provider hub carries."""
-    host = getattr(hub_of(ctx), "media", None)
+    host: MediaHost | None = getattr(hub_of(ctx), "media", None)
     if host is None:
         raise MissingCredentialsError(f"no media host in this process; {SETUP_HINT}", provider=BUCKET)
     return host

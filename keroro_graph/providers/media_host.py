@@ -168,7 +168,7 @@ class MediaHost:
             content = await asyncio.to_thread(path.read_bytes)
             await bucket.put(key, content, _TYPES.get(suffix, "application/octet-stream"),
                              region=self.media_bucket_region, sleep=sleep)
-            return bucket.signed("GET", key, region=self.media_bucket_region, expires_s=ttl)
+            return str(bucket.signed("GET", key, region=self.media_bucket_region, expires_s=ttl))
         name = await asyncio.to_thread(self._share, path, suffix, ttl)
         return f"{str(self.public_url).rstrip('/')}{LINK_ROUTE}{name}"
 

@@ -59,7 +59,8 @@ def _feature_flags(text: str) -> dict[str, Any] | None:
     except (ValueError, RecursionError):
         return None
     if isinstance(data, dict) and data.get("type") == "feature_flags" and isinstance(data.get("data"), dict):
-        return data["data"]
+        flags: dict[str, Any] = data["data"]
+        return flags
     return None
 
 

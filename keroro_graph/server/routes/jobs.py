@@ -111,7 +111,7 @@ async def list_jobs(request: web.Request) -> web.Response:
 
 
 @routes.get("/api/jobs/{job_id}")
-async def get_job(request: web.Request) -> web.Response:
+async def get_job(request: web.Request) -> web.StreamResponse:
     job = await request.app[RUNTIME].jobs.get(request.match_info["job_id"])
     if job is None:
         fail(404, "Job not found")

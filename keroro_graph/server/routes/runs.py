@@ -44,7 +44,7 @@ def job_json(job: JobRecord, *, include_prompt: bool = False) -> dict[str, Any]:
 
 
 @routes.get("/api/runs")
-async def list_jobs(request: web.Request) -> web.Response:
+async def list_jobs(request: web.Request) -> web.StreamResponse:
     statuses = _statuses(request.query.get("status"))
     limit = _int_query(request, "limit", DEFAULT_LIMIT, low=1, high=MAX_LIMIT)
     offset = _int_query(request, "offset", 0, low=0)
@@ -59,7 +59,7 @@ async def list_jobs(request: web.Request) -> web.Response:
 
 
 @routes.get("/api/runs/{job_id}")
-async def get_job(request: web.Request) -> web.Response:
+async def get_job(request: web.Request) -> web.StreamResponse:
     job = await _job(request)
     return await redacted_answer(request, job_json(job, include_prompt=True), redact=request.app[SECRETS].redact_json,
                                  nodes=carried_nodes(job.prompt, job.outputs))
