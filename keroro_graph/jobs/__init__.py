@@ -2,7 +2,8 @@
 takes a submitted graph through validation, the queue and the engine."""
 from .backend import FINISHED, JobBackend, JobRecord, JobStatus
 from .embedded import EmbeddedBackend
-from .service import JobService, SubmitResult
+from .records import SubmitResult
+from .service import JobService
 
 __all__ = ["FINISHED", "EmbeddedBackend", "JobBackend", "JobRecord", "JobService", "JobStatus",
            "SubmitResult"]

@@ -10,6 +10,7 @@ running one interrupts it.
 from __future__ import annotations
 
 import asyncio
+import builtins
 import logging
 import uuid
 from typing import Any, Awaitable, Callable, Iterable
@@ -234,7 +235,7 @@ class JobService:
         return sum(1 for task in self._workers if not task.done())
 
     @property
-    def running_ids(self) -> list[str]:
+    def running_ids(self) -> builtins.list[str]:
         return list(self._tokens)
 
     async def queue_remaining(self) -> int:

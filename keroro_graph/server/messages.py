@@ -13,7 +13,7 @@ from ..jobs import wire
 
 #: json.dumps' own string encoder (ensure_ascii): the fast paths below write exactly what
 #: ``message`` would, without building and walking dicts (a chain sends 3 per node).
-_quote: Callable[[str], str] = json.encoder.encode_basestring_ascii  # type: ignore[attr-defined]
+_quote: Callable[[str], str] = json.encoder.encode_basestring_ascii
 
 PREVIEW_IMAGE = 1
 TEXT = 3
