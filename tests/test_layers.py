@@ -186,3 +186,13 @@ def test_no_engine_module_is_over_400_lines():
     long = {p.name: n for p in files(PACKAGE / "engine")
             if (n := len(p.read_text(encoding="utf-8").splitlines())) > 400}
     assert long == {}
+
+
+def test_packs_get_provider_clients_through_the_context_door():
+    """``ctx.provider(Client)`` binds a client to the node (its retries sleep with
+    ``ctx.sleep``): packs neither pass ``sleep=ctx.sleep`` nor reach into the host's
+    services."""
+    found = [f"{path.relative_to(REPO_ROOT)}:{number}" for path in files(REPO_ROOT / "nodes", REPO_ROOT / "custom_nodes")
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if "sleep=ctx.sleep" in line or "ctx.services" in line]
+    assert found == []

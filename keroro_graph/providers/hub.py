@@ -8,6 +8,7 @@ per-provider concurrency limits the engine enforces. Nodes reach it through
 from __future__ import annotations
 
 import weakref
+from pathlib import Path
 from typing import Any, Callable, Mapping, TypeVar
 
 import httpx
@@ -169,9 +170,26 @@ def hub_of(ctx: Any) -> ProviderHub:
     return hub
 
 
-def media_host_of(ctx: Any) -> MediaHost:
-    """The host a NodeContext's provider hub carries."""
+def media_host_of(ctx: Any) -> NodeMediaHost:
+    """The host a NodeContext's provider hub carries, bound to that node: its uploads'
+    retries sleep with ``ctx.sleep`` (they stop when the job is cancelled)."""
     host: MediaHost | None = getattr(hub_of(ctx), "media", None)
     if host is None:
         raise MissingCredentialsError(f"no media host in this process; {SETUP_HINT}", provider=BUCKET)
-    return host
+    return NodeMediaHost(host, ctx)
+
+
+class NodeMediaHost:
+    """A MediaHost serving one running node (``media_host_of(ctx)``)."""
+
+    __slots__ = ("host", "ctx")
+
+    def __init__(self, host: MediaHost, ctx: Any) -> None:
+        self.host, self.ctx = host, ctx
+
+    def missing(self) -> str | None:
+        return self.host.missing()
+
+    async def publish(self, path: Path) -> str:
+        """A URL serving ``path`` (read-only) for the host's link lifetime."""
+        return await self.host.publish(path, sleep=self.ctx.sleep)

@@ -89,8 +89,7 @@ async def video_bytes(ctx: NodeContext, client: GeminiClient, interaction: dict[
             except (binascii.Error, ValueError):
                 raise client.error(ProviderError, "the inline video is not valid base64") from None
         if content.get("uri"):
-            data, _kind = await client.download(content["uri"], accept=("video/", "application/octet-stream"),
-                                                sleep=ctx.sleep)
+            data, _kind = await client.download(content["uri"], accept=("video/", "application/octet-stream"))
             return data
     said = f" It said: {text.strip()[:300]}" if text.strip() else ""
     raise client.error(TaskFailedError, "Gemini did not generate a video; try rephrasing the prompt, a shorter "
@@ -110,13 +109,13 @@ async def gemini_video_omni(ctx: NodeContext, *, model: dict[str, Any], seed: in
     body = {"model": MODELS[model["model"]], "input": parts, "background": True, "response_modalities": ["video"],
             "generation_config": {"temperature": model.get("temperature", 1.0), "top_p": model.get("top_p", 0.95)}}
     client = ctx.provider(GeminiClient)
-    created = await client.request("POST", "/interactions", json=body, sleep=ctx.sleep, create=True)
+    created = await client.request("POST", "/interactions", json=body, create=True)
     if not isinstance(created, dict) or not created.get("id"):
         raise client.error(ProviderError, "the interaction was not created (no id in the answer)")
     ctx.text(f"Gemini interaction {created['id']} started")
 
     async def status() -> TaskStatus:
-        found = await client.request("GET", f"/interactions/{created['id']}", sleep=ctx.sleep)
+        found = await client.request("GET", f"/interactions/{created['id']}")
         state = found.get("status") if isinstance(found, dict) else None
         if state == "completed":
             return TaskStatus(state="succeeded", result=found)

@@ -69,7 +69,7 @@ async def video_url(ctx: NodeContext, video: Any, name: str, *, sides: tuple[int
             raise refuse(f"{name}: the video file is {size / 2**20:.1f} MB; Kling takes at most "
                          f"{max_bytes // 2**20} MB")
         ctx.text(f"Uploading {name} for Kling")
-        return await host.publish(path, sleep=ctx.sleep)
+        return await host.publish(path)
     finally:
         if not ready:
             path.unlink(missing_ok=True)
