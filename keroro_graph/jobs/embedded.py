@@ -64,6 +64,8 @@ class EmbeddedBackend(JobBackend):
         self._large_queued: set[str] = set()
         #: order column → its last value (see _next_seq).
         self._seqs: dict[str, int] = {}
+        #: Whether a small submit was made in this turn of the loop already.
+        self._burst = False
         #: Small submits of this turn of the loop, waiting for their group commit.
         self._group: list[tuple[JobRecord, asyncio.Future[None]]] = []
 
@@ -127,12 +129,21 @@ class EmbeddedBackend(JobBackend):
             raise JobError(f"job {job.id} is {job.status}; only queued jobs can be submitted")
         if math.isnan(job.number):
             raise JobError(f"job {job.id} has no valid number (NaN)")
-        if len(job.prompt) < _SMALL_DOC:
+        if len(job.prompt) < _SMALL_DOC and not self._burst:
+            # the first submit of this turn of the loop is inserted at once; more in the
+            # same turn (a burst of requests) are grouped behind it
+            self._burst = True
+            asyncio.get_running_loop().call_soon(self._end_burst)
+            self._deliver([(job, None)], await self._store(self._insert, [job], small=True))
+        elif len(job.prompt) < _SMALL_DOC:
             await self._grouped(job)
         else:
             self._large_queued.add(job.id)  # before the insert: no lease may read it on the loop
             self._deliver([(job, None)], await self._store(self._insert, [job]))
         self._work.set()
+
+    def _end_burst(self) -> None:
+        self._burst = False
 
     async def _grouped(self, job: JobRecord) -> None:
         """Group commit: small submits made in the same turn of the loop (a burst of

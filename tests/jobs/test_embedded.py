@@ -190,7 +190,7 @@ async def test_leases_run_no_statement_on_an_empty_queue_and_read_large_prompts_
 
 
 async def test_a_burst_of_submits_shares_one_commit_and_each_keeps_its_own_outcome(db_path: Path) -> None:
-    """Group commit: submits made in the same turn of the loop go in one transaction; a
+    """Group commit: submits made in the same turn of the loop after its first go in one transaction; a
     duplicate id or a value JSON cannot hold is refused for that job alone, and every
     submit that returned is committed (another connection sees it at once)."""
     store = EmbeddedBackend(db_path)
