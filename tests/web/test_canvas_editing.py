@@ -4,10 +4,21 @@ and by drop, templates, settings with masked keys and wallpaper, themes, and the
 keyboard-only path (search, node menu, connect from a menu)."""
 from __future__ import annotations
 
-from .conftest import ROOT, Canvas
+from typing import Iterator
+
+import pytest
+
+from .conftest import FIXTURE_PACKS, ROOT, Canvas, Server, running_server
 from .test_canvas_files import CHAIN, drop_file
 
 PNG = ROOT / "web" / "src" / "graph" / "fixtures" / "comfy.png"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """With the shipped provider packs: Settings lists the providers packs declare."""
+    with running_server(tmp_path_factory.mktemp("editing-user"), [ROOT / "custom_nodes", FIXTURE_PACKS]) as started:
+        yield started
 
 
 def test_editing_essentials(canvas: Canvas) -> None:

@@ -10,12 +10,18 @@ import { setLang, useLang, type Lang } from "../i18n";
 function ProviderRow({ p, onChange }: { p: Provider; onChange: (p: Provider) => void }) {
   const [values, setValues] = useState<Record<string, string>>({});
   const [baseUrl, setBaseUrl] = useState(p.base_url);
+  const [region, setRegion] = useState(p.region ?? "");
+  const [limit, setLimit] = useState(String(p.limit));
   const save = async () => {
     try {
       let next = p;
       const secrets = Object.fromEntries(Object.entries(values).filter(([, v]) => v.trim()));
       if (Object.keys(secrets).length) next = await setSecrets(p.name, secrets);
-      if (baseUrl.trim() !== p.base_url) next = await setProviderSettings(p.name, { base_url: baseUrl.trim() || null });
+      const settings: Record<string, unknown> = {};
+      if (baseUrl.trim() !== p.base_url) settings.base_url = baseUrl.trim() || null;
+      if ((region || null) !== p.region) settings.region = region || null;
+      if (limit.trim() && Number(limit) !== p.limit) settings.limit = Number(limit);
+      if (Object.keys(settings).length) next = await setProviderSettings(p.name, settings);
       setValues({});
       onChange(next);
       toast(t("settings.providerSaved", { name: p.display_name }));
@@ -43,6 +49,21 @@ function ProviderRow({ p, onChange }: { p: Provider; onChange: (p: Provider) => 
       <label>
         {t("settings.baseUrl")}
         <input type="url" value={baseUrl} placeholder={p.default_base_url} onChange={(e) => setBaseUrl(e.target.value)} />
+      </label>
+      {Object.keys(p.regions).length > 0 && (
+        <label>
+          {t("settings.region")}
+          <select value={region} onChange={(e) => setRegion(e.target.value)}>
+            <option value="">{t("settings.regionDefault", { url: p.default_base_url })}</option>
+            {Object.entries(p.regions).map(([name, url]) => (
+              <option key={name} value={name}>{`${name} (${url})`}</option>
+            ))}
+          </select>
+        </label>
+      )}
+      <label>
+        {t("settings.limit")}
+        <input type="number" min={1} value={limit} onChange={(e) => setLimit(e.target.value)} />
       </label>
       <button onClick={() => void save()}>{t("settings.saveProvider", { name: p.display_name })}</button>
     </fieldset>
