@@ -176,14 +176,67 @@ def might_hold_secret(doc: Any, forms: Iterable[str], *, shapes: bool = True) ->
     one pass of C-speed serialising and substring search, so that documents with
     nothing to scrub (nearly all) are never walked in Python."""
     if isinstance(doc, str):
-        text = doc
-    elif isinstance(doc, (dict, list)):
-        try:
-            text = json.dumps(doc, ensure_ascii=False, check_circular=False, default=str)
-        except (TypeError, ValueError, RecursionError):
-            return True
-    else:
+        return _holds(doc, forms, shapes)
+    if not isinstance(doc, (dict, list)):
         return False
+    forms = list(forms)
+    try:
+        if _members(doc, 3, _LARGE_MEMBERS) < _LARGE_MEMBERS:
+            return _holds(json.dumps(doc, ensure_ascii=False, check_circular=False, default=str), forms, shapes)
+        # a large document (a 200k-node prompt, a list of jobs with 100k outputs each) is
+        # serialised a piece at a time and searched in chunks, so a thread doing it hands
+        # the GIL back to the event loop (one json.dumps of 15 MB holds it for hundreds of
+        # ms); a secret sits inside one piece, never across two
+        buffer: list[str] = []
+        size = 0
+        for piece in _pieces(doc, 4):
+            buffer.append(piece)
+            size += len(piece)
+            if size >= _CHUNK_CHARS:
+                if _holds("\n".join(buffer), forms, shapes):
+                    return True
+                buffer, size = [], 0
+        return _holds("\n".join(buffer), forms, shapes)
+    except (TypeError, ValueError, RecursionError):
+        return True
+
+
+#: Members (counted three levels down) from which ``might_hold_secret`` works in pieces.
+_LARGE_MEMBERS = 2000
+#: A container this wide is written a member at a time (each member whole).
+_WIDE = 64
+_CHUNK_CHARS = 1 << 18
+
+
+def _members(doc: Any, depth: int, stop: int) -> int:
+    """How many members ``doc`` holds down to ``depth`` levels, counting stops at ``stop``."""
+    if depth <= 0 or not isinstance(doc, (dict, list)):
+        return 0
+    count = len(doc)
+    for item in (doc.values() if isinstance(doc, dict) else doc):
+        if count >= stop:
+            break
+        count += _members(item, depth - 1, stop - count)
+    return count
+
+
+def _pieces(doc: Any, depth: int) -> Any:
+    dump = lambda value: json.dumps(value, ensure_ascii=False, check_circular=False, default=str)  # noqa: E731
+    if depth <= 0 or not isinstance(doc, (dict, list)):
+        yield dump(doc)
+    elif len(doc) >= _WIDE:
+        for member in (doc.items() if isinstance(doc, dict) else doc):
+            yield dump(member)
+    else:
+        for member in (doc.items() if isinstance(doc, dict) else doc):
+            if isinstance(doc, dict):
+                yield dump(member[0])
+                yield from _pieces(member[1], depth - 1)
+            else:
+                yield from _pieces(member, depth - 1)
+
+
+def _holds(text: str, forms: list[str] | Iterable[str], shapes: bool) -> bool:
     if any(form in text for form in forms):
         return True
     return shapes and (("eyJ" in text and _JWT.search(text) is not None)

@@ -3,6 +3,7 @@ real loader (built-in nodes plus the fixture packs), and a started Runtime."""
 from __future__ import annotations
 
 import asyncio
+import gc
 from pathlib import Path
 from typing import Any, AsyncIterator
 
@@ -26,6 +27,16 @@ def shipped_providers() -> dict[str, ProviderInfo]:
     if not _shipped:
         _shipped.update(load_registry(custom_dirs=[SHIPPED_PACKS]).providers)
     return dict(_shipped)
+
+
+@pytest.fixture(autouse=True)
+def _thawed_heap() -> Any:
+    """Large documents freeze what is alive (keroro_graph/heap.py); in the test process
+    that would keep earlier tests' garbage from later tests' collections, so each test
+    ends with everything back in the collector's generations."""
+    yield
+    if gc.get_freeze_count():
+        gc.unfreeze()
 
 
 @pytest.fixture(scope="session")

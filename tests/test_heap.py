@@ -7,18 +7,9 @@ import asyncio
 import gc
 import threading
 
-import pytest
-
 from keroro_graph import heap, jsonpieces
 from keroro_graph.runtime import Runtime
 from tests.conftest import chain, run_graph
-
-
-@pytest.fixture(autouse=True)
-def thawed():
-    """What these tests freeze is put back, so later tests' collections see it."""
-    yield
-    gc.unfreeze()
 
 
 def test_large_work_pauses_full_collections_and_freezes_what_it_built():

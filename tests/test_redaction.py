@@ -85,3 +85,18 @@ def test_every_log_record_is_scrubbed_whatever_handler_writes_it(tmp_path, caplo
     text = caplog.text + "".join(r.getMessage() for r in caplog.records)
     assert "sk-logged-secret-0001" not in text and JWT not in text
     assert "calling with *** and Bearer ***" in text and "provider said ***" in text
+
+
+def test_a_large_document_is_searched_in_pieces_and_nothing_is_missed():
+    """Documents of thousands of members are serialised a piece at a time (so a thread
+    doing it hands the GIL back); a secret or a token shape anywhere is still found."""
+    from keroro_graph.redaction import might_hold_secret
+    prompt = {f"n{i}": {"class_type": "PrimitiveInt", "inputs": {"value": i}} for i in range(5000)}
+    assert not might_hold_secret(prompt, ["sk-secret-0042"])
+    prompt["n4321"]["inputs"]["value"] = "use sk-secret-0042"
+    assert might_hold_secret(prompt, ["sk-secret-0042"])
+    runs = {"jobs": [{"id": str(j), "outputs": {f"o{i}": {"text": [str(i)]} for i in range(3000)}} for j in range(3)]}
+    assert not might_hold_secret(runs, [])
+    runs["jobs"][2]["outputs"]["o2999"]["text"] = [f"Authorization: Bearer {JWT}"]
+    assert might_hold_secret(runs, [])
+    assert might_hold_secret({"k": ["x", {"deep": ['"quoted" sk-secret-0042']}]}, ["sk-secret-0042"])
