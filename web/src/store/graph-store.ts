@@ -243,7 +243,8 @@ export function setWidgetsQuietly(values: Record<string, Record<string, unknown>
   set({ nodes, ...markDirty() });
 }
 
-const selected = () => get().nodes.filter((n) => n.selected);
+/** The selection, less what cannot be deleted or copied (an open subgraph's input and output nodes). */
+const selected = () => get().nodes.filter((n) => n.selected && n.deletable !== false);
 
 /** A node's socket types (for the pure edit operations). */
 function socketsOf(id: string, defs: NodeDefs): Sockets | null {

@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { parseObjectInfo } from "../graph/object-info";
 import info from "../graph/fixtures/object-info.json";
 import { SubgraphBar } from "../canvas/SubgraphBar";
-import { addNode, connect, deleteSelected, redoEdit, selectOnly, undoEdit, useGraph } from "./graph-store";
+import { addNode, connect, deleteSelected, leaveSubgraph, redoEdit, selectOnly, undoEdit, useGraph } from "./graph-store";
+import { convertSelectionToSubgraph, openSubgraph } from "./subgraph-actions";
 import { createStores, StoresContext, withStores } from "./stores";
 import { toast, useUI } from "./ui-store";
 
@@ -46,5 +47,24 @@ describe("injectable stores", () => {
     expect(inA).toContain("Inner look");
     expect(renderToStaticMarkup(createElement(SubgraphBar))).toBe("");
     expect(renderToStaticMarkup(createElement(StoresContext.Provider, { value: createStores() }, createElement(SubgraphBar)))).toBe("");
+  });
+
+  it("never deletes or copies an open subgraph's input and output nodes", () => {
+    const a = createStores();
+    withStores(a, () => {
+      const g = addNode(defs.ImageGradient, { x: 0, y: 0 });
+      const inv = addNode(defs.ImageInvert, { x: 300, y: 0 });
+      connect({ source: g, sourceHandle: "out-0", target: inv, targetHandle: "in-image" }, defs);
+      useGraph.setState({ nodes: useGraph.getState().nodes.map((n) => ({ ...n, selected: true })) });
+      expect(convertSelectionToSubgraph(defs)).toBe("3");
+      expect(openSubgraph("3", defs)).toBe(true);
+      useGraph.setState({ nodes: useGraph.getState().nodes.map((n) => ({ ...n, selected: true })) });
+      deleteSelected(defs);
+      expect(useGraph.getState().nodes.map((n) => n.id).sort()).toEqual(["-10", "-20"]);
+      undoEdit();
+      expect(useGraph.getState().nodes.map((n) => n.id).sort()).toEqual(["-10", "-20", "1", "2"]);
+      leaveSubgraph(0);
+      expect(useGraph.getState().nodes.map((n) => n.id)).toEqual(["3"]);
+    });
   });
 });
