@@ -4,6 +4,8 @@ Handing a call to a pool thread and its result back costs 100–260 µs of GIL h
 on a loaded machine, far more than a node that adds two integers takes. A sync node
 runs on the loop only when all of these hold:
 
+- it is a built-in node, or its pack declared it ``cheap=True`` (a node of another pack
+  may wait on the network behind a fast first few calls: it always runs in the pool);
 - the node's outputs are all plain values (numbers, text, booleans, combos) and it is
   no output node: a node that makes an image, a latent or a model, or writes a file,
   is never run on the loop;
@@ -11,8 +13,8 @@ runs on the loop only when all of these hold:
 - its class's last ``_PROBATION`` calls in the pool each took at most ``_FAST_S`` of
   CPU time (and ``_POOL_WALL_S`` of wall time: I/O waits count there);
 - a call on the loop that takes more than ``_SLOW_S`` of CPU time (or ``_SLOW_WALL_S``
-  of wall time) sends the class back to the pool (on probation again); a class slow there ``_STRIKES`` times and in more than
-  one call in a hundred stays in the pool.
+  of wall time) sends the class back to the pool (on probation again); a class slow
+  there ``_STRIKES`` times and in more than one call in a hundred stays in the pool.
 
 Everything else keeps running in the pool, as before.
 """
@@ -34,6 +36,8 @@ _STRIKES = 3
 _MAX_TEXT = 65_536
 _PLAIN_TYPES = frozenset({"INT", "FLOAT", "STRING", "BOOLEAN", "COMBO"})
 _PLAIN_VALUES = (int, float, bool, type(None))
+#: Modules of the built-in nodes (the repository's nodes/ folder).
+_BUILT_IN = "nodes."
 
 
 class InlinePolicy:
@@ -83,9 +87,10 @@ class InlinePolicy:
 
 
 def _plain_outputs(spec: NodeSpec) -> bool:
-    """Plain outputs and no side effects to speak of (output nodes write files)."""
-    return (bool(spec.outputs) and not spec.output_node
-            and all(o.type in _PLAIN_TYPES and not o.is_list for o in spec.outputs))
+    """Ours or declared cheap, plain outputs, and no side effects to speak of (output
+    nodes write files)."""
+    return ((spec.cheap or spec.python_module.startswith(_BUILT_IN)) and bool(spec.outputs)
+            and not spec.output_node and all(o.type in _PLAIN_TYPES and not o.is_list for o in spec.outputs))
 
 
 def _plain(call: dict[str, Any]) -> bool:

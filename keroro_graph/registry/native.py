@@ -54,6 +54,7 @@ def node(
     experimental: bool = False,
     api_node: bool = False,
     accept_all_inputs: bool = False,
+    cheap: bool = False,
     paid: bool = False,
     price: Price | None = None,
     store: bool = True,
@@ -67,7 +68,9 @@ def node(
     class) makes validation require its credentials and, unless ``limit`` says
     otherwise, runs the node under that provider's concurrency limit;
     ``accept_all_inputs=True`` passes undeclared constant inputs through to
-    ``**kwargs`` (ComfyUI V3's flag, for canvas-defined widgets);
+    ``**kwargs`` (ComfyUI V3's flag, for canvas-defined widgets); ``cheap=True`` (a sync
+    node of a pack whose calls are quick and never wait on I/O) lets the engine run it on
+    the event loop once measured fast;
     ``provider={"input": "endpoint", "clients": {"a": ClientA, "b": ClientB}}`` picks
     the client by an input's value. ``paid=True`` marks a node whose calls cost money
     (results kept in the paid-result store unless ``store=False``, calls recorded in
@@ -100,6 +103,7 @@ def node(
             experimental=experimental,
             api_node=api_node,
             accept_all_inputs=accept_all_inputs,
+            cheap=cheap,
             **paid_fields(paid=paid, price=price, store=store, inputs=tuple(i.name for i in inputs),
                           where=f"{where}: {class_type}"),
             source=where,

@@ -127,6 +127,10 @@ class NodeSpec(BaseModel):
     api_node: bool = False
     #: Undeclared constant inputs reach the node instead of being dropped (V3's flag).
     accept_all_inputs: bool = False
+    #: A pack's sync node whose calls are quick and never wait on I/O: the engine may run
+    #: it on the event loop once it has measured it fast (engine/inline.py). Built-in
+    #: nodes need no declaration; other packs' nodes always run in the thread pool without it.
+    cheap: bool = False
     #: Named concurrency limit (e.g. one per provider); None means only the global one.
     limit: str | None = None
     #: The provider this node calls and the credentials it needs: validation refuses

@@ -64,6 +64,16 @@ async def test_a_node_often_slow_on_the_loop_stays_in_the_pool(runtime, recorder
     assert all(name.startswith("keroro-node") for name in threads(recorder, record.id))
 
 
+async def test_a_packs_node_not_declared_cheap_stays_in_the_pool(runtime, recorder):
+    graph = where_chain(8, start=1000)
+    for i in range(1, 9):
+        graph[str(i)]["class_type"] = "TestWhereUndeclared"
+    record = await run_graph(runtime, graph)
+    assert record.status is JobStatus.SUCCESS and record.outputs == {"out": {"text": ["1008"]}}
+    ran = threads(recorder, record.id)
+    assert len(ran) == 8 and all(name.startswith("keroro-node") for name in ran), ran
+
+
 async def test_large_text_inputs_keep_a_node_in_the_pool(runtime, recorder):
     await run_graph(runtime, where_chain(4, start=500))
     record = await run_graph(runtime, where_chain(3, start=600, n2={"note": "x" * 70_000}))
