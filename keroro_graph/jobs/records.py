@@ -34,7 +34,12 @@ class SubmitResult:
 def plain_json(value: Any) -> Any:
     """``value`` with anything JSON cannot hold (numpy scalars, paths) made text, so a
     node's odd ``ui`` value can never leave a job stuck as running."""
-    return json.loads(json.dumps(value, default=str))
+    return json.loads(plain_json_text(value))
+
+
+def plain_json_text(value: Any) -> str:
+    """The JSON text ``plain_json`` reads back (non-ASCII kept as it is)."""
+    return json.dumps(value, default=str, ensure_ascii=False)
 
 
 def sanitise_extra_data(extra: dict[str, Any]) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import builtins
+import json
 import logging
 import uuid
 from typing import Any, Awaitable, Callable, Iterable
@@ -27,7 +28,7 @@ from ..heap import large_work
 from ..registry.registry import Registry
 from .backend import JobBackend, JobRecord, JobStatus
 from . import wire
-from .records import SubmitResult, invalid_at_run, plain_json, sanitise_extra_data
+from .records import SubmitResult, invalid_at_run, plain_json_text, sanitise_extra_data
 from .wire import plain_number  # noqa: F401 - routes read it here
 
 log = logging.getLogger(__name__)
@@ -315,7 +316,7 @@ class JobService:
     async def _run(self, job: JobRecord, worker: str, slot: JobSlot | None = None) -> None:
         token = self._tokens[job.id] = CancelToken()
         recorded: JobStatus | None = None
-        heartbeat = asyncio.create_task(self._heartbeat(job.id, worker))
+        heartbeat = _Heartbeat(self.backend, job.id, worker)
         await self._queue_changed(job.id)  # ComfyUI announces the queue on put, get and done
         try:
             checked = self._graphs.pop(job.id, None) or await self._validated(
@@ -326,7 +327,7 @@ class JobService:
             else:
                 recorded = await self._execute(job, checked, token, slot)
         finally:
-            heartbeat.cancel()
+            heartbeat.stop()
             self._tokens.pop(job.id, None)
             await self._queue_changed(job.id)
             status_now = recorded or await self.backend.status(job.id)
@@ -353,19 +354,43 @@ class JobService:
         return status
 
     def _clean(self, value: Any) -> Any:
+        """``plain_json(value)`` scrubbed, written once: the scrub is asked about the
+        text first (as it would ask about the document), and walks the copy only when
+        that text may hold a secret."""
         if value is None or value == {} or value == []:  # nothing to make plain or scrub
             return value
-        return self.redact_json(plain_json(value))
+        text = plain_json_text(value)
+        plain = json.loads(text)
+        return plain if self.redact_json(text) is text else self.redact_json(plain)
 
     def _redact_large(self, prompt: Any) -> Any:
         with large_work():  # the scrubbed copy of a large graph: no full collection walks it
             return self.redact_json(prompt)
 
-    async def _heartbeat(self, job_id: str, worker: str) -> None:
-        while True:
-            await asyncio.sleep(_HEARTBEAT_S)
-            await self.backend.heartbeat(job_id, worker)
-
     async def _queue_changed(self, job_id: str | None) -> None:
         remaining = await self.queue_remaining()
         self.bus.publish(QueueChanged(job_id=job_id or "", queue_remaining=remaining))
+
+
+class _Heartbeat:
+    """Tells the backend every ``_HEARTBEAT_S`` that a job still runs here. Until the
+    first beat it is one timer (most jobs end sooner), not a task per job."""
+
+    def __init__(self, backend: JobBackend, job_id: str, worker: str) -> None:
+        self._beat = (backend, job_id, worker)
+        self._task: asyncio.Task[None] | None = None
+        self._timer = asyncio.get_running_loop().call_later(_HEARTBEAT_S, self._start)
+
+    def _start(self) -> None:
+        self._task = asyncio.create_task(self._run())
+
+    async def _run(self) -> None:
+        backend, job_id, worker = self._beat
+        while True:
+            await backend.heartbeat(job_id, worker)
+            await asyncio.sleep(_HEARTBEAT_S)
+
+    def stop(self) -> None:
+        self._timer.cancel()
+        if self._task is not None:
+            self._task.cancel()
