@@ -101,3 +101,37 @@ async def test_gemini_text_node_prices_tokens_and_unpriced_sizes_stay_unknown(pr
         "prompt": "a mug", "model": "Nano Banana 2 (Gemini 3.1 Flash Image)", "resolution": "4K",
         "aspect_ratio": "1:1", "thinking_level": "MINIMAL", "response_modalities": "IMAGE", "seed": 1}})
     assert big["amount"] is None and "4K" in big["basis"]
+
+
+async def test_kling_omni_image_prices_each_image_of_its_resolution(priced):
+    client, tables = priced
+
+    def omni(model: str, resolution: str, series: str) -> dict:
+        return {"class_type": "KlingOmniProImageNode", "inputs": {
+            "prompt": "a mug", "model_name": model, "resolution": resolution, "aspect_ratio": "1:1",
+            "series_amount": series}}
+    four_k = await _estimate(client, omni("kling-v3-omni", "4K", "3"))
+    assert Decimal(str(four_k["amount"])) == _row(tables, "kling", "kling-v3-omni/4K") * 3
+    two_k = await _estimate(client, omni("kling-v3-omni", "2K", "disabled"))
+    assert Decimal(str(two_k["amount"])) == _row(tables, "kling", "kling-v3-omni/*")
+    o1 = await _estimate(client, omni("kling-image-o1", "1K", "disabled"))
+    assert Decimal(str(o1["amount"])) == _row(tables, "kling", "kling-image-o1/*")
+    series = await _estimate(client, omni("kling-image-o1", "1K", "4"))
+    assert series["amount"] is None, "O1 is listed per run; a series is not confirmed: unknown, never 0"
+
+
+async def test_qwen_vision_prices_tokens_from_the_qwen_table(priced):
+    client, tables = priced
+    await client.put("/api/providers/dashscope/secrets", json={"api_key": "sk-fake-dashscope-0123456789abcdef"})
+    prompt, system = "what is on the label?", "answer briefly"
+    cost = await _estimate(client, {"class_type": "QwenVision", "inputs": {
+        "prompt": prompt, "model": "qwen-vl-max", "system_prompt": system, "temperature": 0.7,
+        "max_tokens": 300, "region": "default"}})
+    row = tables["qwen"]["rows"]["qwen-vl-max"]
+    expected = (Decimal(str(row["input_per_1m"])) * (len(prompt) + len(system))
+                + Decimal(str(row["output_per_1m"])) * 300) / 1_000_000
+    assert Decimal(str(cost["amount"])) == expected and cost["currency"] == "CNY"
+    ocr = await _estimate(client, {"class_type": "QwenVision", "inputs": {
+        "prompt": prompt, "model": "qwen-vl-ocr", "system_prompt": "", "temperature": 0.7,
+        "max_tokens": 0, "region": "default"}})
+    assert ocr["amount"] is None and "qwen-vl-ocr" in ocr["basis"]
