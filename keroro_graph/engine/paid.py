@@ -259,8 +259,11 @@ def _failed_status(exc: BaseException) -> str:
 
 
 def _price_inputs(spec: NodeSpec, call: dict[str, Any]) -> dict[str, Any]:
-    names = spec.price.inputs_used() if spec.price is not None else ()
-    return {n: call[n] for n in names if n in call and isinstance(call[n], (str, int, float, bool))}
+    if spec.price is None:
+        return {}
+    out = {n: call[n] for n in spec.price.inputs_used() if n in call and isinstance(call[n], (str, int, float, bool))}
+    out.update({n: True for n in spec.price.unknown_if if call.get(n) is not None})  # given: priced unknown
+    return out
 
 
 def _label(calls: list[dict[str, Any]], index: int) -> str:

@@ -34,6 +34,8 @@ class Price:
     combo), a function of the ``reads`` inputs returning the values ``key``, ``times``
     and the table's placeholders are read from; it may return None (or raise
     ValueError) for a combination no row prices, which makes the estimate unknown.
+    ``unknown_if``: optional inputs the table cannot price (an image reference that
+    changes the rate): when one is given — connected, or set — the price is unknown.
     """
 
     table: str
@@ -44,6 +46,7 @@ class Price:
     max_tokens_default: int = 4096
     derive: Callable[[Mapping[str, Any]], Mapping[str, Any] | None] | None = None
     reads: tuple[str, ...] = ()
+    unknown_if: tuple[str, ...] = ()
 
     def inputs_used(self) -> tuple[str, ...]:
         """Every input name the price reads (the placeholders of ``table`` too); with
@@ -77,7 +80,7 @@ def paid_fields(*, paid: bool, price: Price | None, store: bool, inputs: tuple[s
     if price is not None and not isinstance(price, Price):
         raise NodeDeclarationError(f"{where}: price= must be a Price(...), not {type(price).__name__}")
     if price is not None:
-        missing = [n for n in price.inputs_used() if n not in inputs]
+        missing = [n for n in (*price.inputs_used(), *price.unknown_if) if n not in inputs]
         if missing:
             raise NodeDeclarationError(f"{where}: the price reads inputs the node does not have: {missing}")
     return {"paid": bool(paid or price is not None), "price": price, "store_results": store}

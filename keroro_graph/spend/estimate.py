@@ -84,6 +84,10 @@ def estimate(graph: Graph, order: list[str], prices: PriceBook, *, paths: Paths,
         if not node.spec.paid:
             continue
         constants = {k: v for k, v in node.inputs.items() if type(v) is not Link}
+        price = node.spec.price
+        for name in price.unknown_if if price is not None else ():
+            if name in node.inputs:  # connected: its value comes at run time, but it is given
+                constants.setdefault(name, True)
         quote = prices.quote(node.spec.price, constants)
         done = served(node_id, calls) if served is not None and calls is not None else 0
         result.nodes[node_id] = NodeCost(quote=quote, calls=calls, served=done)

@@ -98,6 +98,9 @@ class PriceBook:
         missing = [n for n in price.inputs_used() if n not in inputs]
         if missing:
             return Quote(None, None, None, f"unknown: {', '.join(missing)} not known before the run")
+        given = [n for n in price.unknown_if if inputs.get(n) is not None]
+        if given:
+            return Quote(None, None, None, f"unknown: no confirmed price with {', '.join(given)} given")
         if price.derive is not None:
             read = {n: inputs[n] for n in price.reads}
             try:

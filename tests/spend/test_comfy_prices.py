@@ -5,6 +5,7 @@ its multipliers, exactly; a combination without a row is "unknown" (amount null,
 0) and says which inputs it could not price."""
 from __future__ import annotations
 
+import asyncio
 from decimal import Decimal
 
 import numpy as np
@@ -135,3 +136,46 @@ async def test_qwen_vision_prices_tokens_from_the_qwen_table(priced):
         "prompt": prompt, "model": "qwen-vl-ocr", "system_prompt": "", "temperature": 0.7,
         "max_tokens": 0, "region": "default"}})
     assert ocr["amount"] is None and "qwen-vl-ocr" in ocr["basis"]
+
+
+async def test_kling_image_generation_is_unknown_with_a_reference_image(priced):
+    client, tables = priced
+    runtime = client.app[RUNTIME]
+    Image.fromarray(np.full((400, 400, 3), 90, np.uint8)).save(runtime.settings.paths.input / "ref.png")
+    text_only = {"prompt": "a mug", "negative_prompt": "", "model_name": "kling-v2", "n": 3,
+                 "aspect_ratio": "1:1", "image_type": "subject", "image_fidelity": 0.5, "human_fidelity": 0.45}
+    cost = await _estimate(client, {"class_type": "KlingImageGenerationNode", "inputs": text_only})
+    assert Decimal(str(cost["amount"])) == _row(tables, "kling", "kling-v2") * 3
+    graph = {"img": {"class_type": "LoadImage", "inputs": {"image": "ref.png"}},
+             "n": {"class_type": "KlingImageGenerationNode", "inputs": {**text_only, "image": ["img", 0]}},
+             "out": {"class_type": "PreviewAny", "inputs": {"source": ["n", 0]}}}
+    body = await (await client.post("/api/prompt/estimate", json={"prompt": graph})).json()
+    assert body["nodes"]["n"]["amount"] is None and "image given" in body["nodes"]["n"]["basis"]
+    native = {"img": graph["img"],
+              "n": {"class_type": "KlingImageGeneration", "inputs": {
+                  "prompt": "a mug", "negative_prompt": "", "model": "kling-v1-5", "resolution": "1k",
+                  "aspect_ratio": "1:1", "n": 2, "reference_image": ["img", 0]}},
+              "out": graph["out"]}
+    body = await (await client.post("/api/prompt/estimate", json={"prompt": native})).json()
+    assert body["nodes"]["n"]["amount"] is None, "the native node with a reference is unknown too, never the t2i rate"
+
+
+async def test_the_ledger_prices_a_run_with_a_reference_as_unknown(priced):
+    client, _ = priced
+    runtime = client.app[RUNTIME]
+    Image.fromarray(np.full((400, 400, 3), 90, np.uint8)).save(runtime.settings.paths.input / "ref2.png")
+    graph = {"img": {"class_type": "LoadImage", "inputs": {"image": "ref2.png"}},
+             "n": {"class_type": "KlingImageGeneration", "inputs": {
+                 "prompt": "a mug", "negative_prompt": "", "model": "kling-v1-5", "resolution": "1k",
+                 "aspect_ratio": "1:1", "n": 1, "reference_image": ["img", 0], "image_reference": "subject"}},
+             "out": {"class_type": "PreviewImage", "inputs": {"images": ["n", 0]}}}
+    job_id = (await (await client.post("/prompt", json={"prompt": graph})).json())["prompt_id"]
+    for _ in range(400):
+        job = await (await client.get(f"/api/runs/{job_id}")).json()
+        if job["status"] not in ("queued", "running"):
+            break
+        await asyncio.sleep(0.05)
+    assert job["status"] == "success", job["error"]
+    await runtime.spend.flush()
+    [call] = runtime.spend.ledger.calls()
+    assert call["amount"] is None and "reference_image given" in call["basis"] and call["status"] == "succeeded"

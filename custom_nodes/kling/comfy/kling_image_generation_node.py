@@ -9,10 +9,11 @@ from keroro_graph.api import NodeContext, comfy_node
 from ..client import KlingClient
 from ..models import ImageGenerationRequest
 from . import TABLE
+from .pricing import TEXT_TO_IMAGE
 from .tasks import frames, image_task, required_prompt
 
 
-@comfy_node(TABLE["KlingImageGenerationNode"], provider=KlingClient)
+@comfy_node(TABLE["KlingImageGenerationNode"], provider=KlingClient, price=TEXT_TO_IMAGE)
 async def kling_image_generation_node(ctx: NodeContext, *, prompt: str, negative_prompt: str, image_type: str,
                                       image_fidelity: float, human_fidelity: float, model_name: str,
                                       aspect_ratio: str, n: int, image: Any = None, seed: int = 0) -> Any:

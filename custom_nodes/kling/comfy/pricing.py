@@ -45,3 +45,8 @@ def _omni_image(values: Mapping[str, Any]) -> dict[str, Any] | None:
 #: KlingOmniProImageNode: per image by model and resolution, times the series length.
 OMNI_IMAGE = Price("kling", key=("model", "resolution"), times=("n",), derive=_omni_image,
                    reads=("model_name", "resolution", "series_amount"))
+
+
+#: KlingImageGenerationNode: text-to-image per image, times n; with a reference image
+#: (listed at another rate) unknown.
+TEXT_TO_IMAGE = Price("kling", key=("model_name",), times=("n",), unknown_if=("image",))

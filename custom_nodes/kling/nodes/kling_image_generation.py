@@ -17,7 +17,7 @@ REFERENCE_MODEL = "kling-v1-5"
 
 
 @node("KlingImageGeneration", category="image/kling", provider=KlingClient, display_name="Kling Image Generation",
-      price=Price("kling", key=("model",), times=("n",)))
+      price=Price("kling", key=("model",), times=("n",), unknown_if=("reference_image",)))
 async def kling_image_generation(
     ctx: NodeContext,
     prompt: Annotated[str, Text(multiline=True, default="", tooltip="The picture to make (≤ 2500 characters).")],
