@@ -154,9 +154,10 @@ class Ledger:
                 raise
         return refusal
 
-    def reserved_ids(self) -> list[str]:
+    def reserved_ids(self) -> list[tuple[str, float]]:
+        """(job id, when its reservation was made) of every reservation held."""
         with self._lock:
-            return [row[0] for row in self._db.execute("SELECT job_id FROM spend_reservations")]
+            return [(row[0], row[1]) for row in self._db.execute("SELECT job_id, ts FROM spend_reservations")]
 
     def settle(self, job_id: str) -> None:
         """The job ended: its reservation goes (what it spent is in the ledger)."""

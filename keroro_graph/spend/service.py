@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Awaitable, Callable, TypeVar
 
 from ..engine.engine import Engine
-from ..engine.events import Event, JobCancelled, JobRecorded, NodeStored, PaidCallMade
+from ..engine.events import Event, JobCancelled, JobQueued, JobRecorded, NodeStored, PaidCallMade
 from ..engine.plan import make_plan
 from ..graph.model import Graph
 from ..graph.validate import error_dict
@@ -26,6 +27,8 @@ from .prices import PriceBook
 from .store import PaidStore
 
 log = logging.getLogger(__name__)
+#: A reservation whose job the store does not know is given back after this long.
+_UNKNOWN_GRACE_S = 60.0
 
 
 T = TypeVar("T")
@@ -53,7 +56,9 @@ class Spend:
         #: job store's file, which one process owns): then only the jobs reserved here,
         #: now or before a restart, have a reservation to settle when they end.
         self.sole_owner = sole_owner
-        self._reserved: set[str] = set(self.ledger.reserved_ids())
+        self._reserved: set[str] = {job_id for job_id, _ in self.ledger.reserved_ids()}
+        #: Jobs reserved here that reached the job store (JobQueued seen).
+        self._queued: set[str] = set(self._reserved)
 
     async def close(self) -> None:
         await self.flush()
@@ -125,10 +130,15 @@ class Spend:
     async def _drop_stale_reservations(self) -> None:
         if self.job_status is None:
             return
-        for job_id in await self._run(self.ledger.reserved_ids):
+        now = time.time()
+        for job_id, since in await self._run(self.ledger.reserved_ids):
             status = await self.job_status(job_id)
-            if status is None or status.finished:
+            # A job admitted here a moment ago may not be in the job store yet (submits
+            # are group-committed): until it is queued, unknown means "not yet", for a while.
+            inserting = job_id in self._reserved and job_id not in self._queued and now - since < _UNKNOWN_GRACE_S
+            if (status is not None and status.finished) or (status is None and not inserting):
                 self._reserved.discard(job_id)
+                self._queued.discard(job_id)
                 await self._run(self.ledger.settle, job_id)
 
     async def budget(self) -> dict[str, Any]:
@@ -146,6 +156,10 @@ class Spend:
     def on_event(self, event: Event) -> None:
         if self.is_relayed(event):
             return
+        if isinstance(event, JobQueued):
+            if event.job_id in self._reserved:
+                self._queued.add(event.job_id)
+            return
         if isinstance(event, PaidCallMade):
             charge = self._charge(event)
             key = (charge.provider or "unknown", charge.currency or "unknown")
@@ -158,6 +172,7 @@ class Spend:
         elif isinstance(event, (JobRecorded, JobCancelled)):
             if not self.sole_owner or event.job_id in self._reserved:  # else nothing to settle
                 self._reserved.discard(event.job_id)
+                self._queued.discard(event.job_id)
                 self._background(self.ledger.settle, event.job_id)
 
     def _charge(self, event: PaidCallMade) -> Charge:
