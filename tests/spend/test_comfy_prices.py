@@ -31,6 +31,12 @@ async def _estimate(client, node: dict) -> dict:
     return body["nodes"]["n"]
 
 
+def _load_image(client, name: str) -> dict:
+    """A LoadImage node reading a 400×400 picture written into input/ as ``name``."""
+    Image.fromarray(np.full((400, 400, 3), 90, np.uint8)).save(client.app[RUNTIME].settings.paths.input / name)
+    return {"class_type": "LoadImage", "inputs": {"image": name}}
+
+
 def _row(tables: dict, table: str, key: str) -> Decimal:
     return Decimal(str(tables[table]["rows"][key]))
 
@@ -50,9 +56,7 @@ async def test_kling_mode_combo_nodes_price_their_row(priced):
 
 async def test_kling_model_name_nodes_price_their_row_and_audio_stays_unknown(priced):
     client, tables = priced
-    runtime = client.app[RUNTIME]
-    Image.fromarray(np.full((400, 400, 3), 90, np.uint8)).save(runtime.settings.paths.input / "frame.png")
-    graph = {"img": {"class_type": "LoadImage", "inputs": {"image": "frame.png"}},
+    graph = {"img": _load_image(client, "frame.png"),
              "n": {"class_type": "KlingImage2VideoNode", "inputs": {
                  "start_frame": ["img", 0], "prompt": "a fox", "negative_prompt": "", "cfg_scale": 0.5,
                  "aspect_ratio": "16:9", "model_name": "kling-v2-5-turbo", "mode": "std", "duration": "5"}},
@@ -140,13 +144,11 @@ async def test_qwen_vision_prices_tokens_from_the_qwen_table(priced):
 
 async def test_kling_image_generation_is_unknown_with_a_reference_image(priced):
     client, tables = priced
-    runtime = client.app[RUNTIME]
-    Image.fromarray(np.full((400, 400, 3), 90, np.uint8)).save(runtime.settings.paths.input / "ref.png")
     text_only = {"prompt": "a mug", "negative_prompt": "", "model_name": "kling-v2", "n": 3,
                  "aspect_ratio": "1:1", "image_type": "subject", "image_fidelity": 0.5, "human_fidelity": 0.45}
     cost = await _estimate(client, {"class_type": "KlingImageGenerationNode", "inputs": text_only})
     assert Decimal(str(cost["amount"])) == _row(tables, "kling", "kling-v2") * 3
-    graph = {"img": {"class_type": "LoadImage", "inputs": {"image": "ref.png"}},
+    graph = {"img": _load_image(client, "ref.png"),
              "n": {"class_type": "KlingImageGenerationNode", "inputs": {**text_only, "image": ["img", 0]}},
              "out": {"class_type": "PreviewAny", "inputs": {"source": ["n", 0]}}}
     body = await (await client.post("/api/prompt/estimate", json={"prompt": graph})).json()
@@ -162,9 +164,7 @@ async def test_kling_image_generation_is_unknown_with_a_reference_image(priced):
 
 async def test_the_ledger_prices_a_run_with_a_reference_as_unknown(priced):
     client, _ = priced
-    runtime = client.app[RUNTIME]
-    Image.fromarray(np.full((400, 400, 3), 90, np.uint8)).save(runtime.settings.paths.input / "ref2.png")
-    graph = {"img": {"class_type": "LoadImage", "inputs": {"image": "ref2.png"}},
+    graph = {"img": _load_image(client, "ref2.png"),
              "n": {"class_type": "KlingImageGeneration", "inputs": {
                  "prompt": "a mug", "negative_prompt": "", "model": "kling-v1-5", "resolution": "1k",
                  "aspect_ratio": "1:1", "n": 1, "reference_image": ["img", 0], "image_reference": "subject"}},
@@ -176,6 +176,7 @@ async def test_the_ledger_prices_a_run_with_a_reference_as_unknown(priced):
             break
         await asyncio.sleep(0.05)
     assert job["status"] == "success", job["error"]
+    runtime = client.app[RUNTIME]
     await runtime.spend.flush()
     [call] = runtime.spend.ledger.calls()
     assert call["amount"] is None and "reference_image given" in call["basis"] and call["status"] == "succeeded"
