@@ -161,8 +161,15 @@ class EmbeddedBackend(JobBackend):
         group, self._group = self._group, []
         nodes = sum(len(job.prompt) for job, _ in group)
         task = asyncio.ensure_future(self._store(self._insert, [job for job, _ in group], small=nodes < _SMALL_DOC))
-        task.add_done_callback(lambda done: self._deliver(group, None if done.exception() else done.result(),
-                                                          done.exception()))
+        task.add_done_callback(lambda done: self._group_done(group, done))
+
+    def _group_done(self, group: builtins.list[tuple[JobRecord, Any]], done: asyncio.Future[Any]) -> None:
+        if done.cancelled():  # the loop is closing: so are the requests waiting
+            for _job, waiter in group:
+                waiter.cancel()
+        else:
+            error = done.exception()
+            self._deliver(group, None if error else done.result(), error)
 
     @staticmethod
     def _deliver(group: list[tuple[JobRecord, Any]], results: list[Exception | None] | None,
