@@ -220,8 +220,12 @@ def _members(doc: Any, depth: int, stop: int) -> int:
     return count
 
 
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, check_circular=False, default=str)
+
+
 def _pieces(doc: Any, depth: int) -> Any:
-    dump = lambda value: json.dumps(value, ensure_ascii=False, check_circular=False, default=str)  # noqa: E731
+    dump = _dump
     if depth <= 0 or not isinstance(doc, (dict, list)):
         yield dump(doc)
     elif len(doc) >= _WIDE:
