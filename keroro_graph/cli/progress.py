@@ -90,6 +90,10 @@ class ProgressDisplay:
             return None
         if isinstance(event, ItemFailed):
             self.items[event.item] = -1
+        if isinstance(event, NodeStored) and event.total > 1 and event.items == event.total:
+            for item in range(event.total):  # every item's step came from the store
+                if self.items.get(item, 0) >= 0:
+                    self.items[item] = self.items.get(item, 0) + 1
         if isinstance(event, NodeStored):
             return (f"  node {event.node_id} ({event.class_type}): {event.items}/{event.total} call(s) served "
                     "from the paid-result store, nothing paid")

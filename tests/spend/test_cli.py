@@ -90,3 +90,19 @@ def test_a_batch_draws_one_bar_per_item_on_a_terminal():
     display.on_event(ev.JobSucceeded(job_id="j"))
     last = screen.getvalue().rsplit("\x1b[J", 1)[-1]
     assert "item    1 " in last and "2/2" in last and "failed" in last and "item    3 " in last
+
+
+def test_item_bars_advance_when_a_whole_step_comes_from_the_store():
+    import io
+
+    from keroro_graph.cli.progress import ProgressDisplay
+    from keroro_graph.engine import events as ev
+
+    screen = io.StringIO()
+    display = ProgressDisplay(job_id="j", total_nodes=3, stream=screen, live=True, item_steps=2)
+    display.on_event(ev.NodeStored(job_id="j", node_id="a", class_type="X", items=3, total=3))
+    for item in range(3):
+        display.on_event(ev.PaidCallMade(job_id="j", node_id="b", class_type="X", item=item, total=3))
+    display.on_event(ev.JobSucceeded(job_id="j"))
+    last = screen.getvalue().rsplit("\x1b[J", 1)[-1]
+    assert last.count("2/2") == 3, last
