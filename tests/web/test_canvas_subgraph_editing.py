@@ -279,3 +279,28 @@ def test_comfyui_subgraph_templates_open_and_write_back_unchanged(canvas: Canvas
         assert got == saved, differences(got, saved)
         canvas.page.get_by_role("button", name="← Back").click()
         canvas.page.wait_for_selector(".kg-subgraph-bar", state="detached")
+
+
+def test_a_link_to_a_free_slot_inside_adds_a_subgraph_output_that_runs(canvas: Canvas) -> None:
+    canvas.load(chain_doc(), "grow")
+    made = canvas.js("() => { window.__app.actions.onNodesChange(['2', '3'].map(id => ({ type: 'select', id, selected: true }))); "
+                     "return window.__app.subgraphs.convertSelectionToSubgraph(window.__app.catalogue.getState().defs); }")
+    canvas.node(made).get_by_role("button", name="Open subgraph New subgraph").click()
+    canvas.page.wait_for_selector(".kg-subgraph-bar")
+    # Drag the inverted image (inside) onto the output node's free slot.
+    canvas.drag_to(canvas.handle("2", "out-0"), canvas.handle("-20", "in-+"))
+    canvas.page.wait_for_function("() => window.__app.graph.getState().nodes.find(n => n.id === '-20').data.slots.length === 2")
+    canvas.page.get_by_role("button", name="← Back").click()
+    canvas.page.wait_for_selector(".kg-subgraph-bar", state="detached")
+    assert [o["name"] for o in canvas.js(f"() => window.__app.graph.getState().nodes.find(n => n.id === '{made}').data.missing.outputs")] == ["IMAGE", "IMAGE_1"]
+    # Wire the new output to a second Save Image and run: the converter's prompt, both saved.
+    save = canvas.js("() => window.__app.actions.addNode(window.__app.catalogue.getState().defs.SaveImage, { x: 900, y: 500 })")
+    canvas.js(f"() => window.__app.actions.setWidget('{save}', 'filename_prefix', 'e2e/inverted', false)")
+    canvas.drag_to(canvas.handle(made, "out-1"), canvas.handle(save, "in-images"))
+    canvas.page.wait_for_function(f"() => window.__app.graph.getState().edges.some(e => e.source === '{made}' && e.sourceHandle === 'out-1' && e.target === '{save}')")
+    expected = canvas.server.post("/api/workflows/convert", canvas.js("() => window.__app.workflow()"))["prompt"]
+    sent = sent_prompt(canvas, canvas.run)
+    assert sent == expected and sent[save]["inputs"]["images"] == [f"{made}:2", 0]
+    canvas.wait_idle()
+    assert canvas.js("() => window.__app.runtime.getState().lastDone.status") == "success"
+    canvas.node(save).locator(".kg-media img").wait_for()

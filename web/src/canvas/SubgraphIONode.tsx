@@ -4,6 +4,7 @@ import { Handle, Position, type Node, type NodeProps } from "@xyflow/react";
 import { memo } from "react";
 import { inHandle, outHandle, type SubgraphIOData } from "../graph/types";
 import { typeColor } from "./type-colors";
+import { NEW_SLOT } from "../graph/subgraph";
 import { t } from "../i18n";
 
 function SubgraphIONodeView({ id, data }: NodeProps<Node<SubgraphIOData, "sgio">>) {
@@ -31,6 +32,20 @@ function SubgraphIONodeView({ id, data }: NodeProps<Node<SubgraphIOData, "sgio">
             )}
           </div>
         ))}
+        {/* A free slot: linking it adds an input or output to the subgraph. */}
+        <div className="kg-row kg-sgio-new">
+          {input ? (
+            <div className="kg-out">
+              <span className="kg-socket-label">{t("subgraph.newSlot")}</span>
+              <Handle type="source" position={Position.Right} id={outHandle(data.slots.length)} className="kg-handle optional" aria-label={t("subgraph.newInput")} title={t("subgraph.newInput")} />
+            </div>
+          ) : (
+            <div className="kg-in">
+              <Handle type="target" position={Position.Left} id={inHandle(NEW_SLOT)} className="kg-handle optional" aria-label={t("subgraph.newOutput")} title={t("subgraph.newOutput")} />
+              <span className="kg-socket-label">{t("subgraph.newSlot")}</span>
+            </div>
+          )}
+        </div>
       </div>
     </div>
   );

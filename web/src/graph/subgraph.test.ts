@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createNode, makeEdge } from "./node-factory";
 import { parseObjectInfo } from "./object-info";
-import { closeFrame, createSubgraph, findDefinition, openDefinition, rootOf, unpackSubgraph, type Snap } from "./subgraph";
+import { closeFrame, createSubgraph, findDefinition, linkNewSlot, NEW_SLOT, openDefinition, rootOf, unpackSubgraph, type Snap } from "./subgraph";
 import type { GraphNode } from "./types";
 import { toWorkflow } from "./workflow";
 import { loadWorkflow } from "./workflow-load";
@@ -111,5 +111,22 @@ describe("subgraphs", () => {
     expect(doc.definitions.subgraphs[1].nodes.map((n: any) => n.type)).toEqual(["ImageBlur"]);
     const back = loadWorkflow(doc, defs);
     expect(back.missingTypes).toEqual([]);
+  });
+
+  it("adds inputs and outputs through the free slots, and instances gain the sockets", () => {
+    const made = createSubgraph(chain(), new Set(["2", "3"]), defs, { name: "Look", outputName, id: "sg-1" })!;
+    const defsList = (made.nodes.find((n) => n.id === "6") as any).data.subgraph.definitions;
+    let inner: Snap = openDefinition(findDefinition(defsList, "sg-1")!, defsList, defs);
+    inner = linkNewSlot(inner, { source: "-10", sourceHandle: "out-1", target: "3", targetHandle: "in-blur_radius" }, { out: "*", in: "INT", outName: "" })!;
+    inner = linkNewSlot(inner, { source: "2", sourceHandle: "out-0", target: "-20", targetHandle: `in-${NEW_SLOT}` }, { out: "IMAGE", in: "*", outName: "IMAGE" })!;
+    expect(linkNewSlot(inner, { source: "2", sourceHandle: "out-0", target: "3", targetHandle: "in-image" }, { out: "IMAGE", in: "IMAGE", outName: "IMAGE" })).toBeNull();
+    const frame = { instanceId: "6", defId: "sg-1", name: "Look", definitions: defsList, parent: made };
+    const parent = closeFrame(frame, inner, defs);
+    const inst = parent.nodes.find((n) => n.id === "6") as any;
+    expect(inst.data.missing.inputs.map((i: any) => [i.name, i.type])).toEqual([["image", "IMAGE"], ["blur_radius", "INT"]]);
+    expect(inst.data.missing.outputs.map((o: any) => [o.name, o.type])).toEqual([["IMAGE", "IMAGE"], ["IMAGE_1", "IMAGE"]]);
+    const def = findDefinition(inst.data.subgraph.definitions, "sg-1") as any;
+    expect(def.inputs[1].linkIds).toHaveLength(1);
+    expect(def.outputs[1].linkIds).toHaveLength(1);
   });
 });

@@ -118,8 +118,43 @@ export function withDefinitions(nodes: GraphNode[], definitions: unknown[]): Gra
     if (!isGraphNode(n) || !n.data.subgraph) return n;
     const def = findDefinition(definitions, n.data.subgraph.id);
     if (n.data.subgraph.definitions === definitions && (!def || definitionName(def) === n.data.subgraph.name)) return n;
-    return { ...n, data: { ...n.data, subgraph: { ...n.data.subgraph, definitions, name: def ? definitionName(def) : n.data.subgraph.name } } };
+    const data = { ...n.data, subgraph: { ...n.data.subgraph, definitions, name: def ? definitionName(def) : n.data.subgraph.name } };
+    return { ...n, data: def ? withSockets(data, def) : data };
   });
+}
+
+/** An instance's sockets after its definition gained inputs or outputs (new ones appended; saved ones and their promoted widgets kept). */
+function withSockets(data: GraphNodeData, def: Definition): GraphNodeData {
+  const m = data.missing ?? { inputs: [], outputs: [], widgetsValues: [] };
+  const names = new Set(m.inputs.map((i) => i.name));
+  const inputs = [...m.inputs, ...slotsOf(def.inputs).filter((i) => !names.has(i.name))];
+  const outputs = [...m.outputs, ...slotsOf(def.outputs).slice(m.outputs.length)];
+  return inputs.length === m.inputs.length && outputs.length === m.outputs.length ? data : { ...data, missing: { ...m, inputs, outputs } };
+}
+
+/** The handle of an open subgraph's output node that makes a new output when linked. */
+export const NEW_SLOT = "+";
+
+/**
+ * Link an open subgraph's input node to an inner input, or an inner output to its output
+ * node, through their free "+" slot: a new subgraph input or output named after the inner
+ * socket, with its type. Null when the link does not use a free slot.
+ */
+export function linkNewSlot(
+  s: Snap, c: { source: string; sourceHandle: string; target: string; targetHandle: string }, types: { out: string; in: string; outName: string },
+): Snap | null {
+  const src = s.nodes.find((n) => n.id === c.source);
+  const dst = s.nodes.find((n) => n.id === c.target);
+  const grow = (io: GraphNode, slot: Slot) => s.nodes.map((n) => (n === io && n.type === "sgio" ? { ...n, data: { ...n.data, slots: [...n.data.slots, slot] } } : n));
+  if (src?.type === "sgio" && src.data.dir === "in" && outSlot(c.sourceHandle) >= src.data.slots.length) {
+    const name = unique(inName(c.targetHandle).split(".").pop() || types.in, new Set(src.data.slots.map((x) => x.name)));
+    return { nodes: grow(src, { name, type: types.in }), edges: [...s.edges.filter((e) => !(e.target === c.target && e.targetHandle === c.targetHandle)), makeEdge(src.id, src.data.slots.length, c.target, inName(c.targetHandle), types.in)] };
+  }
+  if (dst?.type === "sgio" && dst.data.dir === "out" && inName(c.targetHandle) === NEW_SLOT) {
+    const name = unique(types.outName || types.out, new Set(dst.data.slots.map((x) => x.name)));
+    return { nodes: grow(dst, { name, type: types.out }), edges: [...s.edges, makeEdge(c.source, outSlot(c.sourceHandle), dst.id, name, types.out)] };
+  }
+  return null;
 }
 
 /** A name not yet in `taken` ("IMAGE", then "IMAGE_1", ...). */

@@ -348,6 +348,9 @@ export const en = {
   "record.none": "No recording yet",
   "record.noMicrophone": "No microphone: {error}",
   "subgraph.promoted": "{name} (promoted from the subgraph)",
+  "subgraph.newSlot": "+ new",
+  "subgraph.newInput": "Link to add a subgraph input",
+  "subgraph.newOutput": "Link to add a subgraph output",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -350,4 +350,7 @@ export const zh: Record<MessageKey, string> = {
   "record.none": "尚无录音",
   "record.noMicrophone": "无法使用麦克风：{error}",
   "subgraph.promoted": "{name}（由子图提升）",
+  "subgraph.newSlot": "+ 新建",
+  "subgraph.newInput": "连线以添加子图输入",
+  "subgraph.newOutput": "连线以添加子图输出",
 };

@@ -17,7 +17,7 @@ import { adjacency, boundsOf, createNode, makeEdge, nextId, nodeSize } from "../
 import type { ControlMode, GraphEdge, GraphNode, GraphNodeData, NodeDef, NodeDefs, NodeMode, Viewport } from "../graph/types";
 import { inName, isGraphNode, outSlot } from "../graph/types";
 import { t } from "../i18n";
-import { closeFrame, rootOf, type Frame } from "../graph/subgraph";
+import { closeFrame, linkNewSlot, rootOf, type Frame } from "../graph/subgraph";
 import { defsNow } from "./catalogue-store";
 
 export interface TabMeta {
@@ -163,9 +163,21 @@ function withEdge(edges: GraphEdge[], e: GraphEdge): GraphEdge[] {
 }
 
 export function connect(c: Connection, defs: NodeDefs): string | null {
+  // Inside an open subgraph, a link to the input or output node's free slot adds an input or output.
+  const s = get();
+  const source = s.nodes.find((n) => n.id === c.source);
+  const target = s.nodes.find((n) => n.id === c.target);
+  const outName = source && isGraphNode(source) ? (defs[source.data.classType]?.outputs ?? source.data.missing?.outputs ?? [])[outSlot(c.sourceHandle)]?.name ?? "" : "";
+  const grown = (source?.type === "sgio" || target?.type === "sgio") && c.sourceHandle && c.targetHandle
+    ? linkNewSlot(s, c as { source: string; sourceHandle: string; target: string; targetHandle: string },
+      { out: outputType(source, outSlot(c.sourceHandle), defs), in: inputType(target, inName(c.targetHandle), defs), outName })
+    : null;
+  if (grown) {
+    edit(() => grown);
+    return null;
+  }
   const why = refusal(c, defs);
   if (why) return why;
-  const source = get().nodes.find((n) => n.id === c.source);
   const type = outputType(source, outSlot(c.sourceHandle), defs);
   edit((s) => ({ edges: withEdge(s.edges, makeEdge(c.source, outSlot(c.sourceHandle), c.target, inName(c.targetHandle), type)) }));
   return null;
