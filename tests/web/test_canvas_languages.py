@@ -27,6 +27,15 @@ def test_chinese_by_default_in_a_chinese_browser_and_switchable(browser: Any, se
     c.page.get_by_role("heading", name="队列").wait_for()
     c.page.get_by_role("tab", name="海报").click()
     c.screenshot("canvas-zh.png")
+    # Subgraphs in Chinese: made from the selection (Ctrl+Shift+E), opened, a breadcrumb back.
+    c.node("3").locator(".kg-title").click()
+    c.page.keyboard.press("Control+Shift+E")
+    c.page.locator(".kg-title", has_text="新子图").wait_for()
+    c.page.get_by_role("button", name="打开子图 新子图").click()
+    assert c.page.locator(".kg-subgraph-bar li").all_inner_texts() == ["工作流", "新子图"]
+    assert c.page.locator(".kg-sgio .kg-title").all_inner_texts() == ["子图输入", "子图输出"]
+    c.page.get_by_role("button", name="← 返回").click()
+    c.page.wait_for_selector(".kg-subgraph-bar", state="detached")
     # Node names translated by a pack's locales/ (the fixture pack ships zh and en).
     c.page.get_by_role("button", name="新标签页").click()
     c.page.mouse.dblclick(*c.pane_point(0.4, 0.4))
