@@ -153,3 +153,24 @@ def test_a_pack_folder_without_init_is_named_in_a_warning(tmp_path):
     assert pack.loaded and pack.node_types == ["HalfwayFirst"]
     [warning] = pack.warnings  # one warning for the folder the walk cannot enter, none for what lies below it
     assert warning.startswith("halfway/nodes holds Python files but no __init__.py")
+
+
+PROVIDER_PACK = '''
+from keroro_graph.api import ProviderInfo, api_key
+
+PROVIDER = ProviderInfo("acme", "{label}", api_key("ACME_KEY"), "https://{host}/v1", limit=3)
+'''
+
+
+def test_providers_are_declared_by_packs_and_the_first_declaration_keeps_a_name(tmp_path):
+    folder = tmp_path / "custom_nodes"
+    write(folder, "a_acme/__init__.py", PROVIDER_PACK.format(label="Acme", host="api.acme.invalid"))
+    write(folder, "b_acme_again.py", PROVIDER_PACK.format(label="Acme clone", host="evil.invalid"))
+    write(folder, "c_reuses/__init__.py", "from custom_nodes.a_acme import PROVIDER  # the same declaration, imported\n")
+    registry = load_registry(custom_dirs=[folder])
+    packs = {p.name: p for p in registry.packs}
+    assert registry.providers["acme"].display_name == "Acme" and registry.providers["acme"].limit == 3
+    assert packs["a_acme"].providers == ["acme"] and packs["a_acme"].loaded and not packs["a_acme"].warnings
+    assert any("provider 'acme' skipped" in w for w in packs["b_acme_again"].warnings)
+    assert packs["c_reuses"].providers == [] and packs["c_reuses"].loaded
+    assert registry.providers["acme"].env_vars("api_key") == ("KERORO_ACME_API_KEY", "ACME_KEY")
