@@ -56,8 +56,18 @@ def _put(server: Server, path: str, body: Any) -> None:
     urllib.request.urlopen(req, timeout=10).read()
 
 
+def _confirmed_submit(response: Any) -> bool:
+    """A POST /prompt that carries the user's confirmation of the spend."""
+    import json
+    request = response.request
+    if request.method != "POST" or not response.url.endswith("/prompt"):
+        return False
+    body = json.loads(request.post_data or "null")
+    return isinstance(body, dict) and (body.get("extra_data") or {}).get("confirm_spend") is True
+
+
 def test_run_over_the_per_job_limit_asks_and_runs_when_confirmed(browser: Any, paid_server: Server):
-    # Keys so validation passes; a base URL where nothing listens, so the run fails fast and stays local.
+    # Keys so validation passes; a base URL where nothing listens, so nothing leaves this machine.
     _put(paid_server, "/api/providers/kling/settings", {"base_url": "http://127.0.0.1:9"})
     _put(paid_server, "/api/providers/kling/secrets", {"access_key": "ak-test-0123456789", "secret_key": "sk-test-0123456789"})
     _put(paid_server, "/api/spend/budget", {"per_job": {"USD": 0.1}})
@@ -74,14 +84,17 @@ def test_run_over_the_per_job_limit_asks_and_runs_when_confirmed(browser: Any, p
     page.on("dialog", answer)
     try:
         canvas.load(video("kling-v2-5-turbo"), title="Over budget")
-        # the server is shared with other tests: only a job queued after this click counts
-        before = page.evaluate("() => fetch('/api/runs?limit=200').then(r => r.json()).then(b => b.jobs.map(j => j.id))")
-        page.locator(".kg-run").click()
-        # the confirmed resubmission is queued with confirm_spend (polled: the job list catches up)
-        page.wait_for_function("(before) => fetch('/api/runs?limit=5&include=prompt').then(r => r.json())"
-                               ".then(b => b.jobs.some(j => !before.includes(j.id) && j.extra_data"
-                               " && j.extra_data.confirm_spend === true))", arg=before)
+        # Run is refused over the limit, the user is asked, and the confirmed resubmission
+        # is accepted: wait for that POST /prompt answer itself (a wait_for_function
+        # predicate returning fetch()'s promise is truthy at once: it never waited).
+        with page.expect_response(_confirmed_submit, timeout=60000) as answered:
+            page.locator(".kg-run").click()
+        assert answered.value.ok, answered.value.text()
+        job_id = answered.value.json()["prompt_id"]
         assert len(asked) == 1 and "per-job limit" in asked[0] and "Run it anyway?" in asked[0]
+        job = paid_server.get(f"/api/runs/{job_id}")
+        assert job["extra_data"]["confirm_spend"] is True and job["workflow_name"] == "Over budget"
+        paid_server.post(f"/api/runs/{job_id}/cancel", {})  # its provider never answers: don't leave it running
     finally:
         _put(paid_server, "/api/spend/budget", {})
         context.close()
