@@ -7,6 +7,9 @@ from __future__ import annotations
 from .conftest import Canvas
 from .test_canvas_files import CHAIN, SLOW
 
+# Stopped by the test long before it would end: Stop must find it running however slow the machine.
+LONG = {**SLOW, "2": {**SLOW["2"], "inputs": {**SLOW["2"]["inputs"], "seconds": 300}}}
+
 FOREIGN = {"1": {"class_type": "TestConst", "inputs": {"value": 1}},
            "2": {"class_type": "TestFail", "inputs": {"value": ["1", 0], "message": "foreign boom"}},
            "3": {"class_type": "TestOutput", "inputs": {"source": ["2", 0]}}}
@@ -27,8 +30,8 @@ def test_results_stay_on_their_tab_and_client(canvas: Canvas) -> None:
     # node "2": this canvas shows neither its progress nor its error.
     foreign = canvas.server.post("/prompt", {"prompt": FOREIGN})["prompt_id"]
     canvas.page.keyboard.press("h")
+    # listed in history once finished: its events came before the queue status that lists it
     canvas.page.locator(f'[data-job-id="{foreign}"]').wait_for()
-    canvas.page.wait_for_timeout(300)
     assert canvas.js("() => window.__app.runNodes()") == {}
     assert canvas.node("2").locator(".kg-node-error").count() == 0
     assert canvas.page.locator(".kg-toast", has_text="foreign boom").count() == 0
@@ -43,7 +46,7 @@ def test_results_stay_on_their_tab_and_client(canvas: Canvas) -> None:
     assert ours["number"] + 1 >= 1
 
     # Queue items carry the name; Stop leaves "interrupted" on the running node.
-    canvas.load(SLOW, "slow one")
+    canvas.load(LONG, "slow one")
     canvas.run()
     canvas.page.wait_for_function("() => (window.__app.runNodes()['2'] || {}).state === 'running'")
     canvas.page.keyboard.press("q")

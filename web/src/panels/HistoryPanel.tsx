@@ -36,8 +36,9 @@ export function HistoryPanel() {
   const [jobs, setJobs] = useState<Job[]>([]);
   const [names, setNames] = useState<Record<string, string>>({});
   const lastDone = useRuntimeStore((s) => s.lastDone);
-  // Jobs of other clients finish without events here; the queue status everyone gets moves.
-  const remaining = useRuntimeStore((s) => s.queueRemaining);
+  // Jobs of other clients finish without events here; the queue status everyone gets moves
+  // (counted per batch: a fast job's 1-then-0 in one batch leaves the count unchanged).
+  const moves = useRuntimeStore((s) => s.queueMoves);
   const refresh = useCallback(async () => {
     try {
       const list = (await listJobs("success,error,interrupted,cancelled", 40)).jobs;
@@ -49,7 +50,7 @@ export function HistoryPanel() {
   }, []);
   useEffect(() => {
     void refresh();
-  }, [refresh, lastDone, remaining]);
+  }, [refresh, lastDone, moves]);
   return (
     <div className="kg-history">
       <h2>

@@ -18,6 +18,9 @@ export interface TabRuntime extends RuntimeState {
 export interface RuntimeStore {
   connected: boolean;
   queueRemaining: number;
+  /** Batches that carried a queue status: the queue moved (a job was put, started or
+   * finished), even when the count ends where it started (another client's fast job). */
+  queueMoves: number;
   /** Prompts this page queued: prompt id -> the tab that queued it. */
   ours: Record<string, string>;
   /** Our prompt that is executing, or null. */
@@ -44,6 +47,7 @@ export const createRuntimeStore = () =>
   createStore<RuntimeStore>()(() => ({
     connected: false,
     queueRemaining: 0,
+    queueMoves: 0,
     ours: loadOurs(),
     running: null,
     active: "",
@@ -67,6 +71,7 @@ export function applyEvents(events: RuntimeEvent[]): void {
   const patch: Partial<RuntimeStore> = {};
   const q = routed.global.length ? reduceRuntime(initialRuntime, routed.global).queueRemaining : null;
   if (q !== null && q !== s.queueRemaining) patch.queueRemaining = q;
+  if (q !== null) patch.queueMoves = s.queueMoves + 1;
   let tabs = s.tabs;
   for (const [tab, evs] of Object.entries(routed.byTab)) {
     const before = tabs[tab] ?? emptyTab;

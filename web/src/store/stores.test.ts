@@ -8,6 +8,7 @@ import { addNode, connect, deleteSelected, leaveSubgraph, redoEdit, selectOnly, 
 import { convertSelectionToSubgraph, openSubgraph } from "./subgraph-actions";
 import { createStores, StoresContext, withStores } from "./stores";
 import { toast, useUI } from "./ui-store";
+import { applyEvents, useRuntimeStore } from "./runtime-store";
 
 const defs = parseObjectInfo(info);
 
@@ -65,6 +66,22 @@ describe("injectable stores", () => {
       expect(useGraph.getState().nodes.map((n) => n.id).sort()).toEqual(["-10", "-20", "1", "2"]);
       leaveSubgraph(0);
       expect(useGraph.getState().nodes.map((n) => n.id)).toEqual(["3"]);
+    });
+  });
+});
+
+describe("queue moves", () => {
+  it("counts a batch in which another client's job was put and finished, though the count ends where it began", () => {
+    withStores(createStores(), () => {
+      const status = (n: number) => ({ type: "status", data: { status: { exec_info: { queue_remaining: n } } } });
+      applyEvents([status(0)]);
+      const before = useRuntimeStore.getState().queueMoves;
+      // the History panel refreshes on this: such a job is in history now
+      applyEvents([status(1), { type: "execution_start", data: { prompt_id: "foreign" } }, status(0)]);
+      expect(useRuntimeStore.getState().queueRemaining).toBe(0);
+      expect(useRuntimeStore.getState().queueMoves).toBe(before + 1);
+      applyEvents([{ type: "executing", data: { prompt_id: "foreign", node: "1" } }]); // no status: no move
+      expect(useRuntimeStore.getState().queueMoves).toBe(before + 1);
     });
   });
 });
