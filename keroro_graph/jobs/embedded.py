@@ -24,10 +24,8 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable, Iterator, TypeVar
 
-from keroro_graph.engine.run import JobFailure
 from keroro_graph.errors import JobError, JobNotFoundError
 from keroro_graph.jobs.backend import FINISHED, JobBackend, JobRecord, JobStatus, wait_for_signal
-from keroro_graph.jobs.wire import failure_record
 
 from keroro_graph.jobs import embedded_sql as sql
 from keroro_graph.jobs.embedded_sql import MEMORY, SCHEMA_VERSION  # noqa: F401 - part of this module's API
@@ -35,10 +33,6 @@ from keroro_graph.jobs.embedded_sql import MEMORY, SCHEMA_VERSION  # noqa: F401 
 #: Members (graph nodes, outputs) below which a document is written on the loop.
 _SMALL_DOC = 1000
 _ENDINGS = frozenset({JobStatus.SUCCESS, JobStatus.ERROR, JobStatus.INTERRUPTED})
-
-
-_SERVER_STOPPED = sql.dump(failure_record(JobFailure(
-    exception_type="ServerStopped", exception_message="the server stopped while this job was running")))
 
 
 T = TypeVar("T")
@@ -107,8 +101,10 @@ class EmbeddedBackend(JobBackend):
     def _open(self) -> list[str]:
         self._db = sql.connect(self.path)
         self._seqs = {}
-        self._migrate()
-        interrupted = self._interrupt_orphans()
+        with self._tx() as db:
+            sql.migrate(db, self.path)
+        with self._tx() as db:
+            interrupted = sql.interrupt_orphans(db, lambda: self._next_seq("finish_seq"))
         self._counts = Counter(dict(self._db.execute("SELECT status, COUNT(*) FROM jobs GROUP BY status")))
         self._large_queued = {row[0] for row in self._db.execute("SELECT id FROM jobs WHERE status = 'queued'")}
         return interrupted
@@ -393,17 +389,3 @@ class EmbeddedBackend(JobBackend):
         if row is None:
             raise JobNotFoundError(f"no job has id {job_id}")
         return str(row[0])
-
-    def _migrate(self) -> None:
-        with self._tx() as db:
-            sql.migrate(db, self.path)
-
-    def _interrupt_orphans(self) -> builtins.list[str]:
-        with self._tx() as db:
-            ids = [row[0] for row in db.execute(
-                "SELECT id FROM jobs WHERE status = 'running' ORDER BY lease_seq")]
-            for job_id in ids:
-                db.execute("UPDATE jobs SET status = 'interrupted', finished_at = ?, error = ?, "
-                           "finish_seq = ? WHERE id = ?",
-                           (time.time(), _SERVER_STOPPED, self._next_seq("finish_seq"), job_id))
-        return ids

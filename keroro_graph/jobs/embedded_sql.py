@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from pathlib import Path
-from typing import IO, Any, Iterable
+from typing import IO, Any, Callable, Iterable
 
 from keroro_graph import jsonpieces
+from keroro_graph.engine.run import JobFailure
 from keroro_graph.errors import JobError
 from keroro_graph.jobs.backend import FINISHED, JobRecord, JobStatus
+from keroro_graph.jobs.wire import failure_record
 
 try:
     import fcntl
@@ -67,6 +70,11 @@ def record(row: tuple[Any, ...]) -> JobRecord:
     return JobRecord.model_construct(**data)
 
 
+#: The error of a job its process left running: it stopped with the server.
+_SERVER_STOPPED = dump(failure_record(JobFailure(
+    exception_type="ServerStopped", exception_message="the server stopped while this job was running")))
+
+
 def migrate(db: sqlite3.Connection, path: Path | None) -> None:
     """Create the schema, or refuse a store written by a newer version (JobError); one
     transaction, which the caller opens."""
@@ -78,6 +86,16 @@ def migrate(db: sqlite3.Connection, path: Path | None) -> None:
         for statement in SCHEMA_V1:
             db.execute(statement)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def interrupt_orphans(db: sqlite3.Connection, finish_seq: Callable[[], int]) -> list[str]:
+    """Mark the jobs a dead process left ``running`` as ``interrupted`` (the server
+    stopped), in lease order; their ids. One transaction, which the caller opens."""
+    ids = [str(row[0]) for row in db.execute("SELECT id FROM jobs WHERE status = 'running' ORDER BY lease_seq")]
+    for job_id in ids:
+        db.execute("UPDATE jobs SET status = 'interrupted', finished_at = ?, error = ?, finish_seq = ? WHERE id = ?",
+                   (time.time(), _SERVER_STOPPED, finish_seq(), job_id))
+    return ids
 
 
 def connect(path: Path | None) -> sqlite3.Connection:
