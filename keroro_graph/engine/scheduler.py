@@ -5,6 +5,7 @@ subclass's (execution.py: ``_run_node``)."""
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections import defaultdict
 from typing import Any
 
@@ -129,7 +130,8 @@ class Scheduler:
             node_id = self.ready.pop()
             if node_id in self.done or node_id in self.running:
                 continue
-            self.running[node_id] = loop.create_task(self._run_node(node_id))
+            task = self.running[node_id] = loop.create_task(self._run_node(node_id))
+            task.add_done_callback(functools.partial(self._never_began, node_id))
             started += 1
         if self.running:
             self._park_if_waiting()
@@ -139,6 +141,17 @@ class Scheduler:
             blamed = next((self._display(n) for n in stuck if self._display(n) != n), stuck[0])
             self.failure = _cycle_failure(blamed, self.graph)
         self.finished.set()
+
+    def _never_began(self, node_id: str, task: asyncio.Task[None]) -> None:
+        """A node task cancelled before its first step (an interrupt landing between its
+        start here and its first turn) runs none of its body, not even the ``finally``
+        that takes it out of ``running`` and ends the run: do that here, or the run
+        waits forever for a task that is already over."""
+        if self.running.get(node_id) is not task:
+            return  # it ran (its own finally took it out) or another task holds the node
+        del self.running[node_id]
+        if not self.finished.is_set() and not self._pump_scheduled:
+            self._pump()
 
     def _park_if_waiting(self) -> None:
         """Give the job's slot back when nothing is ready and every running node is async

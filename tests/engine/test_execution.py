@@ -142,6 +142,26 @@ async def test_cancel_running_job_stops_promptly(runtime, recorder):
     assert record.messages[-1][0] == "execution_interrupted"
 
 
+async def test_cancel_between_nodes_ends_the_job(runtime, recorder):
+    """An interrupt that lands after a node finished and before the next node's task took
+    its first step (a remote interrupt, Stop pressed at that moment) still ends the job."""
+    graph = {"c": {"class_type": "TestConst", "inputs": {"value": 1}},
+             "s": {"class_type": "TestSleep", "inputs": {"value": ["c", 0], "seconds": 60}},
+             "o": {"class_type": "TestOutput", "inputs": {"source": ["s", 0]}}}
+    interrupted: list[str] = []
+
+    def on_event(event):  # runs in the engine's emit, as "c" finishes, before "s" is started
+        if isinstance(event, NodeFinished) and event.node_id == "c" and not interrupted:
+            interrupted.extend(runtime.jobs.interrupt(event.job_id))
+    runtime.bus.subscribe(on_event)
+    submitted = await runtime.jobs.submit(graph)
+    record = await runtime.jobs.wait(submitted.prompt_id, timeout_s=30)
+    assert interrupted == [submitted.prompt_id]
+    assert record.status is JobStatus.INTERRUPTED
+    assert "s" not in started_ids(recorder, record.id)
+    assert recorder.of(JobInterrupted, record.id)[0].node_id == "s"
+
+
 async def test_cancel_sync_node_between_progress_steps(runtime, recorder):
     graph = {"c": {"class_type": "TestConst", "inputs": {"value": 1}},
              "p": {"class_type": "TestProgress", "inputs": {"value": ["c", 0], "steps": 500, "step_seconds": 0.02}},
