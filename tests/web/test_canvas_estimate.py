@@ -25,12 +25,17 @@ def paid_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         yield started
 
 
-def test_the_estimate_beside_run_follows_the_graph(browser: Any, paid_server: Server):
+def _open(browser: Any, server: Server) -> tuple[Any, Any, Canvas]:
+    """A returning user's canvas in a context of its own (closed by the caller)."""
     context = browser.new_context(viewport={"width": 1400, "height": 860})
-    returning_user(context, paid_server)
+    returning_user(context, server)
     page = context.new_page()
     page.set_default_timeout(15000)
-    canvas = Canvas(page, paid_server).open()
+    return context, page, Canvas(page, server).open()
+
+
+def test_the_estimate_beside_run_follows_the_graph(browser: Any, paid_server: Server):
+    context, page, canvas = _open(browser, paid_server)
     try:
         canvas.load(video("kling-v2-5-turbo"))
         chip = page.get_by_test_id("estimate")
@@ -71,11 +76,7 @@ def test_run_over_the_per_job_limit_asks_and_runs_when_confirmed(browser: Any, p
     _put(paid_server, "/api/providers/kling/settings", {"base_url": "http://127.0.0.1:9"})
     _put(paid_server, "/api/providers/kling/secrets", {"access_key": "ak-test-0123456789", "secret_key": "sk-test-0123456789"})
     _put(paid_server, "/api/spend/budget", {"per_job": {"USD": 0.1}})
-    context = browser.new_context(viewport={"width": 1400, "height": 860})
-    returning_user(context, paid_server)
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    canvas = Canvas(page, paid_server).open()
+    context, page, canvas = _open(browser, paid_server)
     asked: list[str] = []
 
     def answer(dialog: Any) -> None:
@@ -101,11 +102,7 @@ def test_run_over_the_per_job_limit_asks_and_runs_when_confirmed(browser: Any, p
 
 
 def test_the_spend_panel_sets_the_budget_and_shows_today(browser: Any, paid_server: Server):
-    context = browser.new_context(viewport={"width": 1400, "height": 860})
-    returning_user(context, paid_server)
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    canvas = Canvas(page, paid_server).open()
+    context, page, canvas = _open(browser, paid_server)
     try:
         page.get_by_role("button", name="Spend").click()
         page.get_by_test_id("spend-today").wait_for()

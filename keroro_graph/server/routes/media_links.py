@@ -19,8 +19,9 @@ routes = web.RouteTableDef()
 
 def is_public_link(request: web.Request) -> bool:
     """Whether the middlewares should let ``request`` through without a token or an
-    allowed Host (a GET or HEAD of a public link)."""
-    return request.method in ("GET", "HEAD") and request.path.startswith(LINK_ROUTE)
+    allowed Host): the router sent it to the public-link handler (GET or HEAD), so no
+    other path can be made to look like one."""
+    return request.match_info.handler is public_link
 
 
 @routes.get(LINK_ROUTE + "{name}")
