@@ -26,6 +26,13 @@ KEEP = ("name", "display_name", "category", "input", "input_order", "output", "o
 
 
 CONVERSIONS = ROOT / "tests" / "fixtures" / "comfyui" / "frontend-conversions-templates-0.1.123.json.gz"
+#: Plain combo options newer than 0.29 that ComfyUI's own templates (0.1.123) choose,
+#: added after 0.29's options (the first option, the default, stays 0.29's). Only where
+#: the option is the provider's own model id, sent unchanged, and no other input depends
+#: on it: OpenAIChatNode passes ``model`` to OpenAI as it is (api_openai_gpt6_astra).
+#: Dynamic-combo options (Nano Banana 2.1, gpt-image-2.5-*) change the inputs after
+#: them, which 0.29 cannot tell us; templates choosing those stay refused.
+NEWER_OPTIONS = {("OpenAIChatNode", "model"): ["gpt-6-astra"]}
 
 
 def widget_orders() -> dict[tuple[str, str, str], list[str]]:
@@ -65,6 +72,16 @@ def ordered(entry: dict, class_type: str, orders: dict[tuple[str, str, str], lis
     return entry
 
 
+def with_newer_options(entry: dict, class_type: str) -> dict:
+    """``entry`` with the options of NEWER_OPTIONS appended to its combos."""
+    for section in entry["input"].values():
+        for name, spec in section.items():
+            extra = NEWER_OPTIONS.get((class_type, name))
+            if extra and spec[0] == "COMBO":
+                spec[1]["options"] = [*spec[1]["options"], *(o for o in extra if o not in spec[1]["options"])]
+    return entry
+
+
 def main(source: str) -> None:
     with gzip.open(source, "rt", encoding="utf-8") as handle:
         info = json.load(handle)
@@ -78,7 +95,7 @@ def main(source: str) -> None:
             # ComfyUI's account inputs and usage tags mean nothing here.
             slim["input"] = {k: v for k, v in entry["input"].items() if k != "hidden"}
             slim["input_order"] = {k: v for k, v in entry["input_order"].items() if k != "hidden"}
-            tables[PACKS[vendor]][name] = ordered(slim, name, orders)
+            tables[PACKS[vendor]][name] = with_newer_options(ordered(slim, name, orders), name)
     for pack, table in tables.items():
         path = ROOT / "custom_nodes" / pack / "comfy" / "object_info.json"
         path.parent.mkdir(parents=True, exist_ok=True)

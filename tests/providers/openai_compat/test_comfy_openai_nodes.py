@@ -9,6 +9,7 @@ import time
 from typing import Any
 
 from keroro_graph.jobs.backend import JobStatus
+from keroro_graph.registry import node_info
 from keroro_graph.runtime import Runtime
 from tests.conftest import run_graph, until
 from tests.fakes.base import json_body
@@ -101,6 +102,16 @@ async def test_chat_node_sends_instructions_images_and_the_token_limit(ort: Runt
     assert body["model"] == "gpt-5.6-sol" and body["max_tokens"] == 300
     assert body["messages"][0] == {"role": "system", "content": "Answer briefly."}
     assert text_of(record) == "echo: Describe this image (images: 1)"
+
+
+async def test_chat_node_offers_the_newer_model_a_comfyui_template_chooses(ort: Runtime, fake: OpenAIFake):
+    """api_openai_gpt6_astra (templates 0.1.123) picks gpt-6-astra, newer than 0.29's
+    list: offered after 0.29's options (the default stays 0.29's) and sent as it is."""
+    options = node_info(ort.registry["OpenAIChatNode"])["input"]["required"]["model"][0]
+    assert options[0] == "gpt-5.6-sol" and options[-1] == "gpt-6-astra"
+    record = await run_graph(ort, chat_graph(model="gpt-6-astra"))
+    assert record.status == JobStatus.SUCCESS, record.error
+    assert json_body(fake.seen("/v1/chat/completions")[0])["model"] == "gpt-6-astra"
 
 
 async def test_a_bad_key_is_an_auth_error_sent_once(ort: Runtime, fake: OpenAIFake):
