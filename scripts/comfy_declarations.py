@@ -13,6 +13,7 @@ order, so for every (node, option) a template uses, its widgets come first in th
 order, the option's other inputs after them."""
 from __future__ import annotations
 
+import copy
 import gzip
 import json
 import sys
@@ -26,13 +27,27 @@ KEEP = ("name", "display_name", "category", "input", "input_order", "output", "o
 
 
 CONVERSIONS = ROOT / "tests" / "fixtures" / "comfyui" / "frontend-conversions-templates-0.1.123.json.gz"
-#: Plain combo options newer than 0.29 that ComfyUI's own templates (0.1.123) choose,
-#: added after 0.29's options (the first option, the default, stays 0.29's). Only where
-#: the option is the provider's own model id, sent unchanged, and no other input depends
-#: on it: OpenAIChatNode passes ``model`` to OpenAI as it is (api_openai_gpt6_astra).
-#: Dynamic-combo options (Nano Banana 2.1, gpt-image-2.5-*) change the inputs after
-#: them, which 0.29 cannot tell us; templates choosing those stay refused.
-NEWER_OPTIONS = {("OpenAIChatNode", "model"): ["gpt-6-astra"]}
+#: Options newer than 0.29 that ComfyUI's own templates (0.1.123) choose, added after
+#: 0.29's options (so the first option, the default, stays 0.29's). The facts come from
+#: Comfy-Org's node documentation package (``comfyui-embedded-docs`` 0.5.15 on PyPI,
+#: generated from the newer nodes' source: option names, their inputs and ranges) and
+#: each provider's published model (docs/providers/comfyui-partner-nodes.md).
+#: Plain combos: the option is the provider's model id, sent unchanged.
+NEWER_OPTIONS = {("OpenAIChatNode", "model"): ["gpt-6-astra", "gpt-6-sol", "gpt-6-luna"]}
+_SIDE = ["INT", {"default": 1024, "min": 480, "max": 3840, "step": 16}]
+_GPT_IMAGE_25 = {"custom_width": _SIDE, "custom_height": _SIDE,
+                 "background": ["COMBO", {"default": "auto", "multiselect": False,
+                                          "options": ["auto", "opaque", "transparent"]}],
+                 "quality": ["COMBO", {"default": "low", "multiselect": False,
+                                       "options": ["low", "medium", "high", "xhigh", "max"]}]}
+#: Dynamic combos: (new option, the 0.29 option whose inputs it has, inputs that differ).
+NEWER_DYNAMIC = {
+    ("GeminiNanoBanana2V2", "model"): [
+        ("Gemini Nano Banana 2.1", "Nano Banana 2 (Gemini 3.1 Flash Image)",
+         {"thinking_level": ["COMBO", {"multiselect": False, "options": ["MINIMAL", "MEDIUM", "HIGH"]}]})],
+    ("OpenAIGPTImageNodeV2", "model"): [("gpt-image-2.5-flare", "gpt-image-2", _GPT_IMAGE_25),
+                                        ("gpt-image-2.5-sunburst", "gpt-image-2", _GPT_IMAGE_25)],
+}
 
 
 def widget_orders() -> dict[tuple[str, str, str], list[str]]:
@@ -73,12 +88,19 @@ def ordered(entry: dict, class_type: str, orders: dict[tuple[str, str, str], lis
 
 
 def with_newer_options(entry: dict, class_type: str) -> dict:
-    """``entry`` with the options of NEWER_OPTIONS appended to its combos."""
+    """``entry`` with the options of NEWER_OPTIONS and NEWER_DYNAMIC appended."""
     for section in entry["input"].values():
         for name, spec in section.items():
-            extra = NEWER_OPTIONS.get((class_type, name))
-            if extra and spec[0] == "COMBO":
-                spec[1]["options"] = [*spec[1]["options"], *(o for o in extra if o not in spec[1]["options"])]
+            if spec[0] == "COMBO":
+                known = spec[1]["options"]
+                known += [o for o in NEWER_OPTIONS.get((class_type, name), []) if o not in known]
+            elif spec[0] == "COMFY_DYNAMICCOMBO_V3":
+                options = spec[1]["options"]
+                for key, like, changed in NEWER_DYNAMIC.get((class_type, name), []):
+                    base = copy.deepcopy(next(o for o in options if o["key"] == like)["inputs"])
+                    for part in base.values():
+                        part.update({k: copy.deepcopy(v) for k, v in changed.items() if k in part})
+                    options.append({"inputs": base, "key": key})
     return entry
 
 

@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterable
 import networkx as nx
 
 from ..heap import large_work
+from ..registry.declared import chosen_rules
 from ..registry.env import NodeEnv, Paths
 from ..registry.registry import Registry
 from ..registry.spec import WIDGET_TYPES
@@ -249,6 +250,11 @@ class _Validator:
     def _check_constant(self, node: GraphNode, item: Any, raw: Any,
                         env: NodeEnv) -> dict[str, Any] | None:
         value = unwrap_constant(raw)
+        if item.parent is not None:  # a dynamic combo's sub-input: the chosen option's rules
+            parent = node.spec.input(item.parent)
+            chosen = node.inputs.get(item.parent)
+            if parent is not None and not is_link(chosen) and type(chosen) is not Link:
+                item = chosen_rules(parent, chosen, item)
         names = node.spec.behaviour.validate_names
         skip_ranges = node.spec.behaviour.validate is not None and (names is None or item.name in names)
         try:

@@ -193,6 +193,22 @@ def _merge(children: dict[str, InputSpec], item: InputSpec) -> None:
     children[item.name] = old.model_copy(update={"options": options, "choices": choices})
 
 
+def chosen_rules(parent: InputSpec, key: Any, item: InputSpec) -> InputSpec:
+    """``item`` (a sub-input of the dynamic combo ``parent``) as the chosen ``key``
+    declares it — its own choices and limits, as ComfyUI validates it — or ``item``
+    (the union of every key's) when the key or its declaration is not known."""
+    if not parent.dynamic or parent.dynamic.get("type") != DYNAMIC_COMBO:
+        return item
+    option = next((o for o in parent.dynamic["options"]["options"] if o.get("key") == key), None)
+    sub = item.name[len(parent.name) + 1:]
+    for section in ("required", "optional"):
+        raw = ((option or {}).get("inputs", {}).get(section) or {}).get(sub)
+        if raw is not None and _split(raw)[0] not in (AUTOGROW, DYNAMIC_COMBO):
+            kind, options = _split(raw)
+            return _plain(item.name, kind, options, item.section, parent=item.parent)
+    return item
+
+
 def _split(raw: Any) -> tuple[str, dict[str, Any]]:
     if isinstance(raw, str):
         return raw, {}

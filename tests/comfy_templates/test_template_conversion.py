@@ -2,7 +2,9 @@
 frontend (1.47.10) makes of them: each converts to the frontend's API prompt, or is
 refused naming the node and widget. Where the frontend itself misaligned a template
 saved by a newer node version, its reference holds a value the node does not accept
-(a combo value outside the options): those references are not a target, and where
+(a combo value outside the options, or text in a number input: the frontend of 0.29
+did not know the newer dynamic option, so it wrote the option's widget values into the
+inputs after it, e.g. ``"n": "auto"``): those references are not a target, and where
 ours differs it must be valid."""
 from __future__ import annotations
 
@@ -17,7 +19,8 @@ from tests.comfy_templates.templates import in_scope, load_template, our_registr
 
 
 def invalid_values(prompt: dict[str, Any], registry: Registry) -> list[str]:
-    """Combo values (dynamic combos included) that the declared options do not allow."""
+    """Combo values (dynamic combos included) that the declared options do not allow,
+    and number inputs holding something other than a number."""
     bad = []
     for node_id, node in prompt.items():
         spec = registry.get(node["class_type"])
@@ -25,6 +28,9 @@ def invalid_values(prompt: dict[str, Any], registry: Registry) -> list[str]:
             continue
         for name, value in node["inputs"].items():
             item = spec.input(name)
+            if item is not None and item.type in ("INT", "FLOAT") and not isinstance(value, (int, float, list)):
+                bad.append(f"{node_id}.{name}={value!r}")
+                continue
             if item is None or isinstance(value, list) or not isinstance(item.choices, list) or not item.choices:
                 continue
             if value not in item.choices:

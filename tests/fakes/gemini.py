@@ -21,14 +21,17 @@ from tests.fakes.base import FakeServer, png_bytes
 from tests.fakes.gemini_interactions import OMNI_MODEL, Interactions
 
 GOOD_KEY = "AIza-fake-good-key"
+#: Nano Banana 2.1 (October 2026): 1K/2K/4K, Nano Banana 2's 14 aspect ratios, thinking
+#: levels MINIMAL/MEDIUM/HIGH (relays that forward Google's API verbatim document these).
+NANO_BANANA_21 = "gemini-nano-banana-2.1"
 IMAGE_MODELS = {"gemini-2.5-flash-image", "gemini-2.5-flash-image-preview", "gemini-3-pro-image-preview",
-                "gemini-3.1-flash-image-preview", "gemini-3.1-flash-lite-image",
+                "gemini-3.1-flash-image-preview", "gemini-3.1-flash-lite-image", NANO_BANANA_21,
                 "gemini-2.0-flash-preview-image-generation"}
 TEXT_MODELS = {"gemini-2.5-flash", "gemini-2.5-flash-lite", "gemini-2.5-pro", "gemini-3.1-pro-preview",
                "gemini-3.1-flash-lite-preview", "gemini-3.5-flash"}
 #: Models that take thinkingConfig.thinkingLevel.
 THINKING_MODELS = {"gemini-3.1-flash-image-preview", "gemini-3.1-flash-lite-image", "gemini-3.1-pro-preview",
-                   "gemini-3.1-flash-lite-preview", "gemini-3.5-flash"}
+                   "gemini-3.1-flash-lite-preview", "gemini-3.5-flash", NANO_BANANA_21}
 RATIOS = {"1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9"}
 RATIOS_31 = {"1:4", "4:1", "1:8", "8:1"}
 MIME_TYPES = {"image/png", "image/jpeg", "image/webp", "image/heic", "image/heif", "application/pdf", "text/plain",
@@ -144,16 +147,16 @@ class GeminiFake(FakeServer):
             return "Model does not support the requested response modalities: image"
         image = _get(config, "imageConfig", "image_config") or {}
         ratio = _get(image, "aspectRatio", "aspect_ratio")
-        allowed = RATIOS | (RATIOS_31 if model.startswith("gemini-3.1") else set())
+        allowed = RATIOS | (RATIOS_31 if model.startswith("gemini-3.1") or model == NANO_BANANA_21 else set())
         if ratio is not None and ratio not in allowed:
             return f"Invalid aspect ratio: {ratio}"
         size = _get(image, "imageSize", "image_size")
         sizes = ("1K",) if model == "gemini-3.1-flash-lite-image" else ("1K", "2K", "4K")  # Lite: 1K only
-        if size is not None and (not model.startswith("gemini-3") or size not in sizes):
+        if size is not None and (not model.startswith(("gemini-3", NANO_BANANA_21)) or size not in sizes):
             return f"imageSize {size} is not supported for {model}"
         thinking = _get(config, "thinkingConfig", "thinking_config")
-        if thinking is not None and (model not in THINKING_MODELS
-                                     or thinking.get("thinkingLevel") not in ("MINIMAL", "LOW", "MEDIUM", "HIGH")):
+        levels = ("MINIMAL", "MEDIUM", "HIGH") if model == NANO_BANANA_21 else ("MINIMAL", "LOW", "MEDIUM", "HIGH")
+        if thinking is not None and (model not in THINKING_MODELS or thinking.get("thinkingLevel") not in levels):
             return f"thinkingConfig {thinking} is not supported for {model}"
         return None
 

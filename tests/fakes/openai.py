@@ -46,6 +46,8 @@ IMAGE_SIZES = {"256x256", "512x512", "1024x1024", "1792x1024", "1024x1792", "153
                "2048x2048", "2048x1152", "1152x2048", "3840x2160", "2160x3840"}
 #: gpt-image models' extra fields (OpenAI's images API reference).
 QUALITIES = {"low", "medium", "high", "auto", "standard", "hd"}
+#: GPT Image 2.5 (Flare, Sunburst) adds two levels above high.
+QUALITIES_25 = QUALITIES | {"xhigh", "max"}
 BACKGROUNDS = {"auto", "opaque", "transparent"}
 ROLES = {"system", "user", "assistant", "tool", "developer"}
 
@@ -256,7 +258,8 @@ class OpenAIFake(FakeServer):
             raise BadRequest(f"{size!r} is not one of the supported sizes", "size")
         if body.get("response_format", "url") not in ("url", "b64_json"):
             raise BadRequest("response_format must be url or b64_json", "response_format")
-        for name, allowed in (("quality", QUALITIES), ("background", BACKGROUNDS)):
+        qualities = QUALITIES_25 if model.startswith("gpt-image-2.5") else QUALITIES
+        for name, allowed in (("quality", qualities), ("background", BACKGROUNDS)):
             if name in body and body[name] not in allowed:
                 raise BadRequest(f"{body[name]!r} is not valid for {name}", name)
         return count, size

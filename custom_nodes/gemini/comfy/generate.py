@@ -29,6 +29,7 @@ MODEL_IDS = {
     "gemini-3-pro-image-preview": "gemini-3-pro-image-preview",
     "Nano Banana 2 (Gemini 3.1 Flash Image)": "gemini-3.1-flash-image-preview",
     "Nano Banana 2 Lite": "gemini-3.1-flash-lite-image",
+    "Gemini Nano Banana 2.1": "gemini-nano-banana-2.1",
     "gemini-2.5-pro": "gemini-2.5-pro",
     "gemini-2.5-flash": "gemini-2.5-flash",
     "gemini-3-pro-preview": "gemini-3.1-pro-preview",

@@ -81,6 +81,19 @@ async def test_nano_banana2_v2_reads_the_dotted_dynamic_inputs(grt: Runtime, gem
     assert tuple(draft[0, 0]) == (250, 10, 10)
 
 
+async def test_nano_banana_21_is_google_s_model_with_its_medium_thinking_level(grt: Runtime, gemini: GeminiFake):
+    """A newer option ComfyUI's own templates choose (api_nano_banana_2_1_*): Nano Banana 2's
+    inputs, plus the MEDIUM thinking level, sent to gemini-nano-banana-2.1."""
+    record = await run_graph(grt, banana_v2_graph(**{"model": "Gemini Nano Banana 2.1", "model.aspect_ratio": "4:1",
+                                                     "model.thinking_level": "MEDIUM"}))
+    assert record.status == JobStatus.SUCCESS, record.error
+    [seen] = gemini.seen(CALL)
+    assert seen.path == "/v1beta/models/gemini-nano-banana-2.1:generateContent"
+    assert json_body(seen)["generationConfig"]["thinkingConfig"] == {"thinkingLevel": "MEDIUM"}
+    sub = await grt.jobs.submit(banana_v2_graph(**{"model.thinking_level": "MEDIUM"}))  # not Nano Banana 2's
+    assert not sub.accepted and sub.node_errors["1"]["errors"][0]["extra_info"]["input_name"] == "model.thinking_level"
+
+
 async def test_a_dynamic_input_left_out_takes_its_default(grt: Runtime, gemini: GeminiFake):
     graph = banana_v2_graph()
     del graph["1"]["inputs"]["model.resolution"], graph["1"]["inputs"]["model.images.image_2"]

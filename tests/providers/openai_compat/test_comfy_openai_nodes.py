@@ -75,6 +75,19 @@ async def test_gpt_image_v2_without_images_generates_with_a_custom_size(ort: Run
     assert len(frames_of(ort, record)) == 2 and fake.edits == []
 
 
+async def test_gpt_image_25_models_take_their_higher_quality_levels(ort: Runtime, fake: OpenAIFake):
+    """gpt-image-2.5-flare/-sunburst: newer options ComfyUI's own templates choose, with
+    gpt-image-2's inputs plus the xhigh and max quality levels and transparency."""
+    for model in ("gpt-image-2.5-flare", "gpt-image-2.5-sunburst"):
+        record = await run_graph(ort, gpt_image_graph(model=model, **{"model.quality": "max",
+                                                                      "model.background": "transparent"}))
+        assert record.status == JobStatus.SUCCESS, record.error
+    assert [(fields["model"], fields["quality"], fields["background"]) for fields, _ in fake.edits] == [
+        ("gpt-image-2.5-flare", "max", "transparent"), ("gpt-image-2.5-sunburst", "max", "transparent")]
+    sub = await ort.jobs.submit(gpt_image_graph(model="gpt-image-2", **{"model.quality": "xhigh"}))
+    assert not sub.accepted and sub.node_errors["1"]["errors"][0]["extra_info"]["input_name"] == "model.quality"
+
+
 async def test_a_bad_custom_size_is_refused_before_any_request(ort: Runtime, fake: OpenAIFake):
     record = await run_graph(ort, gpt_image_graph(model="gpt-image-2", **{"model.size": "Custom",
                                                                           "model.custom_width": 3840,
@@ -108,7 +121,7 @@ async def test_chat_node_offers_the_newer_model_a_comfyui_template_chooses(ort: 
     """api_openai_gpt6_astra (templates 0.1.123) picks gpt-6-astra, newer than 0.29's
     list: offered after 0.29's options (the default stays 0.29's) and sent as it is."""
     options = node_info(ort.registry["OpenAIChatNode"])["input"]["required"]["model"][0]
-    assert options[0] == "gpt-5.6-sol" and options[-1] == "gpt-6-astra"
+    assert options[0] == "gpt-5.6-sol" and options[-3:] == ["gpt-6-astra", "gpt-6-sol", "gpt-6-luna"]
     record = await run_graph(ort, chat_graph(model="gpt-6-astra"))
     assert record.status == JobStatus.SUCCESS, record.error
     assert json_body(fake.seen("/v1/chat/completions")[0])["model"] == "gpt-6-astra"
