@@ -181,7 +181,7 @@ def might_hold_secret(doc: Any, forms: Iterable[str], *, shapes: bool = True) ->
         return False
     forms = list(forms)
     try:
-        if _members(doc, 3, _LARGE_MEMBERS) < _LARGE_MEMBERS:
+        if _members(doc, _COUNT_DEPTH, _LARGE_MEMBERS) < _LARGE_MEMBERS:
             return _holds(json.dumps(doc, ensure_ascii=False, check_circular=False, default=str), forms, shapes)
         # a large document (a 200k-node prompt, a list of jobs with 100k outputs each) is
         # serialised a piece at a time and searched in chunks, so a thread doing it hands
@@ -201,8 +201,11 @@ def might_hold_secret(doc: Any, forms: Iterable[str], *, shapes: bool = True) ->
         return True
 
 
-#: Members (counted three levels down) from which ``might_hold_secret`` works in pieces.
+#: Members (counted ``_COUNT_DEPTH`` levels down) from which ``might_hold_secret`` works
+#: in pieces: deep enough to see a prompt inside a job inside a list answer
+#: (``{"items": [{"prompt": {...200k nodes}}]}``), which three levels missed.
 _LARGE_MEMBERS = 2000
+_COUNT_DEPTH = 5
 #: A container this wide is written a member at a time (each member whole).
 _WIDE = 64
 _CHUNK_CHARS = 1 << 18

@@ -100,3 +100,24 @@ def test_a_large_document_is_searched_in_pieces_and_nothing_is_missed():
     runs["jobs"][2]["outputs"]["o2999"]["text"] = [f"Authorization: Bearer {JWT}"]
     assert might_hold_secret(runs, [])
     assert might_hold_secret({"k": ["x", {"deep": ['"quoted" sk-secret-0042']}]}, ["sk-secret-0042"])
+
+
+def test_a_list_answer_holding_a_large_job_is_never_serialised_whole(monkeypatch):
+    """/api/runs' body holds its jobs' outputs four levels down ({"jobs": [{"outputs":
+    {...}}]}): it takes the piecewise path too, never one json.dumps of the whole (which
+    holds the GIL for hundreds of ms at 200k nodes)."""
+    from keroro_graph import redaction
+    body = {"jobs": [{"id": "a", "outputs": {f"o{i}": {"text": [str(i)]} for i in range(3000)}}],
+            "total": 1, "limit": 100, "offset": 0}
+    longest: list[int] = []
+    real = redaction.json.dumps
+
+    def spy(value, *args, **kwargs):
+        text = real(value, *args, **kwargs)
+        longest.append(len(text))
+        return text
+    monkeypatch.setattr(redaction.json, "dumps", spy)
+    assert not redaction.might_hold_secret(body, ["sk-secret-0042"])
+    assert longest and max(longest) < len(real(body)) / 100
+    body["jobs"][0]["outputs"]["o1500"]["text"] = ["sk-secret-0042"]
+    assert redaction.might_hold_secret(body, ["sk-secret-0042"])
