@@ -19,9 +19,11 @@ garbage alive at that moment (a closed socket's few dozen objects) is never recl
 from __future__ import annotations
 
 import gc
+import queue
+import sys
 import threading
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Any, Iterator
 
 #: An oldest-generation threshold no count reaches: no automatic full collection.
 _NEVER = 1 << 30
@@ -50,3 +52,84 @@ def large_work() -> Iterator[None]:
                 gc.freeze()
                 gc.set_threshold(*_threshold)
 
+
+
+# --- freeing large documents off the event loop -----------------------------------------
+
+#: Containers wider than this are taken apart a member at a time.
+_WIDE = 64
+_doomed: queue.SimpleQueue[Any] = queue.SimpleQueue()
+_reaper: threading.Thread | None = None
+_reaper_lock = threading.Lock()
+
+
+def release(holder: list[Any]) -> None:
+    """Free what ``holder`` holds in a background thread, a piece at a time.
+
+    Dropping the last reference to a 200k-node document frees it in one C call (the
+    dictionaries' deallocation), which holds the GIL for 100+ ms on whatever thread
+    does it — typically the event loop, when a request handler that read large job
+    records returns. The items are moved out of ``holder`` (so the caller keeps no
+    reference by keeping the list) and a thread takes them apart member by member,
+    handing the GIL back as any Python loop does. Only containers that thread holds
+    the last reference to are taken apart; anything still shared is left to its
+    other owners, untouched."""
+    global _reaper
+    items = holder[:]
+    holder.clear()
+    if not items:
+        return
+    with _reaper_lock:
+        if _reaper is None:
+            _reaper = threading.Thread(target=_reap, name="keroro-heap-release", daemon=True)
+            _reaper.start()
+    _doomed.put(items)
+    del items
+
+
+def _reap() -> None:
+    while True:
+        stack: list[Any] = _doomed.get()
+        with large_work():  # no full collection walks what is being freed
+            _take_apart(stack)
+        del stack
+
+
+def _take_apart(stack: list[Any]) -> None:
+    # Beside each object, how many levels are left: -1 above the first wide container
+    # (always taken apart); a wide container's members get 1: a narrow one there is
+    # cleared in one C call (a graph node, an output entry: small) unless it holds a
+    # wide container itself. Two lists, not pairs: no allocation per object.
+    levels = [-1] * len(stack)
+    while stack:
+        obj, left = stack.pop(), levels.pop()
+        # 2 = ``obj`` and getrefcount's argument: nobody else can see it, so taking it
+        # apart changes nothing anyone could observe
+        if sys.getrefcount(obj) > 2:
+            continue
+        if not isinstance(obj, (dict, list, tuple)):
+            # a record's fields (not a class's, nor an object that still needs them when freed)
+            if hasattr(obj, "__dict__") and not isinstance(obj, type) and not hasattr(obj, "__del__"):
+                fields = vars(obj)
+                stack.extend(fields.values())
+                levels.extend([left] * len(fields))
+                fields.clear()
+            continue
+        if len(obj) > _WIDE:
+            left = 1
+        elif left == 1 and not any(isinstance(m, (dict, list)) and len(m) > _WIDE
+                                   for m in (obj.values() if isinstance(obj, dict) else obj)):
+            if not isinstance(obj, tuple):
+                obj.clear()
+            continue
+        if isinstance(obj, dict):
+            while obj:
+                stack.append(obj.popitem()[1])
+                levels.append(left)
+        elif isinstance(obj, list):
+            while obj:
+                stack.append(obj.pop())
+                levels.append(left)
+        else:
+            stack.extend(obj)
+            levels.extend([left] * len(obj))

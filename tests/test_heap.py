@@ -64,3 +64,46 @@ async def test_a_finished_run_leaves_no_reference_cycle(runtime: Runtime):
         gc.garbage.clear()
         gc.enable()
     assert not kinds & {"Execution", "GraphNode", "Graph", "Link", "CacheEntry", "RunRequest"}
+
+
+def _released(items: list) -> None:
+    """heap.release(items), then wait until the releasing thread has gone idle."""
+    done = threading.Event()
+    heap.release(items)
+    heap.release([_Flag(done)])  # handled after ``items``: the thread takes them in order
+    assert done.wait(10)
+
+
+class _Flag:
+    def __init__(self, event: threading.Event) -> None:
+        self.event = event
+
+    def __del__(self) -> None:
+        self.event.set()
+
+
+def test_release_takes_apart_what_nobody_else_holds_and_leaves_shared_parts_whole():
+    shared = {f"k{i}": {"v": [i]} for i in range(500)}
+    nested = {"n": [1, 2, {"deep": list(range(300))}]}
+    doc = {"prompt": [1, "id", {f"n{i}": {"inputs": {"v": i}} for i in range(1000)}],
+           "outputs": shared, "nested": nested, "items": [{"x": i} for i in range(200)]}
+    holder = [doc, ("tuple", shared)]
+    watched = doc["prompt"][2]["n5"]  # a member we keep: must stay as it is
+    del doc
+    _released(holder)
+    assert holder == []  # the caller's list keeps nothing
+    # what others hold is untouched, to the last member
+    assert len(shared) == 500 and shared["k499"] == {"v": [499]}
+    assert nested == {"n": [1, 2, {"deep": list(range(300))}]}
+    assert watched == {"inputs": {"v": 5}}
+
+
+def test_release_frees_a_large_document_off_the_calling_thread():
+    freed_on: list[str] = []
+
+    class Leaf:
+        def __del__(self) -> None:
+            freed_on.append(threading.current_thread().name)
+    holder = [{"graph": {f"n{i}": {"inputs": {"v": [i]}} for i in range(5000)}, "leaf": Leaf()}]
+    _released(holder)
+    assert freed_on == ["keroro-heap-release"]

@@ -1,6 +1,11 @@
 """JSON answers that may be large (history and queue entries carry whole prompts): small
 ones go out as one ``json_response``; large ones are encoded in pieces in a worker
-thread and streamed, so neither the encoding nor the sending holds the event loop."""
+thread and streamed, so neither the encoding nor the sending holds the event loop.
+
+Freeing a large answer (and the job records it was made from) is itself 100+ ms of one
+C call on whichever thread drops the last reference, which would be the event loop when
+the handler returns. ``sole_answer`` takes those references from the handler in a list
+and, once the answer is sent, frees them in a background thread (heap.release)."""
 from __future__ import annotations
 
 import asyncio
@@ -9,7 +14,7 @@ from typing import Any, Callable
 from aiohttp import web
 
 from .. import jsonpieces
-from ..heap import large_work
+from ..heap import large_work, release
 
 #: Nodes (summed over the prompts and outputs an answer carries) from which it streams.
 LARGE_NODES = 2000
@@ -20,28 +25,42 @@ def carried_nodes(*docs: Any) -> int:
     return sum(len(doc) for doc in docs if isinstance(doc, (dict, list)))
 
 
-async def json_answer(request: web.Request, body: Any, *, nodes: int, depth: int = 5,
+async def sole_answer(request: web.Request, held: list[Any], *, nodes: int, depth: int = 5,
                       status: int = 200) -> web.StreamResponse:
-    """``body`` as JSON; streamed from a worker thread when it carries ``nodes`` ≥ LARGE_NODES."""
+    """``held[0]`` as JSON; streamed from a worker thread when it carries ``nodes`` ≥
+    LARGE_NODES. ``held`` holds the body and whatever else large the
+    handler made it from (job records); the caller keeps no other reference to them
+    (``del`` its locals), so that, once a large answer is sent, they are freed off the
+    loop. ``held`` is emptied."""
     if nodes < LARGE_NODES:
-        return web.json_response(body, status=status)
+        small = web.json_response(held[0], status=status)
+        held.clear()
+        return small
     response = web.StreamResponse(status=status, headers={"Content-Type": "application/json; charset=utf-8"})
-    await response.prepare(request)
-    chunks = jsonpieces.chunks(body, depth=depth)
-    while (chunk := await asyncio.to_thread(next, chunks, None)) is not None:
-        await response.write(chunk)
-    await response.write_eof()
+    chunks = None
+    try:
+        await response.prepare(request)
+        chunks = jsonpieces.chunks(held[0], depth=depth)
+        while (chunk := await asyncio.to_thread(next, chunks, None)) is not None:
+            await response.write(chunk)
+        await response.write_eof()
+    finally:
+        del chunks
+        release(held)
     return response
 
 
-async def redacted_answer(request: web.Request, body: Any, *, nodes: int, redact: Callable[[Any], Any],
+async def redacted_answer(request: web.Request, held: list[Any], *, nodes: int, redact: Callable[[Any], Any],
                           status: int = 200) -> web.StreamResponse:
-    """``json_answer`` of ``redact(body)``; a large body is scrubbed in a worker thread
+    """``sole_answer`` of ``redact(held[0])``; a large body is scrubbed in a worker thread
     (the copy it makes is a large document: see keroro_graph/heap.py)."""
     if nodes < LARGE_NODES:
-        return web.json_response(redact(body), status=status)
+        small = web.json_response(redact(held[0]), status=status)
+        held.clear()
+        return small
 
     def scrub() -> Any:
         with large_work():
-            return redact(body)
-    return await json_answer(request, await asyncio.to_thread(scrub), nodes=nodes, status=status)
+            return redact(held[0])
+    held.insert(0, await asyncio.to_thread(scrub))
+    return await sole_answer(request, held, nodes=nodes, status=status)

@@ -9,7 +9,7 @@ from ...jobs.backend import JobStatus
 from ...jobs.wire import history_entry
 from ..errors import fail, json_object
 from ..keys import RUNTIME
-from ..streaming import carried_nodes, json_answer
+from ..streaming import carried_nodes, sole_answer
 
 routes = web.RouteTableDef()
 HISTORY = (JobStatus.SUCCESS, JobStatus.ERROR, JobStatus.INTERRUPTED)
@@ -26,8 +26,10 @@ async def get_history(request: web.Request) -> web.StreamResponse:
         total = await service.count(HISTORY)
         offset = max(0, total - max_items) if max_items is not None else 0
     jobs = await service.list(statuses=HISTORY, limit=max_items, offset=offset)
-    return await json_answer(request, {job.id: history_entry(job) for job in jobs},
-                             nodes=sum(carried_nodes(job.prompt, job.outputs) for job in jobs))
+    nodes = sum(carried_nodes(job.prompt, job.outputs) for job in jobs)
+    held = [{job.id: history_entry(job) for job in jobs}, jobs]
+    del jobs  # the answer frees the records off the loop (streaming.sole_answer)
+    return await sole_answer(request, held, nodes=nodes)
 
 
 @routes.get("/history/{prompt_id}")
@@ -35,7 +37,10 @@ async def get_history_item(request: web.Request) -> web.StreamResponse:
     job = await request.app[RUNTIME].jobs.get(request.match_info["prompt_id"])
     if job is None or job.status not in HISTORY:
         return web.json_response({})
-    return await json_answer(request, {job.id: history_entry(job)}, nodes=carried_nodes(job.prompt, job.outputs))
+    nodes = carried_nodes(job.prompt, job.outputs)
+    held = [{job.id: history_entry(job)}, job]
+    del job  # the answer frees the record off the loop (streaming.sole_answer)
+    return await sole_answer(request, held, nodes=nodes)
 
 
 @routes.post("/history")

@@ -14,6 +14,7 @@ from ...jobs.backend import JobRecord, JobStatus
 from ...jobs.wire import history_entry
 from ...jobs.wire import plain_number
 from ..errors import fail, json_body
+from ...heap import release
 from ..keys import RUNTIME, SECRETS
 from ..streaming import LARGE_NODES, carried_nodes, redacted_answer
 
@@ -99,6 +100,9 @@ async def list_jobs(request: web.Request) -> web.Response:
         return [(comfy_job(r), r.created_at) for r in records]
     large = sum(carried_nodes(r.outputs) for r in records) >= LARGE_NODES
     keyed = await asyncio.to_thread(summed) if large else summed()
+    held = [records]
+    del records  # a large job's outputs are freed off the loop
+    release(held)
     if workflow_id := query.get("workflow_id"):
         keyed = [(j, at) for j, at in keyed if j.get("workflow_id") == workflow_id]
     keyed.sort(key=(lambda pair: _duration(pair[0])) if sort_by == "execution_duration"
@@ -115,8 +119,10 @@ async def get_job(request: web.Request) -> web.StreamResponse:
     job = await request.app[RUNTIME].jobs.get(request.match_info["job_id"])
     if job is None:
         fail(404, "Job not found")
-    return await redacted_answer(request, comfy_job(job, detail=True), redact=request.app[SECRETS].redact_json,
-                                 nodes=carried_nodes(job.prompt, job.outputs))
+    nodes = carried_nodes(job.prompt, job.outputs)
+    held = [comfy_job(job, detail=True), job]
+    del job  # the answer frees the record off the loop (streaming.sole_answer)
+    return await redacted_answer(request, held, redact=request.app[SECRETS].redact_json, nodes=nodes)
 
 
 @routes.post("/api/jobs/{job_id}/cancel")

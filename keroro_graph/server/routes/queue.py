@@ -8,7 +8,7 @@ from ...jobs.backend import JobStatus
 from ...jobs.wire import queue_item
 from ..errors import fail, json_object
 from ..keys import RUNTIME
-from ..streaming import carried_nodes, json_answer
+from ..streaming import carried_nodes, sole_answer
 
 routes = web.RouteTableDef()
 
@@ -18,9 +18,11 @@ async def get_queue(request: web.Request) -> web.StreamResponse:
     jobs = request.app[RUNTIME].jobs
     running = await jobs.list(statuses=[JobStatus.RUNNING])
     pending = await jobs.list(statuses=[JobStatus.QUEUED])
-    return await json_answer(request, {"queue_running": [queue_item(j) for j in running],
-                                       "queue_pending": [queue_item(j) for j in pending]},
-                             nodes=sum(carried_nodes(j.prompt) for j in [*running, *pending]))
+    nodes = sum(carried_nodes(j.prompt) for j in [*running, *pending])
+    held = [{"queue_running": [queue_item(j) for j in running],
+             "queue_pending": [queue_item(j) for j in pending]}, running, pending]
+    del running, pending  # the answer frees the records off the loop (streaming.sole_answer)
+    return await sole_answer(request, held, nodes=nodes)
 
 
 @routes.post("/queue")

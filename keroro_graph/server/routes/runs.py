@@ -52,17 +52,20 @@ async def list_jobs(request: web.Request) -> web.StreamResponse:
     service = request.app[RUNTIME].jobs
     jobs = await service.list(statuses=statuses, limit=limit, offset=offset, newest_first=True,
                               prompt=include_prompt)
-    body = {"jobs": [job_json(j, include_prompt=include_prompt) for j in jobs],
-            "total": await service.count(statuses), "limit": limit, "offset": offset}
-    return await redacted_answer(request, body, redact=request.app[SECRETS].redact_json,
-                                 nodes=sum(carried_nodes(j.prompt, j.outputs) for j in jobs))
+    nodes = sum(carried_nodes(j.prompt, j.outputs) for j in jobs)
+    held = [{"jobs": [job_json(j, include_prompt=include_prompt) for j in jobs],
+             "total": await service.count(statuses), "limit": limit, "offset": offset}, jobs]
+    del jobs  # the answer frees the records off the loop (streaming.sole_answer)
+    return await redacted_answer(request, held, redact=request.app[SECRETS].redact_json, nodes=nodes)
 
 
 @routes.get("/api/runs/{job_id}")
 async def get_job(request: web.Request) -> web.StreamResponse:
     job = await _job(request)
-    return await redacted_answer(request, job_json(job, include_prompt=True), redact=request.app[SECRETS].redact_json,
-                                 nodes=carried_nodes(job.prompt, job.outputs))
+    nodes = carried_nodes(job.prompt, job.outputs)
+    held = [job_json(job, include_prompt=True), job]
+    del job  # the answer frees the record off the loop (streaming.sole_answer)
+    return await redacted_answer(request, held, redact=request.app[SECRETS].redact_json, nodes=nodes)
 
 
 @routes.post("/api/runs/{job_id}/cancel")
