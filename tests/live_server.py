@@ -46,15 +46,15 @@ class LiveServer:
 
 @contextlib.contextmanager
 def live_server(user_dir: Path, *extra: str, packs: tuple[Path, ...] = (FIXTURE_PACKS,),
-                env: dict[str, str] | None = None) -> Iterator[LiveServer]:
+                env: dict[str, str] | None = None, verbose: bool = False) -> Iterator[LiveServer]:
     """Serve until the block ends (then SIGTERM, as a service manager stops it);
-    ``env`` adds variables to the server's environment."""
+    ``env`` adds variables to the server's environment; ``verbose`` is ``-v``."""
     user_dir.mkdir(parents=True, exist_ok=True)
     port = free_port()
     pack_args = [arg for folder in packs for arg in ("--custom-nodes-dir", str(folder))]
     with open(user_dir / "server.log", "wb") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "keroro_graph.cli.main", "serve", "--port", str(port),
+            [sys.executable, "-m", "keroro_graph.cli.main", *(["-v"] if verbose else []), "serve", "--port", str(port),
              "--user-dir", str(user_dir), *pack_args, *extra], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
             env={**os.environ, **(env or {})})
     server = LiveServer(proc, port, user_dir)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from typing import Any, NoReturn
+from typing import Any, NoReturn, overload
 
 from aiohttp import web
 
@@ -93,6 +93,35 @@ def _encodable(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+#: The largest whole number a query parameter is taken as (the job store's integers are
+#: 64-bit): a larger one means "all of them".
+QUERY_INT_CAP = 2**62
+
+
+@overload
+def int_query(request: web.Request, name: str, default: int, *, low: int | None = None,
+              high: int | None = None) -> int: ...
+@overload
+def int_query(request: web.Request, name: str, default: None, *, low: int | None = None,
+              high: int | None = None) -> int | None: ...
+def int_query(request: web.Request, name: str, default: int | None, *, low: int | None = None,
+              high: int | None = None) -> int | None:
+    """Query parameter ``name`` as a whole number (``default`` when absent or empty); a 400
+    naming it when it is not one or lies outside [low, high]. Values above
+    :data:`QUERY_INT_CAP` are taken as the cap."""
+    raw = request.query.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        fail(400, f"query parameter {name} must be a whole number, got {raw[:100]!r}")
+    if (low is not None and value < low) or (high is not None and value > high):
+        fail(400, f"query parameter {name} must be between {low if low is not None else 'any'} and "
+                  f"{high if high is not None else 'any'}, got {value if abs(value) < 10**30 else raw[:40]}")
+    return min(value, QUERY_INT_CAP)
 
 
 async def json_object(request: web.Request, *, required: bool = True) -> dict[str, Any]:

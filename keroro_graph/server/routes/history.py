@@ -7,7 +7,7 @@ from aiohttp import web
 
 from ...jobs.backend import JobStatus
 from ...jobs.wire import history_entry
-from ..errors import fail, json_object
+from ..errors import fail, int_query, json_object
 from ..keys import RUNTIME
 from ..streaming import carried_nodes, sole_answer
 
@@ -18,8 +18,8 @@ HISTORY = (JobStatus.SUCCESS, JobStatus.ERROR, JobStatus.INTERRUPTED)
 @routes.get("/history")
 async def get_history(request: web.Request) -> web.StreamResponse:
     service = request.app[RUNTIME].jobs
-    max_items = _int_query(request, "max_items", None)
-    offset = _int_query(request, "offset", -1)
+    max_items = int_query(request, "max_items", None)
+    offset = int_query(request, "offset", -1)
     if max_items is not None and max_items < 0:
         fail(400, "max_items must not be negative")
     if offset is None or offset < 0:
@@ -56,13 +56,3 @@ async def post_history(request: web.Request) -> web.Response:
         finished = [i for i in ids if await jobs.status(i) in HISTORY]
         deleted = await jobs.forget(finished)
     return web.json_response({"cleared": cleared, "deleted": deleted})
-
-
-def _int_query(request: web.Request, name: str, default: int | None) -> int | None:
-    raw = request.query.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        fail(400, f"query parameter {name} must be a whole number, got {raw!r}")

@@ -14,7 +14,7 @@ from ...errors import JobError
 from ...jobs.backend import JobRecord, JobStatus
 from ...jobs.wire import plain_number
 from ...jobs.wire import batch_items
-from ..errors import fail
+from ..errors import fail, int_query
 from ..keys import RUNTIME, SECRETS
 from ..streaming import carried_nodes, redacted_answer
 
@@ -46,8 +46,8 @@ def job_json(job: JobRecord, *, include_prompt: bool = False) -> dict[str, Any]:
 @routes.get("/api/runs")
 async def list_jobs(request: web.Request) -> web.StreamResponse:
     statuses = _statuses(request.query.get("status"))
-    limit = _int_query(request, "limit", DEFAULT_LIMIT, low=1, high=MAX_LIMIT)
-    offset = _int_query(request, "offset", 0, low=0)
+    limit = int_query(request, "limit", DEFAULT_LIMIT, low=1, high=MAX_LIMIT)
+    offset = int_query(request, "offset", 0, low=0)
     include_prompt = "prompt" in request.query.get("include", "").split(",")
     service = request.app[RUNTIME].jobs
     jobs = await service.list(statuses=statuses, limit=limit, offset=offset, newest_first=True,
@@ -130,17 +130,4 @@ def _statuses(raw: str | None) -> list[JobStatus] | None:
     if unknown:
         fail(400, f"unknown job status {unknown[0]!r}; statuses are {', '.join(s.value for s in JobStatus)}")
     return [JobStatus(n) for n in names]
-
-
-def _int_query(request: web.Request, name: str, default: int, *, low: int, high: int | None = None) -> int:
-    raw = request.query.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        fail(400, f"query parameter {name} must be a whole number, got {raw!r}")
-    if value < low or (high is not None and value > high):
-        fail(400, f"query parameter {name} must be between {low} and {high if high is not None else 'any'}")
-    return value
 

@@ -20,6 +20,7 @@ from ...registry.registry import PackRecord
 from ...settings import REPO_ROOT
 from ..errors import fail, json_object
 from ..keys import REGISTRY, SECRETS, SETTINGS
+from ..paths import plain_name
 from ..thumbnail import workflow_thumbnail
 from .workflows import (WorkflowFolder, WorkflowOutsideError, check_document, check_name, file_errors_as_http,
                         inside, query_flag)
@@ -163,6 +164,7 @@ async def workflow_template_file(request: web.Request) -> web.StreamResponse:
     folders = library.folders.get(f"pack:{request.match_info['pack']}", [])
     if "/" in filename or "\\" in filename or ".." in filename or filename.startswith("."):
         fail(400, f"bad file name {filename!r}")
+    plain_name(filename, what="file name")  # control characters, NUL, longer than a file name may be
     for folder in folders:
         if (folder / filename).is_file():
             return web.FileResponse(folder / filename)

@@ -122,12 +122,24 @@ async def list_userdata(request: web.Request) -> web.Response:
     folder = user_path(request, raw, what="'dir'")
     if not folder.is_dir():
         fail(404, f"directory {raw!r} not found")
-    full_info, split = _flag(request, "full_info"), _flag(request, "split")
-    entries = []
-    for path in await asyncio.to_thread(list_files, folder, recurse=_flag(request, "recurse")):
+    return web.json_response(await asyncio.to_thread(listing, folder, recurse=_flag(request, "recurse"),
+                                                     full_info=_flag(request, "full_info"),
+                                                     split=_flag(request, "split")))
+
+
+def listing(folder: Path, *, recurse: bool, full_info: bool, split: bool) -> list[Any]:
+    """ComfyUI's ``/userdata?dir=`` entries; a file removed while listing is left out."""
+    entries: list[Any] = []
+    for path in list_files(folder, recurse=recurse):
         rel = relative(path, folder)
-        entries.append(file_info(path, folder) if full_info else [rel, *rel.split("/")] if split else rel)
-    return web.json_response(entries)
+        if full_info:
+            try:
+                entries.append(file_info(path, folder))
+            except FileNotFoundError:
+                continue
+        else:
+            entries.append([rel, *rel.split("/")] if split else rel)
+    return entries
 
 
 def list_files(folder: Path, *, recurse: bool) -> list[Path]:
@@ -172,7 +184,10 @@ def tree(folder: Path, root: Path) -> list[dict[str, Any]]:
         for name in filenames:
             path = here / name
             if _inside(path, root):
-                stat = path.stat()
+                try:
+                    stat = path.stat()
+                except FileNotFoundError:  # removed while listing
+                    continue
                 entries.append({"name": name, "path": relative(path, root), "type": "file",
                                 "size": stat.st_size, "modified": stat.st_mtime})
     return entries

@@ -1,0 +1,105 @@
+"""What the seeded fuzz campaign (bench/fuzz_bench.py, issue 17) found, each through
+the HTTP interface of a real server on loopback: every request gets a well-formed
+answer naming what is wrong, never a 500 and never a dropped connection."""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import threading
+from pathlib import Path
+
+from keroro_graph.registry import load_registry
+from keroro_graph.server.app import create_app
+from keroro_graph.settings import Settings
+from tests.conftest import chain
+
+HUGE = "99999999999999999999"  # beyond SQLite's 64-bit integers
+
+
+async def test_page_numbers_beyond_64_bits_mean_all_of_them(client):
+    done = await client.post("/prompt", json={"prompt": chain(1), "prompt_id": "p1"})
+    assert done.status == 200
+    for _ in range(300):
+        if await (await client.get("/history/p1")).json():
+            break
+        await asyncio.sleep(0.02)
+    everything = await client.get("/history", params={"max_items": HUGE})
+    assert everything.status == 200 and list(await everything.json()) == ["p1"]
+    beyond = await client.get("/history", params={"offset": HUGE})
+    assert beyond.status == 200 and await beyond.json() == {}
+    runs = await client.get("/api/runs", params={"offset": HUGE})
+    assert runs.status == 200 and (await runs.json())["jobs"] == []
+    for path, name in (("/history", "max_items"), ("/api/runs", "offset")):
+        refused = await client.get(path, params={name: "9" * 5000})  # more digits than int() takes
+        assert refused.status == 400
+        assert name in (await refused.json())["error"]["message"]
+    too_many = await client.get("/api/runs", params={"limit": HUGE})
+    assert too_many.status == 400 and "limit" in (await too_many.json())["error"]["message"]
+
+
+async def test_a_file_name_longer_than_the_system_allows_is_a_400(settings: Settings, tmp_path: Path,
+                                                                 aiohttp_client) -> None:
+    pack = tmp_path / "packs" / "poster_pack"
+    (pack / "example_workflows").mkdir(parents=True)
+    (pack / "__init__.py").write_text("NODE_CLASS_MAPPINGS = {}\n")
+    (pack / "example_workflows" / "poster.json").write_text(json.dumps({"nodes": [], "links": []}))
+    client = await aiohttp_client(create_app(settings, registry=load_registry(custom_dirs=[tmp_path / "packs"])))
+    for name in ("a" * 300, "a" * 300 + ".jpg", "a\x01.json"):
+        response = await client.get(f"/api/workflow_templates/poster_pack/{name}")
+        assert response.status == 400, name
+        assert "file name" in (await response.json())["error"]["message"]
+    assert (await client.get("/api/workflow_templates/poster_pack/poster.json")).status == 200
+
+
+async def test_listing_user_files_while_they_are_removed_never_fails(client, settings: Settings):
+    folder = settings.frontend_settings_dir / "workflows"
+    folder.mkdir(parents=True)
+    for round_ in range(8):
+        names = [folder / f"w{round_}-{i}.json" for i in range(150)]
+        for path in names:
+            path.write_text("{}")
+
+        def remove(paths: list[Path] = names) -> None:
+            for path in paths:
+                path.unlink()
+        remover = threading.Thread(target=remove)
+        remover.start()
+        answers = [await client.get("/v2/userdata"),
+                   await client.get("/userdata", params={"dir": "workflows", "full_info": "true"})]
+        remover.join()
+        for answer in answers:
+            assert answer.status == 200, await answer.text()
+
+
+async def _raw(port: int, request: bytes) -> bytes:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(request)
+    await writer.drain()
+    answer = await asyncio.wait_for(reader.read(), timeout=10)
+    writer.close()
+    return answer
+
+
+async def test_a_malformed_request_is_a_400_and_its_bytes_stay_out_of_the_log(settings: Settings, registry,
+                                                                              aiohttp_client, caplog):
+    """aiohttp quoted the first 100 bytes of a line it could not parse in an ERROR
+    traceback: the access token of a long ``?token=`` URL, or of an oversized
+    Authorization header, reached the log."""
+    token = "tok-census-0123456789abcdef"
+    settings = settings.model_copy(update={"token": token})
+    client = await aiohttp_client(create_app(settings, registry=registry))
+    port = client.server.port
+    caplog.set_level(logging.DEBUG)
+    pad = "a" * 9000
+    for request in (f"GET /queue?token={token}&pad={pad} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+                    f"GET /queue HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}{pad}\r\n\r\n",
+                    f"G\x01T /queue?token={token} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"):
+        answer = await _raw(port, request.encode())
+        assert answer.split(b" ", 2)[1] == b"400", answer[:100]
+    assert token not in caplog.text
+    refused = [r for r in caplog.records if r.name == "aiohttp.server"]
+    assert refused and all(r.levelno == logging.INFO and not r.exc_info for r in refused)
+    assert "malformed HTTP request (LineTooLong)" in caplog.text
+    ok = await client.get("/queue", headers={"Authorization": f"Bearer {token}"})
+    assert ok.status == 200
