@@ -130,6 +130,10 @@ def frame_count(img: Image.Image) -> int:
         raise MediaError(f"cannot count the frames: {exc}") from exc
 
 
+#: Bytes one pixel of an IMAGE takes (float32 RGB).
+FLOAT_RGB_BYTES = 3 * 4
+
+
 def decoded_bytes(img: Image.Image) -> int:
     """What ``img`` claims decoded as IMAGE (+ MASK) float32 arrays, every frame."""
     width, height = img.size

@@ -153,15 +153,19 @@ def probe(path: Path) -> Video:
                      metadata=dict(container.metadata))
 
 
-def probe_bytes(data: bytes) -> str:
+def probe_bytes(data: bytes, *, max_pixels: int | None = None) -> str:
     """``"video"`` or ``"audio"`` for the bytes of a media file PyAV can decode (an
-    uploaded clip or recording); raises VideoError otherwise. Only headers are read."""
+    uploaded clip or recording); raises VideoError otherwise. Mostly headers are read:
+    FFmpeg decodes a few frames to learn a stream's parameters, so ``max_pixels`` keeps
+    it from decoding frames larger than that (a small file of 8192x8192 frames grew the
+    process by ~150 MB while probed); the sizes still come from the container."""
     import io
 
     import av
 
+    options = {"max_pixels": str(max_pixels)} if max_pixels else None
     try:
-        with av.open(io.BytesIO(data), mode="r") as container:
+        with av.open(io.BytesIO(data), mode="r", options=options) as container:
             if container.streams.video and container.streams.video[0].codec_context is not None:
                 return "video"
             if audio_mod.decodable_audio_stream(container) is not None:

@@ -95,3 +95,25 @@ def test_the_budget_counts_frames_and_channels(frames, alpha, expected):
                    lossless=True)
     opened = Image.open(io.BytesIO(out.getvalue()))
     assert media.decoded_bytes(opened) == expected * 100
+
+
+def test_no_hostile_upload_grows_the_server_beyond_twice_the_budget(tmp_path):
+    """GIF, APNG, animated WebP and TIFF animations, PNG/JPEG/TIFF headers claiming huge
+    sizes and a video of 8192x8192 frames, each through POST /upload/image of a real
+    server: its peak resident memory (reset before each) grows by at most 2 x budget.
+    The video was the one that did not hold: FFmpeg decoded 8192x8192 frames to probe it."""
+    import asyncio
+
+    from bench.security_bench import upload_growth
+    from tests.live_server import live_server
+    from tests.server.hostile_media import hostile
+
+    budget = 32 * 2**20
+    with live_server(tmp_path / "user", env={"KERORO_IMAGE_BUDGET_BYTES": str(budget)}) as server:
+        for label, (name, make) in hostile(frames=24, size=600).items():
+            status, message, growth = asyncio.run(upload_growth(server.url, server.proc.pid, name, make()))
+            if name.endswith(".mp4"):
+                assert status == 200, message
+            else:
+                assert status == 400 and ("budget of 32 MiB" in message or "too large" in message), message
+            assert growth <= 2 * budget, (label, growth / 2**20)

@@ -19,7 +19,7 @@ from aiohttp import web
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
-from ...media import MediaError, encode, open_image
+from ...media import FLOAT_RGB_BYTES, MediaError, decoded_budget_bytes, encode, open_image
 from ...video import probe_bytes
 from ...registry.env import Paths
 from ...settings import Settings
@@ -183,8 +183,8 @@ def checked_upload(data: bytes, name: str, max_pixels: int) -> None:
     """An image must decode within the pixel cap; a video or audio file (by its
     extension) must be one PyAV can decode. A 400 naming the problem otherwise."""
     if name.lower().endswith(_MEDIA_EXTENSIONS):
-        try:
-            probe_bytes(data)
+        try:  # frames too large for the decoded-image budget are not decoded while probing
+            probe_bytes(data, max_pixels=min(max_pixels, decoded_budget_bytes() // FLOAT_RGB_BYTES))
         except MediaError as exc:
             fail(400, f"the upload {name!r} is not an acceptable video or audio file: {exc}")
         return
