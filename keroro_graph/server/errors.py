@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import re
-from typing import Any, NoReturn, overload
+from typing import Any, Callable, NoReturn, overload
 
 from aiohttp import web
 
@@ -62,25 +63,35 @@ def parse_json(raw: bytes | str, what: str) -> Any:
         fail(400, f"{what} is not valid JSON: {exc}")
     data = raw if isinstance(raw, bytes) else raw.encode("utf-8", "surrogatepass")
     if _SURROGATE_ESCAPE.search(data):
-        where = _lone_surrogate(doc)
+        where = _first(doc, lambda v: isinstance(v, str) and not _encodable(v))
         if where is not None:
             fail(400, f"{what} holds a lone UTF-16 surrogate (an unpaired \\ud800-\\udfff escape) at {where}; "
                       "strings must be valid Unicode")
+    if _NON_FINITE.search(data):
+        where = _first(doc, lambda v: isinstance(v, float) and not math.isfinite(v))
+        if where is not None:
+            fail(400, f"{what} holds NaN or Infinity at {where} (a literal Python's json writes, or a number "
+                      "too large for a 64-bit float); JSON numbers must be finite, and no browser could read "
+                      "an answer carrying it back")
     return doc
 
 
-def _lone_surrogate(doc: Any) -> str | None:
-    """The JSON path of the first string (or key) that is not valid Unicode."""
+#: Where a parsed document may hold a float that is not finite: the literals Python's
+#: json reads (NaN, Infinity, -Infinity) or an exponent of three digits or more.
+_NON_FINITE = re.compile(rb"NaN|Infinity|[0-9][eE][+]?[0-9]{3}")
+
+
+def _first(doc: Any, bad: Callable[[Any], bool]) -> str | None:
+    """The JSON path of the first value (or key) for which ``bad`` holds."""
     stack: list[tuple[str, Any]] = [("$", doc)]
     while stack:
         path, value = stack.pop()
-        if isinstance(value, str):
-            if not _encodable(value):
-                return path
-        elif isinstance(value, dict):
+        if bad(value):
+            return path[:300]
+        if isinstance(value, dict):
             for key, item in value.items():
-                if not _encodable(key):
-                    return f"{path} (a key)"
+                if bad(key):
+                    return f"{path[:300]} (a key)"
                 stack.append((f"{path}.{key}", item))
         elif isinstance(value, list):
             stack.extend((f"{path}[{i}]", item) for i, item in enumerate(value))

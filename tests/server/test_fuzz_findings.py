@@ -103,3 +103,39 @@ async def test_a_malformed_request_is_a_400_and_its_bytes_stay_out_of_the_log(se
     assert "malformed HTTP request (LineTooLong)" in caplog.text
     ok = await client.get("/queue", headers={"Authorization": f"Bearer {token}"})
     assert ok.status == 200
+
+
+def _strict_json(text: str) -> object:
+    """JSON as a browser's JSON.parse reads it: no NaN, Infinity or -Infinity."""
+    def refuse(literal: str) -> object:
+        raise ValueError(f"{literal} is not JSON")
+    return json.loads(text, parse_constant=refuse)
+
+
+async def test_nan_and_infinity_are_refused_so_every_answer_stays_json(client):
+    """Python's json reads NaN, Infinity and 1e999 (ComfyUI takes them too); a prompt
+    holding one made /history, and a setting holding one made /settings, answers no
+    browser can parse, for good."""
+    graph = '{"1": {"class_type": "TestConst", "inputs": {"value": %s}}, "out": {"class_type": "TestOutput", ' \
+            '"inputs": {"source": ["1", 0]}}}'
+    for literal in ("NaN", "Infinity", "-Infinity", "1e999", "-2E+400"):
+        for path, body in (("/prompt", '{"prompt": %s}' % (graph % literal)), ("/settings", '{"a": %s}' % literal),
+                           ("/api/workflows/validate", '{"prompt": %s}' % (graph % literal))):
+            response = await client.post(path, data=body, headers={"Content-Type": "application/json"})
+            assert response.status == 400, (literal, path, await response.text())
+            message = (await response.json())["error"]["message"]
+            assert "NaN or Infinity" in message and ("$.prompt.1.inputs.value" in message or "$.a" in message)
+    fine = await client.post("/prompt", json={"prompt": json.loads(graph % "1"), "prompt_id": "finite"})
+    assert fine.status == 200
+    assert (await client.post("/settings", data='{"large": 1e300, "small": -2.5E-310}')).status == 200
+    text_only = await client.post("/settings", json={"note": "NaN and Infinity as text, 1e999 too"})
+    assert text_only.status == 200
+    for path in ("/history", "/settings", "/queue", "/api/runs", "/api/jobs"):
+        _strict_json(await (await client.get(path)).text())
+
+
+async def test_duplicate_keys_keep_the_last_as_comfyui_and_huge_integers_are_a_400(client):
+    assert (await client.post("/settings", data='{"k": 1, "k": 2}')).status == 200
+    assert (await (await client.get("/settings")).json())["k"] == 2
+    response = await client.post("/settings", data='{"k": %s}' % ("9" * 5000))
+    assert response.status == 400 and "not valid JSON" in (await response.json())["error"]["message"]
