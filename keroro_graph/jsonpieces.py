@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from json.decoder import JSONDecodeError, scanstring  # type: ignore[attr-defined]  # C scanner, no stub
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from .heap import large_work
 
@@ -77,30 +77,32 @@ def _value(text: str, pos: int, depth: int) -> tuple[Any, int]:
             raise JSONDecodeError(f"Expecting ',' delimiter or '{closing}'", text, pos)
 
 
-def dumps(value: Any, depth: int = 3) -> str:
-    """Compact ``json.dumps(value)``; see ``pieces``."""
-    return "".join(pieces(value, depth))
+def dumps(value: Any, depth: int = 3, *, default: Callable[[Any], Any] | None = None,
+          ensure_ascii: bool = True) -> str:
+    """Compact ``json.dumps(value, default=, ensure_ascii=)``; see ``pieces``."""
+    return "".join(pieces(value, depth, default=default, ensure_ascii=ensure_ascii))
 
 
-def pieces(value: Any, depth: int = 3) -> Iterator[str]:
+def pieces(value: Any, depth: int = 3, *, default: Callable[[Any], Any] | None = None,
+           ensure_ascii: bool = True) -> Iterator[str]:
     """The compact JSON text of ``value`` in pieces: objects and arrays down to
     ``depth`` levels are written a member at a time, deeper values in one call."""
     if depth > 0 and isinstance(value, dict) and value:
         sep = "{"
         for key, item in value.items():
-            yield sep + json.dumps(key if isinstance(key, str) else _key(key)) + ":"
-            yield from pieces(item, depth - 1)
+            yield sep + json.dumps(key if isinstance(key, str) else _key(key), ensure_ascii=ensure_ascii) + ":"
+            yield from pieces(item, depth - 1, default=default, ensure_ascii=ensure_ascii)
             sep = ","
         yield "}"
     elif depth > 0 and isinstance(value, (list, tuple)) and value:
         sep = "["
         for item in value:
             yield sep
-            yield from pieces(item, depth - 1)
+            yield from pieces(item, depth - 1, default=default, ensure_ascii=ensure_ascii)
             sep = ","
         yield "]"
     else:
-        yield json.dumps(value, separators=_SEPARATORS)
+        yield json.dumps(value, separators=_SEPARATORS, default=default, ensure_ascii=ensure_ascii)
 
 
 def chunks(value: Any, depth: int = 3, size: int = 1 << 18) -> Iterator[bytes]:

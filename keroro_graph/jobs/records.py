@@ -7,10 +7,12 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
+from .. import jsonpieces
 from ..engine.run import JobFailure, RunResult
 from ..graph.validate import ValidationResult
+from ..heap import large_work
 from . import wire
 
 #: extra_data keys that carry credentials and are never stored (ComfyUI's list).
@@ -40,6 +42,26 @@ def plain_json(value: Any) -> Any:
 def plain_json_text(value: Any) -> str:
     """The JSON text ``plain_json`` reads back (non-ASCII kept as it is)."""
     return json.dumps(value, default=str, ensure_ascii=False)
+
+
+def clean(value: Any, redact_json: Callable[[Any], Any]) -> Any:
+    """``plain_json(value)`` scrubbed, written once: the scrub is asked about the text
+    first (as it would ask about the document), and walks the copy only when that text
+    may hold a secret."""
+    if value is None or value == {} or value == []:  # nothing to make plain or scrub
+        return value
+    text = plain_json_text(value)
+    plain = json.loads(text)
+    return plain if redact_json(text) is text else redact_json(plain)
+
+
+def clean_large(value: Any, redact_json: Callable[[Any], Any]) -> Any:
+    """``clean`` for a large document (100k outputs), in a worker thread: written, read
+    back and searched a piece at a time (one json.dumps/loads or regex pass over 11 MB
+    holds the GIL, and so the event loop, for 100+ ms)."""
+    with large_work():
+        text = jsonpieces.dumps(value, depth=2, default=str, ensure_ascii=False)
+        return redact_json(jsonpieces.loads(text, depth=2))
 
 
 def sanitise_extra_data(extra: dict[str, Any]) -> dict[str, Any]:
