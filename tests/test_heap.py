@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import sys
 import threading
 
 from keroro_graph import heap, jsonpieces
@@ -16,7 +17,10 @@ def test_large_work_pauses_full_collections_and_freezes_what_it_built():
     before = gc.get_threshold()
     frozen = gc.get_freeze_count()
     inside: list[tuple[int, int, int]] = []
+    switch_before = sys.getswitchinterval()
+    switch_inside: list[float] = []
     with heap.large_work():
+        switch_inside.append(sys.getswitchinterval())
         document = [{"n": i, "inputs": [i]} for i in range(20_000)]
         worker = threading.Thread(target=lambda: inside.append(gc.get_threshold()))
         with heap.large_work():  # nested, from any thread
@@ -26,6 +30,8 @@ def test_large_work_pauses_full_collections_and_freezes_what_it_built():
         assert gc.get_freeze_count() == frozen
     assert inside[0][2] > 1_000_000
     assert gc.get_threshold() == before
+    assert switch_inside[0] <= heap.LARGE_WORK_SWITCH_S < switch_before  # threads take turns sooner
+    assert sys.getswitchinterval() == switch_before
     after = gc.get_freeze_count()
     assert after >= frozen + 40_000  # the document's dicts and lists among them
     del document  # frozen objects are still freed by reference counting

@@ -14,6 +14,7 @@ from typing import IO, Any, Callable, Iterable
 from keroro_graph import jsonpieces
 from keroro_graph.engine.run import JobFailure
 from keroro_graph.errors import JobError
+from keroro_graph.heap import large_work
 from keroro_graph.jobs.backend import FINISHED, JobRecord, JobStatus
 from keroro_graph.jobs.wire import failure_record
 
@@ -63,7 +64,16 @@ def dump(value: Any) -> str | None:
 
 
 def record(row: tuple[Any, ...]) -> JobRecord:
-    """A record from a row this store wrote (trusted: constructed, not re-validated)."""
+    """A record from a row this store wrote (trusted: constructed, not re-validated).
+    A row holding a large document is decoded as one large work (keroro_graph/heap.py),
+    its smaller columns included."""
+    if any(isinstance(v, str) and len(v) >= jsonpieces.LARGE // 4 for v in row):
+        with large_work():
+            return _record(row)
+    return _record(row)
+
+
+def _record(row: tuple[Any, ...]) -> JobRecord:
     data = {f: jsonpieces.loads(v, depth=1) if f in JSON_FIELDS and v is not None else v
             for f, v in zip(FIELDS, row)}
     data["status"] = JobStatus(data["status"])
