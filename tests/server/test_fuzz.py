@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+from typing import Any
 
+import aiohttp
 import pytest
 from hypothesis import HealthCheck, given, settings as hyp_settings, strategies as st
 
@@ -66,11 +68,27 @@ _gets = st.sampled_from(["/history", "/view", "/object_info/", "/queue", "/api/r
                          "/api/templates", "/prompt", "/api/workflows/", "/models/", "/history/"])
 
 
+#: The last requests sent, for the message of a request that got no answer: session 3 saw
+#: two such drops (ServerDisconnectedError) that replaying the request alone did not repeat,
+#: so what went before it on the connection is the lead (bench/RESULTS.md, issue 17).
+_SENT: list[tuple[Any, ...]] = []
+
+
+async def _answered(request: Any, what: tuple[Any, ...]) -> Any:
+    _SENT.append(what)
+    del _SENT[:-5]
+    try:
+        return await request
+    except aiohttp.ClientError as exc:
+        raise AssertionError(f"no answer ({exc!r}); the requests before it, oldest first: {_SENT[:-1]}") from exc
+
+
 @hyp_settings(max_examples=250 * _SCALE, deadline=None,
               suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(path=_posts, body=_bodies)
 async def test_post_bodies_never_cause_a_500(client, path, body):
-    response = await client.post(path, data=body, headers={"Content-Type": "application/json"})
+    response = await _answered(client.post(path, data=body, headers={"Content-Type": "application/json"}),
+                               ("POST", path, body[:200], len(body)))
     assert response.status < 500, (path, body, await response.text())
     if response.status >= 400:
         assert "error" in json.loads(await response.text() or "{}") or response.status == 405
@@ -83,7 +101,7 @@ async def test_post_bodies_never_cause_a_500(client, path, body):
                      "channel", "limit"]), st.text(max_size=12), max_size=4))
 async def test_get_requests_never_cause_a_500(client, path, suffix, query):
     from urllib.parse import quote
-    response = await client.get(path + quote(suffix, safe=""), params=query)
+    response = await _answered(client.get(path + quote(suffix, safe=""), params=query), ("GET", path, suffix, query))
     assert response.status < 500, (path, suffix, query, await response.text())
 
 
