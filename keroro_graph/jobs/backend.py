@@ -8,6 +8,7 @@ workers share a queue. Both pass the same contract tests (tests/jobs/).
 from __future__ import annotations
 
 import abc
+import builtins
 import asyncio
 import time
 from enum import StrEnum
@@ -126,6 +127,15 @@ class JobBackend(abc.ABC):
         ones in run order; ``newest_first`` reverses the whole timeline. With
         ``prompt=False`` the records' ``prompt`` is left empty (never read or decoded),
         for lists that do not show it."""
+
+    async def list_text(self, *, statuses: Iterable[JobStatus] | None = None, job_id: str | None = None,
+                        limit: int | None = None, offset: int = 0) -> builtins.list[dict[str, Any]] | None:
+        """``list`` (or the one job ``job_id``) as stored, never decoded: each record's
+        fields as a dict, its JSON fields (prompt, outputs, ...) as the stored UTF-8 JSON
+        text in a list of byte pieces; for answers that pass those documents on as they
+        are (``/history``). None when the backend keeps no such text (callers then use
+        ``list``/``get``)."""
+        return None
 
     @abc.abstractmethod
     async def count(self, statuses: Iterable[JobStatus] | None = None) -> int: ...

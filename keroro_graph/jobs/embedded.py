@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import IO, Any, Callable, Iterable, Iterator, TypeVar
 
 from keroro_graph.errors import JobError, JobNotFoundError
-from keroro_graph.jobs.backend import FINISHED, JobBackend, JobRecord, JobStatus, wait_for_signal
+from keroro_graph.jobs.backend import JobBackend, JobRecord, JobStatus, wait_for_signal
 
 from keroro_graph.jobs import embedded_sql as sql
 from keroro_graph.jobs.embedded_sql import MEMORY, SCHEMA_VERSION  # noqa: F401 - part of this module's API
@@ -316,12 +316,19 @@ class EmbeddedBackend(JobBackend):
         order); ``newest_first`` reverses the whole timeline."""
         if not (chosen := sql.chosen(statuses)):
             return []
-        where, params = sql.status_filter(chosen)
-        if chosen <= FINISHED:  # "+" steers SQLite to walk the finish index, not sort history
-            where = "+" + where
-        query = (f"{sql.SELECT if prompt else sql.SELECT_NO_PROMPT} WHERE {where} "
-                 f"ORDER BY {sql.order_by(chosen, newest_first)} LIMIT ? OFFSET ?")
+        query, params = sql.listing(sql.SELECT if prompt else sql.SELECT_NO_PROMPT, chosen, newest_first)
         return await self._store(self._rows, query, (*params, -1 if limit is None else limit, offset))
+
+    async def list_text(self, *, statuses: Iterable[JobStatus] | None = None, job_id: str | None = None,
+                        limit: int | None = None, offset: int = 0) -> builtins.list[dict[str, Any]] | None:
+        """As JobBackend.list_text: the documents are read a piece at a time in the
+        store's thread and never decoded."""
+        if job_id is not None:
+            return await self._store(sql.text_rows, self._conn, f"{sql.SELECT_TEXT} WHERE id = ?", (job_id,))
+        if not (chosen := sql.chosen(statuses)):
+            return []
+        query, params = sql.listing(sql.SELECT_TEXT, chosen, False)
+        return await self._store(sql.text_rows, self._conn, query, (*params, -1 if limit is None else limit, offset))
 
     def _rows(self, query: str, params: tuple[Any, ...]) -> builtins.list[JobRecord]:
         return [sql.record(row) for row in self._conn.execute(query, params)]

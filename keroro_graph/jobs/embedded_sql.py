@@ -63,6 +63,32 @@ def dump(value: Any) -> str | None:
     return json.dumps(value, separators=(",", ":"))
 
 
+#: What ``text_rows`` reads through the blob API (the JSON columns that are never NULL)
+#: and what with the row (the others; ``error`` is small).
+BLOB_FIELDS = tuple(f for f in FIELDS if f in JSON_FIELDS and f != "error")
+SCALARS = tuple(f for f in FIELDS if f not in BLOB_FIELDS)
+SELECT_TEXT = f"SELECT seq, {', '.join(SCALARS)} FROM jobs"
+#: Bytes read from a stored document at a time: a 15 MB value fetched with its row is
+#: assembled and decoded in one call holding the GIL; through the blob API the store's
+#: thread hands it back between pieces.
+_PIECE = 1 << 18
+
+
+def text_rows(db: sqlite3.Connection, query: str, params: tuple[Any, ...]) -> list[dict[str, Any]]:
+    """The rows of a ``SELECT_TEXT`` query: scalar fields as they are, JSON fields as
+    their stored UTF-8 text in byte pieces (see JobBackend.list_text)."""
+    rows = db.execute(query, params).fetchall()
+    out = []
+    for seq, *values in rows:
+        row: dict[str, Any] = dict(zip(SCALARS, values))
+        row["error"] = [b"null" if row["error"] is None else row["error"].encode()]
+        for field in BLOB_FIELDS:
+            with db.blobopen("jobs", field, seq, readonly=True) as blob:
+                row[field] = [blob.read(_PIECE) for _ in range(max(1, -(-len(blob) // _PIECE)))]
+        out.append(row)
+    return out
+
+
 def record(row: tuple[Any, ...]) -> JobRecord:
     """A record from a row this store wrote (trusted: constructed, not re-validated).
     A row holding a large document is decoded as one large work (keroro_graph/heap.py),
@@ -153,3 +179,12 @@ def order_by(statuses: set[JobStatus], newest_first: bool) -> str:
         keys += ["number", "seq"]
     direction = " DESC" if newest_first else ""
     return ", ".join(key + direction for key in keys)
+
+
+def listing(select: str, chosen: set[JobStatus], newest_first: bool) -> tuple[str, list[str]]:
+    """A timeline query of ``chosen`` statuses (see EmbeddedBackend.list), its LIMIT and
+    OFFSET left as the last two parameters."""
+    where, params = status_filter(chosen)
+    if chosen <= FINISHED:  # "+" steers SQLite to walk the finish index, not sort history
+        where = "+" + where
+    return f"{select} WHERE {where} ORDER BY {order_by(chosen, newest_first)} LIMIT ? OFFSET ?", params

@@ -8,6 +8,7 @@ Framing (JSON text, binary preview frames) is server/messages.py's.
 """
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from ..engine.events import (Event, ItemFailed, JobFailed, JobInterrupted, JobRecorded, JobStarted, JobSucceeded,
@@ -208,6 +209,20 @@ def queue_item(job: JobRecord) -> list[Any]:
 def plain_number(value: float) -> float | int:
     """Priorities are floats inside; integral ones show as integers (as in ComfyUI)."""
     return int(value) if float(value).is_integer() else value
+
+
+def history_entry_text(job: dict[str, Any]) -> list[bytes]:
+    """``history_entry`` composed from a record as stored (JobBackend.list_text: JSON
+    fields as their stored text in byte pieces), never decoded: the same document."""
+    success = job["status"] == JobStatus.SUCCESS
+
+    def text(value: Any) -> bytes:
+        return json.dumps(value).encode()
+    return [b'{"prompt":[', text(plain_number(job["number"])), b",", text(job["id"]), b",", *job["prompt"],
+            b",", *job["extra_data"], b",", *job["outputs_to_execute"], b'],"outputs":',
+            *(job["outputs"] if success else [b"{}"]),
+            b',"status":{"status_str":', text("success" if success else "error"), b',"completed":',
+            text(success), b',"messages":', *job["messages"], b'},"meta":', *job["meta"], b"}"]
 
 
 def history_entry(job: JobRecord) -> dict[str, Any]:

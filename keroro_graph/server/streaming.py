@@ -9,6 +9,7 @@ and, once the answer is sent, frees them in a background thread (heap.release)."
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any, Callable
 
 from aiohttp import web
@@ -65,3 +66,34 @@ async def redacted_answer(request: web.Request, held: list[Any], *, nodes: int, 
             return redact(held[0])
     held.insert(0, await asyncio.to_thread(scrub))
     return await sole_answer(request, held, nodes=nodes, status=status)
+
+
+#: Bytes written to the socket at a time when streaming stored text.
+_WRITE = 1 << 18
+
+
+async def stored_answer(request: web.Request, entries: list[tuple[str, list[bytes]]]) -> web.StreamResponse:
+    """The JSON object ``{key: entry}`` whose entries are already JSON text (byte pieces
+    of stored documents, see JobBackend.list_text): nothing is decoded or encoded, and a
+    large answer is streamed as it is."""
+    pieces = [b"{"]
+    for index, (key, entry) in enumerate(entries):
+        pieces += [b"," if index else b"", json.dumps(key).encode(), b":", *entry]
+    pieces.append(b"}")
+    headers = {"Content-Type": "application/json; charset=utf-8"}
+    if sum(map(len, pieces)) < _WRITE:
+        return web.Response(body=b"".join(pieces), headers=headers)
+    response = web.StreamResponse(headers=headers)
+    await response.prepare(request)
+    buffer: list[bytes] = []
+    size = 0
+    for piece in pieces:
+        buffer.append(piece)
+        size += len(piece)
+        if size >= _WRITE:
+            await response.write(b"".join(buffer) if len(buffer) > 1 else buffer[0])
+            buffer, size = [], 0
+    if buffer:
+        await response.write(b"".join(buffer))
+    await response.write_eof()
+    return response

@@ -6,10 +6,10 @@ from __future__ import annotations
 from aiohttp import web
 
 from ...jobs.backend import JobStatus
-from ...jobs.wire import history_entry
+from ...jobs.wire import history_entry, history_entry_text
 from ..errors import fail, int_query, json_object
 from ..keys import RUNTIME
-from ..streaming import carried_nodes, sole_answer
+from ..streaming import carried_nodes, sole_answer, stored_answer
 
 routes = web.RouteTableDef()
 HISTORY = (JobStatus.SUCCESS, JobStatus.ERROR, JobStatus.INTERRUPTED)
@@ -25,6 +25,9 @@ async def get_history(request: web.Request) -> web.StreamResponse:
     if offset is None or offset < 0:
         total = await service.count(HISTORY)
         offset = max(0, total - max_items) if max_items is not None else 0
+    stored = await service.list_text(statuses=HISTORY, limit=max_items, offset=offset)
+    if stored is not None:  # the stored documents passed on as they are, never decoded
+        return await stored_answer(request, [(job["id"], history_entry_text(job)) for job in stored])
     jobs = await service.list(statuses=HISTORY, limit=max_items, offset=offset)
     nodes = sum(carried_nodes(job.prompt, job.outputs) for job in jobs)
     held = [{job.id: history_entry(job) for job in jobs}, jobs]
@@ -34,7 +37,12 @@ async def get_history(request: web.Request) -> web.StreamResponse:
 
 @routes.get("/history/{prompt_id}")
 async def get_history_item(request: web.Request) -> web.StreamResponse:
-    job = await request.app[RUNTIME].jobs.get(request.match_info["prompt_id"])
+    jobs, prompt_id = request.app[RUNTIME].jobs, request.match_info["prompt_id"]
+    stored = await jobs.list_text(job_id=prompt_id)
+    if stored is not None:  # the stored documents passed on as they are, never decoded
+        found = [(row["id"], history_entry_text(row)) for row in stored if JobStatus(row["status"]) in HISTORY]
+        return await stored_answer(request, found) if found else web.json_response({})
+    job = await jobs.get(prompt_id)
     if job is None or job.status not in HISTORY:
         return web.json_response({})
     nodes = carried_nodes(job.prompt, job.outputs)

@@ -21,6 +21,7 @@ def small_thresholds(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(validate, "LARGE_GRAPH", 100)
     monkeypatch.setattr(service, "LARGE_GRAPH", 100)
     monkeypatch.setattr(streaming, "LARGE_NODES", 100)
+    monkeypatch.setattr(streaming, "_WRITE", 10_000)  # stored history text from 10 kB is streamed
 
 
 def pairs(count: int, seed: int) -> dict[str, Any]:
