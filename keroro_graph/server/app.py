@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from pathlib import Path
 from typing import AsyncIterator
 
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
-from aiohttp.http_exceptions import HttpProcessingError
 
 from ..registry.loader import load_registry
 from ..registry.registry import Registry
@@ -20,6 +18,7 @@ from ..runtime import build_runtime
 from ..settings import Settings
 from . import ws
 from .hub import Hub
+from .client_noise import contain_client_noise
 from .comfy_frontend import add_comfy_frontend
 from .keys import HUB, METRICS, PROVIDER_SETTINGS, REGISTRY, RUNTIME, SECRETS, SETTINGS
 from .metrics import Metrics
@@ -41,7 +40,7 @@ def create_app(settings: Settings, *, registry: Registry | None = None) -> web.A
                           client_max_size=settings.max_body_bytes)
     app[SETTINGS] = settings
     app[METRICS] = Metrics()
-    quiet_malformed_requests()
+    contain_client_noise()
     if registry is None:  # packs load before the routes are mounted: they add their own
         registry = load_registry(builtin_dir=settings.builtin_nodes_dir, custom_dirs=settings.custom_nodes_dirs,
                                  paths=settings.paths)
@@ -131,38 +130,6 @@ def add_frontend(app: web.Application, dist: Path) -> None:
     app.router.add_get("/", serve_index)
     if (dist / "assets").is_dir():
         app.router.add_static("/assets", dist / "assets")
-
-
-class MalformedRequestFilter(logging.Filter):
-    """aiohttp logs a request it cannot parse (a line over 8190 bytes, a bad method or
-    header) as an ERROR with a traceback quoting the first 100 bytes of the offending
-    line: a ``?token=`` or an ``Authorization`` header would land in the log, and every
-    such request wrote a dozen lines. It was answered 400; this keeps one INFO line
-    naming the kind of problem, without the bytes."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        exc = record.exc_info[1] if record.exc_info else None
-        if isinstance(exc, HttpProcessingError):
-            kind, code = type(exc).__name__, exc.code
-        elif record.exc_text and (found := _PARSE_ERROR.search(record.exc_text)):  # formatted by log redaction
-            kind, code = found.group(1), int(found.group(2))
-        else:
-            return True
-        record.msg, record.args = "answered %d to a malformed HTTP request (%s)", (code, kind)
-        record.exc_info, record.exc_text = None, None
-        record.levelno, record.levelname = logging.INFO, "INFO"
-        return logging.getLogger(record.name).isEnabledFor(logging.INFO)
-
-
-#: The last line of a formatted traceback of aiohttp's request-parsing errors.
-_PARSE_ERROR = re.compile(r"^aiohttp\.http_exceptions\.(\w+): (\d{3})", re.MULTILINE)
-
-
-def quiet_malformed_requests() -> None:
-    """Install :class:`MalformedRequestFilter` on aiohttp's server logger (once)."""
-    logger = logging.getLogger("aiohttp.server")
-    if not any(isinstance(f, MalformedRequestFilter) for f in logger.filters):
-        logger.addFilter(MalformedRequestFilter())
 
 
 class RedactingAccessLogger(AbstractAccessLogger):

@@ -139,3 +139,32 @@ async def test_duplicate_keys_keep_the_last_as_comfyui_and_huge_integers_are_a_4
     assert (await (await client.get("/settings")).json())["k"] == 2
     response = await client.post("/settings", data='{"k": %s}' % ("9" * 5000))
     assert response.status == 400 and "not valid JSON" in (await response.json())["error"]["message"]
+
+
+def test_warnings_a_client_words_are_neither_printed_nor_remembered(tmp_path: Path):
+    """A multipart header aiohttp cannot read, or an image claiming a size PIL warns
+    about, printed a warning to stderr per distinct text, and Python keeps every
+    distinct text it has shown for the life of the process: made-up file names grew a
+    real server by one entry per request. Each is a 400 naming the problem."""
+    import http.client
+
+    from tests.live_server import live_server
+    from tests.server.hostile_media import png_claiming
+
+    with live_server(tmp_path / "user") as server:
+        for i in range(20):
+            bodies = [f'--b\r\nContent-Disposition: form-data; name="image"; filename="a{i}.png\r\nX: y"\r\n'
+                      f'Content-Type: image/png\r\n\r\nxx\r\n--b--\r\n'.encode(),
+                      b'--b\r\nContent-Disposition: form-data; name="image"; filename="b.png"\r\n'
+                      b'Content-Type: image/png\r\n\r\n' + png_claiming(9500 + i, 9500) + b'\r\n--b--\r\n']
+            for body in bodies:
+                connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+                connection.request("POST", "/upload/image", body=body,
+                                   headers={"Content-Type": "multipart/form-data; boundary=b"})
+                answer = connection.getresponse()
+                assert answer.status == 400
+                assert json.loads(answer.read())["error"]["message"]
+                connection.close()
+        assert server.get("/queue") is not None
+        log = server.log()
+    assert "BadContentDisposition" not in log and "DecompressionBomb" not in log, log[-2000:]
