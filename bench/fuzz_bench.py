@@ -38,7 +38,7 @@ from tests.live_server import FIXTURE_PACKS, ROOT, free_port, live_server
 _HOSTILE_PARTS = ["..", "../..", "%2e%2e", "%2F", "..%2F..%2Fetc%2Fpasswd", "%00", "a%00b", "%0d%0a", "%0A",
                   "{", "}", "%7B%7D", "%ED%A0%80", "%FF", "%C0%AF", "~", ".", "", " ", "\u4f5c\u6218",
                   "a" * 300, "a" * 5000, "CON", "x.json", "sub/dir", "..\\..\\win", "%5C", "/", "//", "%25"]
-_NAMES = ["x", "fuzz.json", "workflows/a.json", "a.png", "../a.png", "image.png", "comfy.settings.json", "default",
+_NAMES = ["x", "fuzz.json", "clip.mp4", "a.gif", "workflows/a.json", "a.png", "../a.png", "image.png", "comfy.settings.json", "default",
           "dashscope", "kling", "gemini", "nope", "TestAdd", "PrimitiveInt", "LoadImage"]
 _QUERY_KEYS = ["filename", "type", "subfolder", "max_items", "offset", "dir", "path", "status", "preview",
                "channel", "limit", "recurse", "full_info", "split", "overwrite", "full", "sort_by", "sort_order",
@@ -222,6 +222,13 @@ def make_request(seed: int, index: int, routes: list[tuple[str, str]]) -> Reques
         req.headers["Origin"] = rng.choice(["http://evil.example", "null", "http://127.0.0.1:1", "x", "file://"])
     elif roll < 0.11:
         req.headers["Cookie"] = "a=" + "b" * rng.choice([100, 9000])
+    elif roll < 0.16:
+        name = rng.choice(["Range", "If-Modified-Since", "If-Unmodified-Since", "If-Range", "Accept-Encoding",
+                           "If-None-Match", "Content-Encoding"])
+        req.headers[name] = rng.choice(["bytes=-0", "bytes=0-0,1-1,2-2", "bytes=999999999999-", "bytes=5-1",
+                                        "bytes=" + ",".join(f"{i}-{i}" for i in range(500)), "x", "",
+                                        "Thu, 01 Jan 1970 00:00:00 GMT", "Mon, 99 Foo 99999 99:99:99 GMT",
+                                        "gzip, br, zstd, *;q=0", "deflate", "br"])
     if template in ("/ws", "/api/ws") and rng.random() < 0.7:
         req.kind, req.method = "ws", "GET"
         req.query = {"clientId": rng.choice(["fuzz", "", _text(rng), "a" * 500])}

@@ -22,7 +22,8 @@ from .client_noise import contain_client_noise
 from .comfy_frontend import add_comfy_frontend
 from .keys import HUB, METRICS, PROVIDER_SETTINGS, REGISTRY, RUNTIME, SECRETS, SETTINGS
 from .metrics import Metrics
-from .middlewares import errors_as_json, refuse_cross_origin, refuse_foreign_host, require_token
+from .middlewares import (errors_as_json, refuse_cross_origin, refuse_foreign_host, require_token,
+                          settle_unread_body)
 from .routes import (comfy_extras, convert, files, health, history, jobs, media_links, object_info, prompt, providers,
                      queue, runs, spend, system, templates, userdata, workflows)
 
@@ -36,7 +37,8 @@ ROUTE_TABLES = (prompt.routes, queue.routes, history.routes, object_info.routes,
 
 def create_app(settings: Settings, *, registry: Registry | None = None) -> web.Application:
     """Build the server for ``settings``; ``registry`` skips loading packs (tests)."""
-    app = web.Application(middlewares=[errors_as_json, require_token, refuse_foreign_host, refuse_cross_origin],
+    app = web.Application(middlewares=[settle_unread_body, errors_as_json, require_token, refuse_foreign_host,
+                                       refuse_cross_origin],
                           client_max_size=settings.max_body_bytes)
     app[SETTINGS] = settings
     app[METRICS] = Metrics()

@@ -1,5 +1,5 @@
-"""Request middlewares, outermost first: errors as JSON, the access token, the Host
-rule (DNS rebinding) and the cross-origin rule.
+"""Request middlewares, outermost first: reading what a handler left of the body, errors
+as JSON, the access token, the Host rule (DNS rebinding) and the cross-origin rule.
 
 Without a token the server trusts only its own machine, so it must know a request
 really comes from a page on this machine: a page whose domain an attacker re-points
@@ -9,6 +9,7 @@ ComfyUI's, with the port compared too: when Host is one of ours, a state-changin
 request or WebSocket upgrade whose Origin is another host:port is refused (403)."""
 from __future__ import annotations
 
+import asyncio
 import functools
 import hmac
 import ipaddress
@@ -17,6 +18,7 @@ from typing import Awaitable, Callable, Iterable
 from urllib.parse import urlsplit
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from .errors import error_body, json_error
 from .keys import SETTINGS
@@ -26,6 +28,42 @@ log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
+
+
+#: An answer given before its request's body was read to the end: up to this much of
+#: the rest is read (within _DRAIN_S) so the connection can carry the next request.
+_DRAIN_BYTES = 1 << 20
+_DRAIN_S = 1.0
+
+
+@web.middleware
+async def settle_unread_body(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Outermost: a handler may answer (a 4xx, mostly) without reading the body. aiohttp
+    then reads the rest after the answer, and if that rest is broken (a Content-Encoding
+    the body is not in, bad chunking) it closes the connection — after an answer that
+    said keep-alive, so the client's next request on it was lost. The rest is read here
+    first; when it is broken, large or slow, the answer says ``Connection: close``."""
+    try:
+        response = await handler(request)
+    except web.HTTPException as exc:  # an answer too (refusals raised as JSON pass errors_as_json)
+        await _settle(request, exc)
+        raise
+    await _settle(request, response)
+    return response
+
+
+async def _settle(request: web.Request, response: web.StreamResponse) -> None:
+    if not request.body_exists or request.content.is_eof() or response.prepared:
+        return
+    try:
+        left = _DRAIN_BYTES
+        async with asyncio.timeout(_DRAIN_S):
+            while left > 0 and (chunk := await request.content.readany()):
+                left -= len(chunk)
+        if not request.content.is_eof():
+            response.force_close()
+    except (web.RequestPayloadError, HttpProcessingError, TimeoutError):
+        response.force_close()
 
 
 @web.middleware
@@ -42,6 +80,15 @@ async def errors_as_json(request: web.Request, handler: Handler) -> web.StreamRe
     except RecursionError:
         # A document the parser accepted but that is too deep for the code walking it.
         return json_error(400, "the request holds JSON nested too deeply")
+    except (web.RequestPayloadError, HttpProcessingError) as exc:
+        # The body itself is broken (a Content-Encoding it is not in, a chunk that does not
+        # parse): answer, and close the connection, since what follows on it cannot be read
+        # (aiohttp would close it anyway, dropping the client's next request on it).
+        reason = str(exc).strip().splitlines()[-1].strip() if str(exc).strip() else type(exc).__name__
+        response = json_error(400, f"the request body cannot be read: {reason[:200]} "
+                                   f"(Content-Encoding: {request.headers.get('Content-Encoding', 'none')[:40]})")
+        response.force_close()
+        return response
     except Exception:
         log.exception("unhandled error in %s %s", request.method, request.path)
         return json_error(500, "internal error; the server log has the details")

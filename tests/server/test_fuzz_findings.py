@@ -9,6 +9,8 @@ import logging
 import threading
 from pathlib import Path
 
+import aiohttp
+
 from keroro_graph.registry import load_registry
 from keroro_graph.server.app import create_app
 from keroro_graph.settings import Settings
@@ -168,3 +170,22 @@ def test_warnings_a_client_words_are_neither_printed_nor_remembered(tmp_path: Pa
         assert server.get("/queue") is not None
         log = server.log()
     assert "BadContentDisposition" not in log and "DecompressionBomb" not in log, log[-2000:]
+
+
+async def test_a_body_not_in_its_content_encoding_is_a_400_and_the_next_request_is_answered(client):
+    """``Content-Encoding: deflate`` on a body that is not deflated: reading it raised
+    aiohttp's ContentEncodingError, answered 500, and aiohttp then closed the keep-alive
+    connection while the client sent its next request on it, which got no answer."""
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=1)) as session:
+        base = str(client.make_url("/")).rstrip("/")
+        for encoding, path in (("deflate", "/prompt"), ("gzip", "/settings"), ("deflate", "/interrupt"),
+                               ("gzip", "/upload/image"), ("br", "/prompt")):
+            async with session.post(base + path, data=b'{"prompt": {}}' * 50,
+                                    headers={"Content-Encoding": encoding, "Content-Type": "application/json"}) as r:
+                assert r.status == 400, (encoding, path, await r.text())
+                if encoding != "br":  # without a brotli decoder aiohttp refuses it before any handler
+                    message = (await r.json())["error"]["message"]
+                    # the upload route refuses a JSON content type before reading the body
+                    assert ("cannot be read" in message and encoding in message) or "form" in message
+            async with session.post(base + "/prompt", json={"prompt": chain(1)}) as after:
+                assert after.status == 200
