@@ -70,17 +70,29 @@ async def _settle(request: web.Request, response: web.StreamResponse) -> None:
 async def errors_as_json(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         return await handler(request)
-    except web.HTTPException as exc:
-        if exc.status < 400 or exc.content_type == "application/json":
+    except Exception as exc:
+        if request.writer.output_size:
+            # The answer had begun (a streamed body): a second one would land inside it and
+            # leave the connection unreadable. aiohttp closes the connection instead, which
+            # is how a client learns that the answer broke off.
+            log.exception("the answer to %s %s broke off after it had begun", request.method, request.path)
             raise
+        return _as_json(request, exc)
+
+
+def _as_json(request: web.Request, exc: Exception) -> web.StreamResponse:
+    """The JSON answer for what a handler raised (a JSON refusal or a success is raised on)."""
+    if isinstance(exc, web.HTTPException):
+        if exc.status < 400 or exc.content_type == "application/json":
+            raise exc
         message = exc.text if exc.text and not exc.text.startswith(f"{exc.status}:") else exc.reason
         if exc.status == 413:
             message = f"request body is larger than the limit of {request.app[SETTINGS].max_body_bytes} bytes"
         return web.json_response(error_body(exc.status, message), status=exc.status, headers=_keep(exc))
-    except RecursionError:
+    if isinstance(exc, RecursionError):
         # A document the parser accepted but that is too deep for the code walking it.
         return json_error(400, "the request holds JSON nested too deeply")
-    except (web.RequestPayloadError, HttpProcessingError) as exc:
+    if isinstance(exc, (web.RequestPayloadError, HttpProcessingError)):
         # The body itself is broken (a Content-Encoding it is not in, a chunk that does not
         # parse): answer, and close the connection, since what follows on it cannot be read
         # (aiohttp would close it anyway, dropping the client's next request on it).
@@ -89,9 +101,8 @@ async def errors_as_json(request: web.Request, handler: Handler) -> web.StreamRe
                                    f"(Content-Encoding: {request.headers.get('Content-Encoding', 'none')[:40]})")
         response.force_close()
         return response
-    except Exception:
-        log.exception("unhandled error in %s %s", request.method, request.path)
-        return json_error(500, "internal error; the server log has the details")
+    log.error("unhandled error in %s %s", request.method, request.path, exc_info=exc)
+    return json_error(500, "internal error; the server log has the details")
 
 
 def _keep(exc: web.HTTPException) -> dict[str, str]:

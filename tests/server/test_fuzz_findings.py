@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 
 import aiohttp
+import pytest
 
 from keroro_graph.registry import load_registry
 from keroro_graph.server.app import create_app
@@ -189,3 +190,30 @@ async def test_a_body_not_in_its_content_encoding_is_a_400_and_the_next_request_
                     assert ("cannot be read" in message and encoding in message) or "form" in message
             async with session.post(base + "/prompt", json={"prompt": chain(1)}) as after:
                 assert after.status == 200
+
+
+async def test_an_answer_that_breaks_off_is_never_followed_by_a_second_one(settings: Settings, registry,
+                                                                        aiohttp_client):
+    """A handler failing after its streamed answer had begun: the 500 the error
+    middleware made was written inside the chunked body (and the connection kept),
+    so the client read garbage and the connection stayed unreadable. Now the connection
+    closes: the client sees the answer end early, and its next request is answered."""
+    from aiohttp import web
+
+    async def breaks_off(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Type": "application/json"})
+        await response.prepare(request)
+        await response.write(b'{"jobs": [1, 2, ')
+        raise ValueError("the store went away")
+
+    app = create_app(settings, registry=registry)
+    app.router.add_get("/test/breaks-off", breaks_off)
+    client = await aiohttp_client(app)
+    with pytest.raises(aiohttp.ClientPayloadError):
+        await (await client.get("/test/breaks-off")).read()
+    reader, writer = await asyncio.open_connection("127.0.0.1", client.server.port)
+    writer.write(b"GET /test/breaks-off HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    raw = await asyncio.wait_for(reader.read(), timeout=10)  # the server closes: read() ends
+    writer.close()
+    assert raw.count(b"HTTP/1.1 ") == 1 and b"500" not in raw.split(b"\r\n", 1)[0], raw
+    assert (await client.get("/queue")).status == 200
