@@ -125,8 +125,9 @@ class JobBackend(abc.ABC):
         """Jobs with any of ``statuses`` (all when None), as a timeline: finished jobs
         in the order they finished, then running ones in lease order, then queued
         ones in run order; ``newest_first`` reverses the whole timeline. With
-        ``prompt=False`` the records' ``prompt`` is left empty (never read or decoded),
-        for lists that do not show it."""
+        ``prompt=False`` the documents as large as the graph that no listing shows, the
+        records' ``prompt``, ``meta`` and ``outputs_to_execute``, are left empty (never
+        read or decoded)."""
 
     async def list_text(self, *, statuses: Iterable[JobStatus] | None = None, job_id: str | None = None,
                         limit: int | None = None, offset: int = 0) -> builtins.list[dict[str, Any]] | None:

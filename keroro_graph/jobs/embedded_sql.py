@@ -44,8 +44,10 @@ FIELDS = ("id", "number", "status", "prompt", "extra_data", "client_id", "output
 JSON_FIELDS = frozenset({"prompt", "extra_data", "outputs_to_execute", "node_errors",
                           "outputs", "meta", "messages", "error"})
 SELECT = f"SELECT {', '.join(FIELDS)} FROM jobs"
-#: The same columns with the prompt left out (lists that do not show it never decode it).
-SELECT_NO_PROMPT = SELECT.replace(" prompt,", " '{}',", 1)
+#: Left out of listings (``list(prompt=False)``): as large as the graph, never shown there.
+LISTING_LEAVES_OUT = {"prompt": "'{}'", "meta": "'{}'", "outputs_to_execute": "'[]'"}
+#: The same columns with those left out (a listing never reads or decodes them).
+SELECT_NO_PROMPT = f"SELECT {', '.join(LISTING_LEAVES_OUT.get(f, f) for f in FIELDS)} FROM jobs"
 #: Leasing is one statement: the first queued job (run order) becomes running.
 LEASE = ("UPDATE jobs SET status = 'running', started_at = ?1, heartbeat_at = ?1, worker_id = ?2, "
           "lease_seq = ?3 WHERE seq = (SELECT seq FROM jobs WHERE status = 'queued' "

@@ -44,7 +44,9 @@ from keroro_graph.jobs.redis_listing import Listing, chosen_statuses
 log = logging.getLogger(__name__)
 
 _FIELDS = tuple(name for name in JobRecord.model_fields if name != "status")
-_NO_PROMPT = tuple(name for name in _FIELDS if name != "prompt")
+#: Left out of listings (``list(prompt=False)``): as large as the graph, never shown there.
+_LEFT_OUT: dict[str, Any] = {"prompt": {}, "meta": {}, "outputs_to_execute": []}
+_NO_PROMPT = tuple(name for name in _FIELDS if name not in _LEFT_OUT)
 _ENDINGS = frozenset({JobStatus.SUCCESS, JobStatus.ERROR, JobStatus.INTERRUPTED})
 _GROUP = "workers"
 
@@ -284,5 +286,5 @@ def _record(values: list[str | None], names: tuple[str, ...] = _FIELDS) -> JobRe
     status, *fields = values
     if status is None:
         return None
-    data = {"prompt": {}, **{name: json.loads(v) for name, v in zip(names, fields) if v is not None}}
+    data = {**_LEFT_OUT, **{name: json.loads(v) for name, v in zip(names, fields) if v is not None}}
     return JobRecord.model_validate({**data, "status": status})

@@ -214,7 +214,7 @@ class JobService:
     async def list(self, *, statuses: Iterable[JobStatus] | None = None, limit: int | None = None,
                    offset: int = 0, newest_first: bool = False, prompt: bool = True) -> list[JobRecord]:
         """Jobs as a timeline (see ``JobBackend.list``); ``prompt=False`` leaves the
-        prompt out, for lists that do not show it."""
+        prompt, meta and outputs_to_execute out, for lists that do not show them."""
         return await self.backend.list(statuses=statuses, limit=limit, offset=offset,
                                        newest_first=newest_first, prompt=prompt)
 

@@ -163,6 +163,25 @@ async def test_finish_round_trips_outputs_meta_messages_and_error(backend: JobBa
     assert job.worker_id == "w"
 
 
+async def test_a_listing_leaves_out_only_the_graph_sized_documents(backend: JobBackend) -> None:
+    """``list(prompt=False)`` (what /api/runs and /api/jobs lists use) never reads the
+    prompt, meta or outputs_to_execute; everything else is the full record's."""
+    job = make_job("a")
+    job.outputs_to_execute = ["9"]
+    await backend.submit(job)
+    await backend.lease("w")
+    await backend.finish("a", JobStatus.SUCCESS, outputs={"9": {"text": ["hi"]}},
+                         meta={"9": {"node_id": "9", "display_node": "9", "parent_node": None, "real_node_id": "9"}},
+                         messages=[["execution_success", {"prompt_id": "a", "timestamp": 2}]])
+    full = await backend.get("a")
+    [listed] = await backend.list(prompt=False)
+    assert full.prompt and full.meta and full.outputs_to_execute == ["9"]
+    assert (listed.prompt, listed.meta, listed.outputs_to_execute) == ({}, {}, [])
+    left_out = {"prompt", "meta", "outputs_to_execute"}
+    assert listed.model_dump(exclude=left_out) == full.model_dump(exclude=left_out)
+    assert (await backend.list())[0] == full
+
+
 async def test_history_is_in_finish_order_and_newest_first_reverses_it(
         backend: JobBackend) -> None:
     await submit_all(backend, make_job("a"), make_job("b"), make_job("c"))
