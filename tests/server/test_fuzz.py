@@ -85,12 +85,16 @@ async def _answered(request: Any, what: tuple[Any, ...]) -> Any:
 
 @hyp_settings(max_examples=250 * _SCALE, deadline=None,
               suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(path=_posts, body=_bodies)
-async def test_post_bodies_never_cause_a_500(client, path, body):
-    response = await _answered(client.post(path, data=body, headers={"Content-Type": "application/json"}),
-                               ("POST", path, body[:200], len(body)))
+@given(path=_posts, body=_bodies, encoding=st.sampled_from([None] * 8 + ["deflate", "gzip"]))
+async def test_post_bodies_never_cause_a_500(client, path, body, encoding):
+    """A body sometimes claims a Content-Encoding it is not in: the request after it on the
+    same connection must still be answered (_answered fails the test otherwise)."""
+    headers = {"Content-Type": "application/json", **({"Content-Encoding": encoding} if encoding else {})}
+    response = await _answered(client.post(path, data=body, headers=headers),
+                               ("POST", path, body[:200], len(body), encoding))
     assert response.status < 500, (path, body, await response.text())
-    if response.status >= 400:
+    if response.status >= 400 and not (encoding and response.content_type == "text/plain"):
+        # (a body that fails to decode on arrival is refused by aiohttp's parser, in plain text)
         assert "error" in json.loads(await response.text() or "{}") or response.status == 405
 
 
