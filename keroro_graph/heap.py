@@ -22,6 +22,7 @@ import gc
 import queue
 import sys
 import threading
+import time
 from contextlib import contextmanager
 from typing import Any, Iterator
 
@@ -71,6 +72,9 @@ def large_work() -> Iterator[None]:
 
 #: Containers wider than this are taken apart a member at a time.
 _WIDE = 64
+#: The freeing thread rests _REST_S after each _WORK_S of work: it is never in a hurry,
+#: and every thread wanting the GIL makes the event loop's turns come later.
+_WORK_S, _REST_S = 0.002, 0.002
 _doomed: queue.SimpleQueue[Any] = queue.SimpleQueue()
 _reaper: threading.Thread | None = None
 _reaper_lock = threading.Lock()
@@ -114,7 +118,12 @@ def _take_apart(stack: list[Any]) -> None:
     # cleared in one C call (a graph node, an output entry: small) unless it holds a
     # wide container itself. Two lists, not pairs: no allocation per object.
     levels = [-1] * len(stack)
+    count, since = 0, time.perf_counter()
     while stack:
+        count += 1
+        if count % 512 == 0 and time.perf_counter() - since > _WORK_S:
+            time.sleep(_REST_S)  # nothing waits for this: leave the GIL to those who do
+            since = time.perf_counter()
         obj, left = stack.pop(), levels.pop()
         # 2 = ``obj`` and getrefcount's argument: nobody else can see it, so taking it
         # apart changes nothing anyone could observe
