@@ -107,16 +107,22 @@ def pieces(value: Any, depth: int = 3, *, default: Callable[[Any], Any] | None =
 
 def chunks(value: Any, depth: int = 3, size: int = 1 << 18) -> Iterator[bytes]:
     """``pieces`` joined into UTF-8 chunks of about ``size`` bytes, for streaming."""
+    return (text.encode("utf-8") for text in text_chunks(value, depth, size))
+
+
+def text_chunks(value: Any, depth: int = 3, size: int = 1 << 18, *, ensure_ascii: bool = True) -> Iterator[str]:
+    """``pieces`` joined into chunks of about ``size`` characters; a chunk holds whole
+    pieces (so a string value is never split across two chunks)."""
     buffer: list[str] = []
     length = 0
-    for piece in pieces(value, depth):
+    for piece in pieces(value, depth, ensure_ascii=ensure_ascii):
         buffer.append(piece)
         length += len(piece)
         if length >= size:
-            yield "".join(buffer).encode("utf-8")
+            yield "".join(buffer)
             buffer, length = [], 0
     if buffer:
-        yield "".join(buffer).encode("utf-8")
+        yield "".join(buffer)
 
 
 def _key(key: Any) -> str:

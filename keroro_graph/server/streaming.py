@@ -19,6 +19,9 @@ from ..heap import large_work, release
 
 #: Nodes (summed over the prompts and outputs an answer carries) from which it streams.
 LARGE_NODES = 2000
+#: Bytes written to the socket at a time when streaming text already encoded.
+_WRITE = 1 << 18
+_JSON = "application/json; charset=utf-8"
 
 
 def carried_nodes(*docs: Any) -> int:
@@ -37,7 +40,7 @@ async def sole_answer(request: web.Request, held: list[Any], *, nodes: int, dept
         small = web.json_response(held[0], status=status)
         held.clear()
         return small
-    response = web.StreamResponse(status=status, headers={"Content-Type": "application/json; charset=utf-8"})
+    response = web.StreamResponse(status=status, headers={"Content-Type": _JSON})
     chunks = None
     try:
         await response.prepare(request)
@@ -61,6 +64,26 @@ async def redacted_answer(request: web.Request, held: list[Any], *, nodes: int, 
         held.clear()
         return small
 
+    def checked_text() -> list[bytes] | None:
+        """The body's JSON text, encoded once: its chunks when none may hold a secret (a
+        string never spans two chunks), else None (then the body is scrubbed first)."""
+        with large_work():
+            out = []
+            try:
+                for text in jsonpieces.text_chunks(held[0], 5, _WRITE, ensure_ascii=False):
+                    if redact(text) is not text:
+                        return None
+                    out.append(text.encode("utf-8"))
+            except (TypeError, ValueError):  # a value JSON cannot hold, a lone surrogate
+                return None
+            return out
+    text = await asyncio.to_thread(checked_text)
+    if text is not None:
+        try:
+            return await _stream(request, text, status)
+        finally:
+            release(held)
+
     def scrub() -> Any:
         with large_work():
             return redact(held[0])
@@ -68,8 +91,6 @@ async def redacted_answer(request: web.Request, held: list[Any], *, nodes: int, 
     return await sole_answer(request, held, nodes=nodes, status=status)
 
 
-#: Bytes written to the socket at a time when streaming stored text.
-_WRITE = 1 << 18
 
 
 async def stored_answer(request: web.Request, entries: list[tuple[str, list[bytes]]]) -> web.StreamResponse:
@@ -80,10 +101,14 @@ async def stored_answer(request: web.Request, entries: list[tuple[str, list[byte
     for index, (key, entry) in enumerate(entries):
         pieces += [b"," if index else b"", json.dumps(key).encode(), b":", *entry]
     pieces.append(b"}")
-    headers = {"Content-Type": "application/json; charset=utf-8"}
     if sum(map(len, pieces)) < _WRITE:
-        return web.Response(body=b"".join(pieces), headers=headers)
-    response = web.StreamResponse(headers=headers)
+        return web.Response(body=b"".join(pieces), headers={"Content-Type": _JSON})
+    return await _stream(request, pieces, 200)
+
+
+async def _stream(request: web.Request, pieces: list[bytes], status: int) -> web.StreamResponse:
+    """``pieces`` (JSON text) streamed, a few hundred kB per write."""
+    response = web.StreamResponse(status=status, headers={"Content-Type": _JSON})
     await response.prepare(request)
     buffer: list[bytes] = []
     size = 0

@@ -70,3 +70,23 @@ async def test_a_large_malformed_body_is_a_400(client: TestClient) -> None:
     response = await client.post("/prompt", data=text, headers={"Content-Type": "application/json"})
     assert response.status == 400
     assert "not valid JSON" in (await response.json())["error"]["message"]
+
+
+async def test_a_large_runs_answer_is_encoded_once_and_still_scrubbed(client: TestClient) -> None:
+    """/api/runs writes a large answer's text once, checking it for secrets as it goes;
+    a key stored after the job ran (so the stored outputs hold it) is still scrubbed."""
+    from keroro_graph.server.keys import SECRETS
+    graph = pairs(300, 424242424242 - 150)
+    response = await client.post("/prompt", json={"prompt": graph})
+    job_id = (await response.json())["prompt_id"]
+    await client.app[RUNTIME].jobs.wait(job_id, timeout_s=60)
+    clean = (await (await client.get("/api/runs")).json())["jobs"][0]
+    assert clean["outputs"]["o150"] == {"text": ["424242424242"]} and len(clean["outputs"]) == 300
+
+    client.app[SECRETS].set("kling", "access_key", "424242424242")
+    scrubbed = (await (await client.get("/api/runs")).json())["jobs"][0]
+    assert scrubbed["outputs"]["o150"] == {"text": ["***"]}
+    assert {k: v for k, v in scrubbed["outputs"].items() if k != "o150"} == \
+        {k: v for k, v in clean["outputs"].items() if k != "o150"}
+    detail = await (await client.get(f"/api/runs/{job_id}")).json()
+    assert detail["outputs"]["o150"] == {"text": ["***"]} and detail["prompt"] == graph
