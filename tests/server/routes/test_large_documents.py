@@ -9,6 +9,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from keroro_graph import jsonpieces
+from keroro_graph.engine import plan
 from keroro_graph.graph import validate
 from keroro_graph.jobs import service
 from keroro_graph.server import streaming
@@ -21,7 +22,8 @@ def small_thresholds(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(validate, "LARGE_GRAPH", 100)
     monkeypatch.setattr(service, "LARGE_GRAPH", 100)
     monkeypatch.setattr(streaming, "LARGE_NODES", 100)
-    monkeypatch.setattr(streaming, "_WRITE", 10_000)  # stored history text from 10 kB is streamed
+    monkeypatch.setattr(streaming, "_WRITE", 10_000)
+    monkeypatch.setattr(plan, "LARGE_PLAN", 100)  # the run's plan is made in a thread  # stored history text from 10 kB is streamed
 
 
 def pairs(count: int, seed: int) -> dict[str, Any]:
