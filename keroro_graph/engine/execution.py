@@ -28,6 +28,7 @@ from .events import (JobFailed, JobInterrupted, JobStarted, JobSucceeded, NodeBl
 from .expansion import PendingExpansion, ephemeral_nodes, link_sources, resolve, unsigned_order
 from .mapping import Merged, ResultMerger, plan_calls
 from .paid import run_paid
+from . import plan as plans
 from .plan import _fingerprints, make_plan
 from .run import JobFailure, NodeOrigin, RunResult
 from .scheduler import Scheduler, _cycle_failure
@@ -35,6 +36,8 @@ from .signature import compute_signatures, strict_literal
 
 #: How long one task may go on running cheap nodes that follow each other (see _run_node).
 _FOLLOW_S = 0.001
+#: Cache lookups per turn of the loop when a large run starts (about 5 ms).
+_CACHED_SLICE = 20_000
 
 
 class Execution(Scheduler):
@@ -51,31 +54,54 @@ class Execution(Scheduler):
         except DependencyCycleError as exc:
             return self._finish_failed_early(started, exc)
         self.sigs = plan.signatures
-        cached = [n for n in plan.order if self.engine.is_cached(self.sigs[n])]
+        large = len(plan.order) >= plans.LARGE_PLAN
+        cached = await self._cached_nodes(plan.order, large)
         self._emit(NodesCached(job_id=job, node_ids=tuple(cached)))
         # The callback refers to this run; removing it when the run ends keeps the
         # token -> callback -> run cycle from making the run (its graph: millions of
         # objects for a 200k-node prompt) garbage only a full collection can free.
         forget = self.token.on_cancel(self._cancel_threadsafe(asyncio.get_running_loop()))
         try:
-            for output in self.req.outputs:
-                self._demand(output)
+            if large:
+                await self._demand_all(self.req.outputs)
+            else:
+                for output in self.req.outputs:
+                    self._demand(output)
             self._pump()
             await self.finished.wait()
         finally:
             forget()
+        if large:  # every node of the run is over: its state is only read from here on
+            return self._result(started, cached, summary=await asyncio.to_thread(self._summary))
         return self._result(started, cached)
+
+    async def _cached_nodes(self, order: list[str], large: bool) -> list[str]:
+        """The nodes of ``order`` the cache holds; a large run gives the loop back every
+        ``_CACHED_SLICE`` lookups."""
+        if not large:
+            return [n for n in order if self.engine.is_cached(self.sigs[n])]
+        cached: list[str] = []
+        for start in range(0, len(order), _CACHED_SLICE):
+            cached += [n for n in order[start:start + _CACHED_SLICE] if self.engine.is_cached(self.sigs[n])]
+            await asyncio.sleep(0)
+        return cached
+
+    def _summary(self) -> tuple[dict[str, NodeOrigin], dict[str, Any] | None]:
+        """Where each node with ui output came from, and the batch items: a large run's
+        are made in a thread (40-60 ms for 100k outputs)."""
+        meta = {n: self._meta(n) for n in self.ui}
+        return meta, batch_items(self.graph, self._outputs_of, self.ui_items, self.item_errors)
 
     def _finish_failed_early(self, started: int, exc: Exception) -> RunResult:
         self.failure = JobFailure(exception_type=_qualified(type(exc)), exception_message=str(exc))
         return self._result(started, [])
 
-    def _result(self, started: int, cached: list[str]) -> RunResult:
+    def _result(self, started: int, cached: list[str], *,
+                summary: tuple[dict[str, NodeOrigin], dict[str, Any] | None] | None = None) -> RunResult:
         job, finished = self.req.job_id, now_ms()
-        meta = {n: self._meta(n) for n in self.ui}
+        meta, items = summary if summary is not None else self._summary()
         result = RunResult(status="success", ui=dict(self.ui), meta=meta, executed=list(self.executed),
-                           cached=cached, started_ms=started, finished_ms=finished,
-                           items=batch_items(self.graph, self._outputs_of, self.ui_items, self.item_errors))
+                           cached=cached, started_ms=started, finished_ms=finished, items=items)
         if self.interrupted:
             node = self.graph.nodes.get(self.interrupted_node or "")
             result.status, result.interrupted_node = "interrupted", self.interrupted_node
