@@ -130,12 +130,14 @@ class JobBackend(abc.ABC):
         read or decoded)."""
 
     async def list_text(self, *, statuses: Iterable[JobStatus] | None = None, job_id: str | None = None,
-                        limit: int | None = None, offset: int = 0) -> builtins.list[dict[str, Any]] | None:
+                        limit: int | None = None, offset: int = 0, newest_first: bool = False,
+                        fields: Iterable[str] | None = None) -> builtins.list[dict[str, Any]] | None:
         """``list`` (or the one job ``job_id``) as stored, never decoded: each record's
         fields as a dict, its JSON fields (prompt, outputs, ...) as the stored UTF-8 JSON
         text in a list of byte pieces; for answers that pass those documents on as they
-        are (``/history``). None when the backend keeps no such text (callers then use
-        ``list``/``get``)."""
+        are (``/history``, ``/api/runs``). ``fields`` names the JSON fields to read (all
+        when None; ``error`` always comes). None when the backend keeps no such text
+        (callers then use ``list``/``get``)."""
         return None
 
     @abc.abstractmethod

@@ -320,15 +320,16 @@ class EmbeddedBackend(JobBackend):
         return await self._store(self._rows, query, (*params, -1 if limit is None else limit, offset))
 
     async def list_text(self, *, statuses: Iterable[JobStatus] | None = None, job_id: str | None = None,
-                        limit: int | None = None, offset: int = 0) -> builtins.list[dict[str, Any]] | None:
-        """As JobBackend.list_text: the documents are read a piece at a time in the
-        store's thread and never decoded."""
+                        limit: int | None = None, offset: int = 0, newest_first: bool = False,
+                        fields: Iterable[str] | None = None) -> builtins.list[dict[str, Any]] | None:
+        """As JobBackend.list_text: read a piece at a time in the store's thread, never decoded."""
         if job_id is not None:
-            return await self._store(sql.text_rows, self._conn, f"{sql.SELECT_TEXT} WHERE id = ?", (job_id,))
+            return await self._store(sql.text_rows, self._conn, f"{sql.SELECT_TEXT} WHERE id = ?", (job_id,), fields)
         if not (chosen := sql.chosen(statuses)):
             return []
-        query, params = sql.listing(sql.SELECT_TEXT, chosen, False)
-        return await self._store(sql.text_rows, self._conn, query, (*params, -1 if limit is None else limit, offset))
+        query, params = sql.listing(sql.SELECT_TEXT, chosen, newest_first)
+        paging = (-1 if limit is None else limit, offset)
+        return await self._store(sql.text_rows, self._conn, query, (*params, *paging), fields)
 
     def _rows(self, query: str, params: tuple[Any, ...]) -> builtins.list[JobRecord]:
         return [sql.record(row) for row in self._conn.execute(query, params)]

@@ -76,15 +76,18 @@ SELECT_TEXT = f"SELECT seq, {', '.join(SCALARS)} FROM jobs"
 _PIECE = 1 << 18
 
 
-def text_rows(db: sqlite3.Connection, query: str, params: tuple[Any, ...]) -> list[dict[str, Any]]:
-    """The rows of a ``SELECT_TEXT`` query: scalar fields as they are, JSON fields as
-    their stored UTF-8 text in byte pieces (see JobBackend.list_text)."""
+def text_rows(db: sqlite3.Connection, query: str, params: tuple[Any, ...],
+              fields: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    """The rows of a ``SELECT_TEXT`` query: scalar fields as they are, JSON fields (those
+    named in ``fields``, all when None) as their stored UTF-8 text in byte pieces (see
+    JobBackend.list_text)."""
+    wanted = BLOB_FIELDS if fields is None else tuple(f for f in BLOB_FIELDS if f in set(fields))
     rows = db.execute(query, params).fetchall()
     out = []
     for seq, *values in rows:
         row: dict[str, Any] = dict(zip(SCALARS, values))
         row["error"] = [b"null" if row["error"] is None else row["error"].encode()]
-        for field in BLOB_FIELDS:
+        for field in wanted:
             with db.blobopen("jobs", field, seq, readonly=True) as blob:
                 row[field] = [blob.read(_PIECE) for _ in range(max(1, -(-len(blob) // _PIECE)))]
         out.append(row)

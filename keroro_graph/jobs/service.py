@@ -219,10 +219,12 @@ class JobService:
                                        newest_first=newest_first, prompt=prompt)
 
     async def list_text(self, *, statuses: Iterable[JobStatus] | None = None, job_id: str | None = None,
-                        limit: int | None = None, offset: int = 0) -> builtins.list[dict[str, Any]] | None:
+                        limit: int | None = None, offset: int = 0, newest_first: bool = False,
+                        fields: Iterable[str] | None = None) -> builtins.list[dict[str, Any]] | None:
         """Jobs as stored, their documents never decoded (see ``JobBackend.list_text``);
         None when the backend keeps no such text."""
-        return await self.backend.list_text(statuses=statuses, job_id=job_id, limit=limit, offset=offset)
+        return await self.backend.list_text(statuses=statuses, job_id=job_id, limit=limit, offset=offset,
+                                            newest_first=newest_first, fields=fields)
 
     async def count(self, statuses: Iterable[JobStatus] | None = None) -> int:
         return await self.backend.count(statuses)

@@ -178,7 +178,12 @@ def history_messages(job_id: str, result: RunResult) -> list[list[Any]]:
 
 def batch_items(job: JobRecord) -> dict[str, Any] | None:
     """A finished batch's results per item (its ``execution_items`` message), or None."""
-    for entry in job.messages:
+    return messages_items(job.messages)
+
+
+def messages_items(messages: Any) -> dict[str, Any] | None:
+    """``batch_items`` of a job's ``messages``."""
+    for entry in messages:
         if isinstance(entry, (list, tuple)) and len(entry) >= 2 and entry[0] == "execution_items" \
                 and isinstance(entry[1], dict):
             return {k: v for k, v in entry[1].items() if k != "prompt_id"}

@@ -101,6 +101,11 @@ async def stored_answer(request: web.Request, entries: list[tuple[str, list[byte
     for index, (key, entry) in enumerate(entries):
         pieces += [b"," if index else b"", json.dumps(key).encode(), b":", *entry]
     pieces.append(b"}")
+    return await text_answer(request, pieces)
+
+
+async def text_answer(request: web.Request, pieces: list[bytes]) -> web.StreamResponse:
+    """An answer whose JSON text is ``pieces``: one response when small, else streamed."""
     if sum(map(len, pieces)) < _WRITE:
         return web.Response(body=b"".join(pieces), headers={"Content-Type": _JSON})
     return await _stream(request, pieces, 200)

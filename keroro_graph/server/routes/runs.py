@@ -16,7 +16,8 @@ from ...jobs.wire import plain_number
 from ...jobs.wire import batch_items
 from ..errors import fail, int_query
 from ..keys import RUNTIME, SECRETS
-from ..streaming import carried_nodes, redacted_answer
+from .. import runs_text
+from ..streaming import carried_nodes, redacted_answer, text_answer
 
 routes = web.RouteTableDef()
 DEFAULT_LIMIT = 100
@@ -50,6 +51,16 @@ async def list_jobs(request: web.Request) -> web.StreamResponse:
     offset = int_query(request, "offset", 0, low=0)
     include_prompt = "prompt" in request.query.get("include", "").split(",")
     service = request.app[RUNTIME].jobs
+    stored = await service.list_text(statuses=statuses, limit=limit, offset=offset, newest_first=True,
+                                     fields=runs_text.WITH_PROMPT if include_prompt else runs_text.LISTED)
+    if stored is not None:  # the stored documents passed on as they are (runs_text)
+        total = await service.count(statuses)
+        answer = await asyncio.to_thread(runs_text.unless_secret, lambda: runs_text.listing_text(
+            stored, include_prompt=include_prompt, total=total, limit=limit, offset=offset),
+            request.app[SECRETS].redact_json)
+        if answer is not None:
+            return await text_answer(request, answer)
+        del stored, answer
     jobs = await service.list(statuses=statuses, limit=limit, offset=offset, newest_first=True,
                               prompt=include_prompt)
     nodes = sum(carried_nodes(j.prompt, j.outputs) for j in jobs)
@@ -61,6 +72,15 @@ async def list_jobs(request: web.Request) -> web.StreamResponse:
 
 @routes.get("/api/runs/{job_id}")
 async def get_job(request: web.Request) -> web.StreamResponse:
+    stored = await request.app[RUNTIME].jobs.list_text(job_id=request.match_info["job_id"],
+                                                       fields=runs_text.WITH_PROMPT)
+    if stored:  # the stored documents passed on as they are (runs_text)
+        row = stored[0]
+        answer = await asyncio.to_thread(runs_text.unless_secret, lambda: runs_text.job_text(
+            row, include_prompt=True), request.app[SECRETS].redact_json)
+        if answer is not None:
+            return await text_answer(request, answer)
+        del stored, row, answer
     job = await _job(request)
     nodes = carried_nodes(job.prompt, job.outputs)
     held = [job_json(job, include_prompt=True), job]
