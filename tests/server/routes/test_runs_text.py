@@ -17,6 +17,7 @@ from keroro_graph.jobs.service import JobService
 from keroro_graph.server import runs_text, streaming
 from keroro_graph.server.keys import RUNTIME, SECRETS
 from tests.conftest import chain
+from tests.server.routes.test_large_documents import pairs
 
 SECRET = "clé-sécrète-9f8e7d6c"  # non-ASCII: the store writes it as \u00e9 escapes
 
@@ -31,14 +32,6 @@ def small_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(runs_text, "_LARGE", 200)  # extra_data parsed a member at a time
     monkeypatch.setattr(jsonpieces, "LARGE", 200)
     monkeypatch.setattr(streaming, "LARGE_NODES", 100)
-
-
-def pairs(count: int, seed: int) -> dict[str, Any]:
-    graph: dict[str, Any] = {}
-    for i in range(count):
-        graph[f"c{i}"] = {"class_type": "TestConst", "inputs": {"value": seed + i}}
-        graph[f"o{i}"] = {"class_type": "TestOutput", "inputs": {"source": [f"c{i}", 0]}}
-    return graph
 
 
 def failing(message: str) -> dict[str, Any]:
