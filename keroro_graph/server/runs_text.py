@@ -10,6 +10,7 @@ whole); when it may, the caller answers from decoded records, scrubbed as before
 from __future__ import annotations
 
 import codecs
+import contextlib
 import json
 import re
 import time
@@ -72,8 +73,8 @@ def unless_secret(make: Callable[[], list[bytes]], redact: Callable[[Any], Any])
     """``make()``'s pieces, or None when their text may hold a secret (``redact`` is a
     scrub that returns a text it leaves alone as the same object, Secrets.redact_json)
     or is not UTF-8. Meant for a worker thread."""
-    with large_work():
-        pieces = make()
+    pieces = make()
+    with large_work() if sum(map(len, pieces)) >= _LARGE else contextlib.nullcontext():
         try:
             for window in _windows(pieces):
                 if redact(window) is not window:
