@@ -18,13 +18,16 @@ garbage alive at that moment (a closed socket's few dozen objects) is never recl
 """
 from __future__ import annotations
 
+import asyncio
 import gc
 import queue
 import sys
 import threading
 import time
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator, TypeVar
+
+T = TypeVar("T")
 
 #: An oldest-generation threshold no count reaches: no automatic full collection.
 _NEVER = 1 << 30
@@ -78,6 +81,12 @@ _WORK_S, _REST_S = 0.002, 0.002
 _doomed: queue.SimpleQueue[Any] = queue.SimpleQueue()
 _reaper: threading.Thread | None = None
 _reaper_lock = threading.Lock()
+
+
+async def off_loop_if(large: bool, func: Callable[..., T], *args: Any) -> T:
+    """``func(*args)``: in a worker thread when ``large`` (a pass over a large document
+    would hold the event loop), else right here (a thread hop costs more than small work)."""
+    return await asyncio.to_thread(func, *args) if large else func(*args)
 
 
 def release(holder: list[Any]) -> None:

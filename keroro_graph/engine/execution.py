@@ -17,6 +17,7 @@ from typing import Any
 
 from ..errors import DependencyCycleError, ExecutionInterruptedError, _qualified
 from ..graph.model import Graph, GraphNode, Link
+from ..heap import off_loop_if
 from ..registry.env import NodeEnv
 from ..registry.spec import NodeSpec
 from .batch_items import batch_items
@@ -71,9 +72,8 @@ class Execution(Scheduler):
             await self.finished.wait()
         finally:
             forget()
-        if large:  # every node of the run is over: its state is only read from here on
-            return self._result(started, cached, summary=await asyncio.to_thread(self._summary))
-        return self._result(started, cached)
+        # every node of the run is over: its state is only read from here on
+        return self._result(started, cached, await off_loop_if(large, self._summary))
 
     async def _cached_nodes(self, order: list[str], large: bool) -> list[str]:
         """The nodes of ``order`` the cache holds; a large run gives the loop back every
@@ -94,12 +94,12 @@ class Execution(Scheduler):
 
     def _finish_failed_early(self, started: int, exc: Exception) -> RunResult:
         self.failure = JobFailure(exception_type=_qualified(type(exc)), exception_message=str(exc))
-        return self._result(started, [])
+        return self._result(started, [], self._summary())
 
-    def _result(self, started: int, cached: list[str], *,
-                summary: tuple[dict[str, NodeOrigin], dict[str, Any] | None] | None = None) -> RunResult:
+    def _result(self, started: int, cached: list[str],
+                summary: tuple[dict[str, NodeOrigin], dict[str, Any] | None]) -> RunResult:
         job, finished = self.req.job_id, now_ms()
-        meta, items = summary if summary is not None else self._summary()
+        meta, items = summary
         result = RunResult(status="success", ui=dict(self.ui), meta=meta, executed=list(self.executed),
                            cached=cached, started_ms=started, finished_ms=finished, items=items)
         if self.interrupted:

@@ -20,6 +20,7 @@ import networkx as nx
 
 from ..errors import DependencyCycleError
 from ..graph.model import Graph, Link
+from ..heap import off_loop_if
 from ..registry.blocker import ExecutionBlocker
 from ..registry.env import NodeEnv
 from .signature import compute_signatures
@@ -69,10 +70,9 @@ async def make_plan(graph: Graph, outputs: list[str], *, env_for: Any, pool: Any
     """Plan a run. ``env_for(node)`` builds the NodeEnv a fingerprint hook receives;
     sync hooks run on ``pool`` (they may hash files)."""
     large = len(graph.nodes) >= LARGE_PLAN
-    order, hooked = await asyncio.to_thread(_ordered, graph, outputs) if large else _ordered(graph, outputs)
+    order, hooked = await off_loop_if(large, _ordered, graph, outputs)
     fingerprints = await _fingerprints(graph, hooked, env_for, pool)  # only those: no 200k pass here
-    signatures = await asyncio.to_thread(compute_signatures, graph, order, fingerprints) if large \
-        else compute_signatures(graph, order, fingerprints)
+    signatures = await off_loop_if(large, compute_signatures, graph, order, fingerprints)
     return Plan(order=order, signatures=signatures)
 
 

@@ -23,7 +23,7 @@ from ..engine.slots import JobSlot
 from ..errors import JobError
 from ..graph.checks import pasted_secrets_result
 from ..graph.validate import LARGE_GRAPH, CredentialCheck, ValidationResult, error_dict, validate_prompt
-from ..heap import large_work, release
+from ..heap import large_work, off_loop_if, release
 from ..registry.registry import Registry
 from .backend import JobBackend, JobRecord, JobStatus
 from . import wire
@@ -363,11 +363,10 @@ class JobService:
                   "interrupted": JobStatus.INTERRUPTED}[result.status]
         outputs = result.ui if status is JobStatus.SUCCESS else {}
         # a large graph's outputs (100k entries) are cleaned in a thread, not on the loop
-        outputs = await asyncio.to_thread(self._clean_large, outputs) if len(outputs) >= LARGE_GRAPH \
-            else self._clean(outputs)
+        large = len(outputs) >= LARGE_GRAPH
+        outputs = await off_loop_if(large, self._clean_large if large else self._clean, outputs)
         # ComfyUI's meta of 100k outputs: ~45 ms of dict building, in a thread too
-        meta = await asyncio.to_thread(wire.history_meta, result) if len(result.meta) >= LARGE_GRAPH \
-            else wire.history_meta(result)
+        meta = await off_loop_if(len(result.meta) >= LARGE_GRAPH, wire.history_meta, result)
         held += [result, outputs, meta]
         await self.backend.finish(
             job.id, status, outputs=outputs, meta=meta,

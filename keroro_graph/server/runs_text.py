@@ -35,7 +35,6 @@ _ESCAPE = re.compile(r"\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})|\\u([0-9a-f
 
 def job_text(row: dict[str, Any], *, include_prompt: bool = False, now: float | None = None) -> list[bytes]:
     """One job (a ``list_text`` row) as the JSON text ``job_json`` gives, in pieces."""
-    end = row["finished_at"] if row["finished_at"] is not None else (time.time() if now is None else now)
     started = row["started_at"]
     extra = _loads(row["extra_data"])
     name = extra.get("workflow_name") if isinstance(extra, dict) else None
@@ -43,7 +42,7 @@ def job_text(row: dict[str, Any], *, include_prompt: bool = False, now: float | 
     head = {"id": row["id"], "status": row["status"], "number": plain_number(row["number"]),
             "client_id": row["client_id"], "created_at": row["created_at"], "started_at": started,
             "finished_at": row["finished_at"],
-            "duration_s": round(end - started, 3) if started is not None else None}
+            "duration_s": duration_s(started, row["finished_at"], now)}
     pieces = [json.dumps(head)[:-1].encode(), b',"outputs":', *row["outputs"], b',"error":', *row["error"],
               b',"node_errors":', *row["node_errors"], b',"workflow_name":',
               json.dumps(name if isinstance(name, str) else None).encode(), b',"items":',
@@ -53,6 +52,14 @@ def job_text(row: dict[str, Any], *, include_prompt: bool = False, now: float | 
         pieces += [b',"prompt":', *row["prompt"], b',"extra_data":', *row["extra_data"]]
     pieces.append(b"}")
     return pieces
+
+
+def duration_s(started: float | None, finished: float | None, now: float | None = None) -> float | None:
+    """A job's run time: so far for a running one, None for one not yet started."""
+    if started is None:
+        return None
+    end = finished if finished is not None else (time.time() if now is None else now)
+    return round(end - started, 3)
 
 
 def listing_text(rows: list[dict[str, Any]], *, include_prompt: bool, total: int, limit: int,

@@ -91,8 +91,6 @@ async def redacted_answer(request: web.Request, held: list[Any], *, nodes: int, 
     return await sole_answer(request, held, nodes=nodes, status=status)
 
 
-
-
 async def stored_answer(request: web.Request, entries: list[tuple[str, list[bytes]]]) -> web.StreamResponse:
     """The JSON object ``{key: entry}`` whose entries are already JSON text (byte pieces
     of stored documents, see JobBackend.list_text): nothing is decoded or encoded, and a

@@ -18,6 +18,7 @@ from ..engine.events import Event, JobCancelled, JobQueued, JobRecorded, NodeSto
 from ..engine.plan import make_plan
 from ..graph.model import Graph
 from ..graph.validate import LARGE_GRAPH, error_dict
+from ..heap import off_loop_if
 from ..registry.env import NodeEnv
 from ..registry.registry import Registry
 from .budget import BudgetError, check_admission, parse_budget
@@ -105,7 +106,7 @@ class Spend:
         def paid() -> bool:
             return any(node.spec.paid for node in graph.nodes.values())
         # a 200k-node graph takes tens of ms to look through: not on the event loop
-        if not (await asyncio.to_thread(paid) if len(graph.nodes) >= LARGE_GRAPH else paid()):
+        if not await off_loop_if(len(graph.nodes) >= LARGE_GRAPH, paid):
             return None
         budget = await self._run(self.ledger.budget)
         if not budget.get("per_job") and not budget.get("per_day"):

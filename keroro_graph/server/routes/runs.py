@@ -5,7 +5,6 @@ and every answer passes through secret redaction."""
 from __future__ import annotations
 
 import asyncio
-import time
 from typing import Any
 
 from aiohttp import web
@@ -29,12 +28,10 @@ INTERRUPT_WAIT_S = 5.0
 def job_json(job: JobRecord, *, include_prompt: bool = False) -> dict[str, Any]:
     """The public shape of one job; the prompt and extra data only when asked for.
     ``duration_s`` is the run time so far for a running job, None for a queued one."""
-    end = job.finished_at if job.finished_at is not None else time.time()
-    duration = round(end - job.started_at, 3) if job.started_at is not None else None
     out: dict[str, Any] = {
         "id": job.id, "status": job.status.value, "number": plain_number(job.number),
         "client_id": job.client_id, "created_at": job.created_at, "started_at": job.started_at,
-        "finished_at": job.finished_at, "duration_s": duration, "outputs": job.outputs,
+        "finished_at": job.finished_at, "duration_s": runs_text.duration_s(job.started_at, job.finished_at), "outputs": job.outputs,
         "error": job.error, "node_errors": job.node_errors,
         "workflow_name": name if isinstance(name := job.extra_data.get("workflow_name"), str) else None,
         "items": batch_items(job),
