@@ -210,25 +210,30 @@ async def chains(url: str, sizes: tuple[int, ...] = (800, 2_500, 10_000)) -> lis
 
 
 class Probe:
-    """Asks ``GET /prompt`` every 5 ms; the slowest answer while it runs is the lag."""
+    """The lag probe (bench/lag_probe.py) in a process of its own, one window at a time:
+    the slowest of its ``GET /prompt`` answers (one every 5 ms) between start and stop."""
 
-    def __init__(self, session: aiohttp.ClientSession, url: str) -> None:
-        self.session, self.url = session, url
-        self.samples: list[float] = []
-        self.task = asyncio.create_task(self._run())
+    def __init__(self, url: str) -> None:
+        self.proc = subprocess.Popen([sys.executable, str(ROOT / "bench" / "lag_probe.py"), url],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
-    async def _run(self) -> None:
-        while True:
-            started = time.perf_counter()
-            async with self.session.get(f"{self.url}/prompt") as r:
-                await r.read()
-            self.samples.append(time.perf_counter() - started)
-            await asyncio.sleep(0.005)
+    async def _say(self, line: str) -> str:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
+        return await asyncio.to_thread(self.proc.stdout.readline)
+
+    async def start(self) -> None:
+        await self._say("start")
+        await asyncio.sleep(0.05)
 
     async def stop(self) -> float:
-        self.task.cancel()
-        await asyncio.gather(self.task, return_exceptions=True)
-        return max(self.samples, default=0.0)
+        return float(await self._say("stop"))
+
+    def close(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        self.proc.wait()
 
 
 def wide_graph(nodes: int, seed: int) -> dict[str, Any]:
@@ -246,14 +251,14 @@ SETTLE_S = 3.0
 
 async def loop_lag(url: str, nodes: int = 200_000, stored: int = 3) -> list[Row]:
     rows = []
+    probe = Probe(url)
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=600)) as session, \
-            aiohttp.ClientSession() as probe_session, session.ws_connect(f"{url}/ws?clientId=bench") as ws:
+            session.ws_connect(f"{url}/ws?clientId=bench", max_msg_size=0) as ws:
         watcher = Watcher(ws)
         ids = []
         for i in range(stored):
             body = json.dumps({"prompt": wide_graph(nodes, i * nodes), "client_id": "bench"}).encode()
-            probe = Probe(probe_session, url)
-            await asyncio.sleep(0.05)
+            await probe.start()
             started = time.perf_counter()
             async with session.post(f"{url}/prompt", data=body,
                                     headers={"Content-Type": "application/json"}) as r:
@@ -266,7 +271,7 @@ async def loop_lag(url: str, nodes: int = 200_000, stored: int = 3) -> list[Row]
             if i == 0:
                 rows.append((f"POST /prompt of a {nodes:,}-node graph ({len(body) / 1e6:.0f} MB, answered in "
                              f"{took:.1f} s): worst probe answer", lag, "≤ 50 ms", "—"))
-            probe = Probe(probe_session, url)
+            await probe.start()
             started = time.perf_counter()
             await asyncio.wait_for(watcher.future(answer["prompt_id"]), 600)
             lag = await probe.stop()
@@ -275,14 +280,13 @@ async def loop_lag(url: str, nodes: int = 200_000, stored: int = 3) -> list[Row]
                              f"{time.perf_counter() - started:.1f} s): worst probe answer", lag, "≤ 50 ms", "—"))
         # the last job's end (its record stored, its graph freed) in a window of its own, so
         # that the requests below are each measured on a settled server
-        probe = Probe(probe_session, url)
+        await probe.start()
         await asyncio.sleep(SETTLE_S)
         rows.append((f"the {SETTLE_S:.0f} s after a {nodes:,}-node job's end (executing: null; record stored, "
                      "graph freed): worst probe answer", await probe.stop(), "≤ 50 ms", "—"))
         for path in ("/api/runs?limit=100", "/api/jobs?limit=100", "/history", "/history?max_items=2",
                      f"/history/{ids[0]}", "/queue"):
-            probe = Probe(probe_session, url)
-            await asyncio.sleep(0.05)
+            await probe.start()
             started = time.perf_counter()
             async with session.get(f"{url}{path}") as r:
                 size = len(await r.read())
@@ -292,6 +296,7 @@ async def loop_lag(url: str, nodes: int = 200_000, stored: int = 3) -> list[Row]
             rows.append((f"GET {path} with {stored} × {nodes:,}-node jobs stored ({status}, {size / 1e6:.1f} MB "
                          f"in {took:.2f} s): worst probe answer", lag, "≤ 50 ms", "—"))
         watcher.task.cancel()
+    probe.close()
     return rows
 
 

@@ -24,6 +24,7 @@ import queue
 import sys
 import threading
 import time
+import types
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator, TypeVar
 
@@ -127,40 +128,101 @@ def _take_apart(stack: list[Any]) -> None:
     # cleared in one C call (a graph node, an output entry: small) unless it holds a
     # wide container itself. Two lists, not pairs: no allocation per object.
     levels = [-1] * len(stack)
+    # What something else still holds is left alone, but looked at again once the
+    # stack is empty: the other holder is often another part of the same release (a
+    # job's record and its validated graph share the prompt), gone by then; freeing
+    # it whole when that part went would be the one long C call this thread avoids.
+    shared: dict[int, tuple[Any, int]] = {}
     count, since = 0, time.perf_counter()
-    while stack:
-        count += 1
-        if count % 512 == 0 and time.perf_counter() - since > _WORK_S:
-            time.sleep(_REST_S)  # nothing waits for this: leave the GIL to those who do
-            since = time.perf_counter()
-        obj, left = stack.pop(), levels.pop()
-        # 2 = ``obj`` and getrefcount's argument: nobody else can see it, so taking it
-        # apart changes nothing anyone could observe
-        if sys.getrefcount(obj) > 2:
-            continue
-        if not isinstance(obj, (dict, list, tuple)):
-            # a record's fields (not a class's, nor an object that still needs them when freed)
-            if hasattr(obj, "__dict__") and not isinstance(obj, type) and not hasattr(obj, "__del__"):
-                fields = vars(obj)
-                stack.extend(fields.values())
-                levels.extend([left] * len(fields))
-                fields.clear()
-            continue
-        if len(obj) > _WIDE:
-            left = 1
-        elif left == 1 and not any(isinstance(m, (dict, list)) and len(m) > _WIDE
-                                   for m in (obj.values() if isinstance(obj, dict) else obj)):
-            if not isinstance(obj, tuple):
-                obj.clear()
-            continue
-        if isinstance(obj, dict):
-            while obj:
-                stack.append(obj.popitem()[1])
-                levels.append(left)
-        elif isinstance(obj, list):
-            while obj:
-                stack.append(obj.pop())
-                levels.append(left)
-        else:
-            stack.extend(obj)
-            levels.extend([left] * len(obj))
+    while True:
+        taken = 0
+        while stack:
+            count += 1
+            if count % 512 == 0 and time.perf_counter() - since > _WORK_S:
+                time.sleep(_REST_S)  # nothing waits for this: leave the GIL to those who do
+                since = time.perf_counter()
+            obj, left = stack.pop(), levels.pop()
+            # 2 = ``obj`` and getrefcount's argument: nobody else can see it, so taking
+            # it apart changes nothing anyone could observe
+            if sys.getrefcount(obj) > 2:
+                if type(obj) not in _ATOMS:
+                    shared[id(obj)] = (obj, left)
+                continue
+            taken += 1
+            _open_up(obj, left, stack, levels)
+        if not shared or not taken:
+            return  # what is still shared has owners elsewhere: theirs to free
+        stack = [obj for obj, _ in shared.values()]
+        levels = [left for _, left in shared.values()]
+        shared.clear()
+        obj = None
+
+
+#: What holds nothing: never worth a second look.
+_ATOMS = frozenset({str, bytes, int, float, bool, complex, type(None)})
+
+
+def _open_up(obj: Any, left: int, stack: list[Any], levels: list[int]) -> None:
+    """Move what ``obj`` holds onto ``stack`` (``left`` beside each), or clear ``obj``
+    at once when it is narrow and deep enough (see _take_apart)."""
+    if not isinstance(obj, (dict, list, tuple)):
+        # a record's fields, read (not cleared): the stack holds them past the record's
+        # own end, as it does a tuple's members
+        if not isinstance(obj, type):
+            fields = _fields(obj)
+            stack.extend(fields)
+            levels.extend([left] * len(fields))
+        return
+    if len(obj) > _WIDE:
+        left = 1
+    elif left == 1 and not any(isinstance(m, (dict, list)) and len(m) > _WIDE
+                               for m in (obj.values() if isinstance(obj, dict) else obj)):
+        if not isinstance(obj, tuple):
+            obj.clear()
+        return
+    if isinstance(obj, dict):
+        while obj:
+            stack.append(obj.popitem()[1])
+            levels.append(left)
+    elif isinstance(obj, list):
+        while obj:
+            stack.append(obj.pop())
+            levels.append(left)
+    else:
+        stack.extend(obj)
+        levels.extend([left] * len(obj))
+
+
+#: type → its instances' slots (the member descriptors ``__slots__`` made along its MRO).
+_SLOTS: dict[type, tuple[Any, ...]] = {}
+
+
+def _fields(obj: Any) -> list[Any]:
+    """What ``obj`` holds in its ``__dict__`` and its slots (a ``@dataclass(slots=True)``
+    record's fields, a pydantic model's); [] for objects that keep their state in C.
+    Slots are read through their descriptors: no ``__getattr__`` or property runs."""
+    slots = _SLOTS.get(type(obj))
+    if slots is None:
+        slots = _SLOTS[type(obj)] = _slots_of(type(obj))
+    fields = []
+    for slot in slots:
+        try:
+            fields.append(slot.__get__(obj))
+        except AttributeError:  # never set
+            pass
+    state = getattr(obj, "__dict__", None)
+    if type(state) is dict:
+        fields += state.values()
+    return fields
+
+
+def _slots_of(cls: type) -> tuple[Any, ...]:
+    slots = []
+    for klass in cls.__mro__:
+        declared = klass.__dict__.get("__slots__", ())
+        for name in (declared,) if isinstance(declared, str) else declared:
+            if name.startswith("__") and not name.endswith("__"):  # stored under its mangled name
+                name = f"_{klass.__name__.lstrip('_')}{name}"
+            if type(descriptor := klass.__dict__.get(name)) is types.MemberDescriptorType:
+                slots.append(descriptor)
+    return tuple(slots)

@@ -7,6 +7,9 @@ import asyncio
 import gc
 import sys
 import threading
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
 
 from keroro_graph import heap, jsonpieces
 from keroro_graph.runtime import Runtime
@@ -113,3 +116,36 @@ def test_release_frees_a_large_document_off_the_calling_thread():
     holder = [{"graph": {f"n{i}": {"inputs": {"v": [i]}} for i in range(5000)}, "leaf": Leaf()}]
     _released(holder)
     assert freed_on == ["keroro-heap-release"]
+
+
+class _Watched(dict):
+    """A wide dict that notes how many members it still had when it was freed: 0 when
+    it was taken apart a member at a time, all of them when it went in one C call."""
+    sizes_when_freed: list[int] = []
+
+    def __del__(self) -> None:
+        _Watched.sizes_when_freed.append(len(self))
+
+
+@dataclass(slots=True)
+class _SlotRecord:  # a validated graph, a run's result: records without a __dict__
+    doc: Any
+
+
+def test_release_takes_apart_records_with_slots_and_documents_two_released_records_share():
+    _Watched.sizes_when_freed.clear()
+    alone = _Watched({f"n{i}": {"v": [i]} for i in range(1000)})
+    shared = _Watched({f"n{i}": {"v": [i]} for i in range(1000)})
+    # the job's record and its validated graph hold the same prompt: whichever is taken
+    # apart first finds it held by the other
+    holder = [_SlotRecord(alone), _SlotRecord(shared), SimpleNamespace(prompt=shared)]
+    del alone, shared
+    _released(holder)
+    assert _Watched.sizes_when_freed == [0, 0]
+
+
+def test_release_leaves_what_an_outside_owner_still_holds():
+    _Watched.sizes_when_freed.clear()
+    kept = _Watched({f"n{i}": {"v": [i]} for i in range(1000)})
+    _released([_SlotRecord(kept), SimpleNamespace(prompt=kept)])
+    assert _Watched.sizes_when_freed == [] and len(kept) == 1000 and kept["n999"] == {"v": [999]}
