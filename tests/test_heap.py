@@ -7,6 +7,7 @@ import asyncio
 import gc
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
@@ -149,3 +150,25 @@ def test_release_leaves_what_an_outside_owner_still_holds():
     kept = _Watched({f"n{i}": {"v": [i]} for i in range(1000)})
     _released([_SlotRecord(kept), SimpleNamespace(prompt=kept)])
     assert _Watched.sizes_when_freed == [] and len(kept) == 1000 and kept["n999"] == {"v": [999]}
+
+
+def test_young_collections_are_paced_while_large_work_is_open_and_stop_after():
+    seen: list[tuple[str, int]] = []
+
+    def note(phase: str, info: dict) -> None:
+        if phase == "start":
+            seen.append((threading.current_thread().name, info["generation"]))
+    gc.callbacks.append(note)
+    try:
+        with heap.large_work():
+            time.sleep(heap.PACE_S * 10)
+        paced = [g for name, g in seen if name == "keroro-gc-pacer"]
+        time.sleep(heap.PACE_S)  # one that had begun as the work closed
+        seen.clear()
+        time.sleep(heap.PACE_S * 5)
+        after = [g for name, g in seen if name == "keroro-gc-pacer"]
+    finally:
+        gc.callbacks.remove(note)
+    # a young collection every PACE_S, never a full one (that would walk the document)
+    assert len(paced) >= 3 and set(paced) == {1}
+    assert after == []

@@ -242,8 +242,9 @@ class EmbeddedBackend(JobBackend):
     async def heartbeat(self, job_id: str, worker_id: str) -> None:
         """Record that ``worker_id`` is still running ``job_id`` (informational here: one
         process owns the store). Raises JobNotFoundError for an unknown id and JobError
-        when the job is not running under ``worker_id``."""
-        await self._store(self._heartbeat, job_id, worker_id, small=True)
+        when the job is not running under ``worker_id``. In the store's thread: SQLite
+        rewrites the whole row, the prompt with it (15 MB for a 200k-node graph)."""
+        await self._store(self._heartbeat, job_id, worker_id)
 
     def _heartbeat(self, job_id: str, worker_id: str) -> None:
         with self._tx() as db:
