@@ -137,7 +137,7 @@ class _Validator:
             elif any(link.node in bad for _, link in node.links()):
                 bad.add(node_id)
         good = [o for o in self.outputs if o not in bad]
-        self.graph.order = [n for n in order if n not in bad]
+        self.graph.order = [n for n in order if n not in bad] if bad else order
         node_errors = self._node_errors() if self.own_errors else {}
         if good:
             return ValidationResult(self.graph, outputs=good, node_errors=node_errors)
