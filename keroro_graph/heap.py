@@ -8,7 +8,8 @@ thread allocates, the event loop stops.
 
 ``large_work()`` marks a stretch of work that builds or walks a large document
 (decoding, validating, running, encoding). While any is open, no full collection
-starts (young collections still run: they walk only new objects), and when the last
+starts (young collections still run, paced so that each walks only a few thousand new
+objects: ``_pace``), and when the last
 one closes, every object alive then is moved out of the collector's generations
 (``gc.freeze``, O(1)): the accepted prompt, its graph and the engine's cached outputs
 are never walked again. Reference counting still frees them: freezing only takes them
