@@ -105,7 +105,7 @@ def _pace() -> None:
 _WIDE = 64
 #: The freeing thread rests _REST_S after each _WORK_S of work: it is never in a hurry,
 #: and every thread wanting the GIL makes the event loop's turns come later.
-_WORK_S, _REST_S = 0.002, 0.002
+_WORK_S, _REST_S = 0.001, 0.003
 _doomed: queue.SimpleQueue[Any] = queue.SimpleQueue()
 _reaper: threading.Thread | None = None
 _reaper_lock = threading.Lock()

@@ -74,17 +74,28 @@ async def validate_prompt(prompt: Any, registry: Registry, *, paths: Paths,
 
 async def _validate(prompt: dict[str, Any], registry: Registry, paths: Paths, partial_targets: Iterable[str] | None,
                     credentials: CredentialCheck | None, *, large: bool) -> ValidationResult:
-    parsed = await asyncio.to_thread(_parse_nodes, prompt, registry) if large else _parse_nodes(prompt, registry)
+    parsed = await asyncio.to_thread(_parse, prompt, registry, partial_targets) if large \
+        else _parse(prompt, registry, partial_targets)
     if isinstance(parsed, ValidationResult):
         return parsed
-    graph = Graph(nodes=parsed, source=prompt)
+    graph, outputs = parsed
+    if not outputs:
+        return ValidationResult(graph, error=error_dict("prompt_no_outputs", "Prompt has no outputs"))
+    return await _Validator(graph, outputs, paths, credentials).run()
+
+
+def _parse(prompt: dict[str, Any], registry: Registry,
+           partial_targets: Iterable[str] | None) -> tuple[Graph, list[str]] | ValidationResult:
+    """The graph and the output nodes to run (each a pass over every node: in a worker
+    thread for a large graph, as is _parse_nodes)."""
+    parsed = _parse_nodes(prompt, registry)
+    if isinstance(parsed, ValidationResult):
+        return parsed
     outputs = [nid for nid, n in parsed.items() if n.spec.output_node]
     if partial_targets is not None:
         targets = {str(t) for t in partial_targets}
         outputs = [nid for nid in outputs if nid in targets]
-    if not outputs:
-        return ValidationResult(graph, error=error_dict("prompt_no_outputs", "Prompt has no outputs"))
-    return await _Validator(graph, outputs, paths, credentials).run()
+    return Graph(nodes=parsed, source=prompt), outputs
 
 
 def _parse_nodes(prompt: dict[str, Any], registry: Registry) -> dict[str, GraphNode] | ValidationResult:
@@ -136,7 +147,7 @@ class _Validator:
                 bad.add(node_id)
             elif any(link.node in bad for _, link in node.links()):
                 bad.add(node_id)
-        good = [o for o in self.outputs if o not in bad]
+        good = [o for o in self.outputs if o not in bad] if bad else self.outputs
         self.graph.order = [n for n in order if n not in bad] if bad else order
         node_errors = self._node_errors() if self.own_errors else {}
         if good:
