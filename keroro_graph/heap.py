@@ -182,7 +182,6 @@ def _take_apart(stack: list[Any]) -> None:
         stack = [obj for obj, _ in shared.values()]
         levels = [left for _, left in shared.values()]
         shared.clear()
-        obj = None
 
 
 #: What holds nothing: never worth a second look.

@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterable
 
 import networkx as nx
 
-from ..heap import large_work
+from ..heap import large_work, off_loop_if
 from ..registry.declared import chosen_rules
 from ..registry.env import NodeEnv, Paths
 from ..registry.registry import Registry
@@ -74,8 +74,7 @@ async def validate_prompt(prompt: Any, registry: Registry, *, paths: Paths,
 
 async def _validate(prompt: dict[str, Any], registry: Registry, paths: Paths, partial_targets: Iterable[str] | None,
                     credentials: CredentialCheck | None, *, large: bool) -> ValidationResult:
-    parsed = await asyncio.to_thread(_parse, prompt, registry, partial_targets) if large \
-        else _parse(prompt, registry, partial_targets)
+    parsed = await off_loop_if(large, _parse, prompt, registry, partial_targets)
     if isinstance(parsed, ValidationResult):
         return parsed
     graph, outputs = parsed
@@ -133,7 +132,7 @@ class _Validator:
 
     async def run(self) -> ValidationResult:
         large = len(self.graph.nodes) >= LARGE_GRAPH
-        order, cyclic, unordered = await asyncio.to_thread(self._order) if large else self._order()
+        order, cyclic, unordered = await off_loop_if(large, self._order)
         for node_id, cycle in cyclic.items():
             self.own_errors[node_id] = [checks.cycle_error(cycle)]
         bad: set[str] = set(unordered)  # on a cycle, or downstream of one

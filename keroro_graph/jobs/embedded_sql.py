@@ -81,7 +81,8 @@ def text_rows(db: sqlite3.Connection, query: str, params: tuple[Any, ...],
     """The rows of a ``SELECT_TEXT`` query: scalar fields as they are, JSON fields (those
     named in ``fields``, all when None) as their stored UTF-8 text in byte pieces (see
     JobBackend.list_text)."""
-    wanted = BLOB_FIELDS if fields is None else tuple(f for f in BLOB_FIELDS if f in set(fields))
+    named = None if fields is None else frozenset(fields)
+    wanted = BLOB_FIELDS if named is None else tuple(f for f in BLOB_FIELDS if f in named)
     rows = db.execute(query, params).fetchall()
     out = []
     for seq, *values in rows:

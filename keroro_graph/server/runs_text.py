@@ -28,8 +28,6 @@ WITH_PROMPT = (*LISTED, "prompt")
 #: longer than any key or token a provider issues).
 _WINDOW = 1 << 18
 _OVERLAP = 1 << 16
-#: From this many bytes a document is parsed a member at a time (jsonpieces).
-_LARGE = 1 << 20
 _ESCAPE = re.compile(r"\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})|\\u([0-9a-f]{4})", re.IGNORECASE)
 
 
@@ -81,7 +79,7 @@ def unless_secret(make: Callable[[], list[bytes]], redact: Callable[[Any], Any])
     scrub that returns a text it leaves alone as the same object, Secrets.redact_json)
     or is not UTF-8. Meant for a worker thread."""
     pieces = make()
-    with large_work() if sum(map(len, pieces)) >= _LARGE else contextlib.nullcontext():
+    with large_work() if sum(map(len, pieces)) >= jsonpieces.LARGE else contextlib.nullcontext():
         try:
             for window in _windows(pieces):
                 if redact(window) is not window:
@@ -121,5 +119,4 @@ def _unescaped(text: str) -> str:
 
 
 def _loads(pieces: list[bytes]) -> Any:
-    text = b"".join(pieces)
-    return jsonpieces.loads(text, depth=1) if len(text) >= _LARGE else json.loads(text)
+    return jsonpieces.loads(b"".join(pieces), depth=1)  # one json.loads call when small

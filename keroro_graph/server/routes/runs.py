@@ -31,8 +31,8 @@ def job_json(job: JobRecord, *, include_prompt: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": job.id, "status": job.status.value, "number": plain_number(job.number),
         "client_id": job.client_id, "created_at": job.created_at, "started_at": job.started_at,
-        "finished_at": job.finished_at, "duration_s": runs_text.duration_s(job.started_at, job.finished_at), "outputs": job.outputs,
-        "error": job.error, "node_errors": job.node_errors,
+        "finished_at": job.finished_at, "duration_s": runs_text.duration_s(job.started_at, job.finished_at),
+        "outputs": job.outputs, "error": job.error, "node_errors": job.node_errors,
         "workflow_name": name if isinstance(name := job.extra_data.get("workflow_name"), str) else None,
         "items": batch_items(job),
     }

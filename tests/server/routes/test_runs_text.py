@@ -29,8 +29,7 @@ def small_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(embedded_sql, "_PIECE", 7)
     monkeypatch.setattr(runs_text, "_WINDOW", 300)
     monkeypatch.setattr(runs_text, "_OVERLAP", 64)
-    monkeypatch.setattr(runs_text, "_LARGE", 200)  # extra_data parsed a member at a time
-    monkeypatch.setattr(jsonpieces, "LARGE", 200)
+    monkeypatch.setattr(jsonpieces, "LARGE", 200)  # extra_data parsed a member at a time
     monkeypatch.setattr(streaming, "LARGE_NODES", 100)
 
 
